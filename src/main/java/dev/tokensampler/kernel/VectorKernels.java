@@ -1,0 +1,430 @@
+package dev.tokensampler.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The kernels on the JDK Vector API, bit-identical to {@link ScalarKernels}.
+ *
+ * <p>The width is fixed when this class loads: the machine's preferred width capped at 512 bits,
+ * or the value of {@value KernelProvider#VECTOR_BITS_PROPERTY} (128, 256 or 512). A logical
+ * 16-lane chunk is one 512-bit vector, two 256-bit or four 128-bit vectors, each with its own
+ * accumulator, so the lanes of every sum receive the same elements in the same order at every
+ * width. Every constant vector is a static final field, rounding uses the 1.5 * 2^23 addition and
+ * integer bits come from {@code reinterpretAsInts()}: the forms that C2 compiles to vector code on
+ * JDK 17 as well as on later JDKs.
+ *
+ * <p>Loaded only by {@link KernelProvider}, reflectively, after it has checked that the module
+ * {@code jdk.incubator.vector} is in the boot layer.
+ */
+final class VectorKernels implements Kernels {
+  static final VectorSpecies<Float> F = species();
+  static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+  static final int W = F.length();
+  /** Vectors per logical 16-lane chunk: 1, 2 or 4. */
+  static final int PER = LANES / W;
+
+  // Constant operands live in static finals (C2 on JDK 17 then keeps them in registers). A
+  // loop-carried vector must never start from one of them: it would be boxed on every iteration.
+  private static final FloatVector ZERO = FloatVector.zero(F);
+  private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
+  private static final FloatVector LOG2E = FloatVector.broadcast(F, ExpPoly.LOG2E);
+  private static final FloatVector MAGIC = FloatVector.broadcast(F, ExpPoly.MAGIC);
+  private static final FloatVector LN2_HI = FloatVector.broadcast(F, ExpPoly.LN2_HI);
+  private static final FloatVector LN2_LO = FloatVector.broadcast(F, ExpPoly.LN2_LO);
+  private static final FloatVector P0 = FloatVector.broadcast(F, ExpPoly.P0);
+  private static final FloatVector P1 = FloatVector.broadcast(F, ExpPoly.P1);
+  private static final FloatVector P2 = FloatVector.broadcast(F, ExpPoly.P2);
+  private static final FloatVector P3 = FloatVector.broadcast(F, ExpPoly.P3);
+  private static final FloatVector P4 = FloatVector.broadcast(F, ExpPoly.P4);
+  private static final FloatVector P5 = FloatVector.broadcast(F, ExpPoly.P5);
+  private static final FloatVector MIN_INPUT = FloatVector.broadcast(F, ExpPoly.MIN_INPUT);
+  private static final FloatVector TWO_POW_MINUS_64 =
+      FloatVector.broadcast(F, ExpPoly.TWO_POW_MINUS_64);
+  private static final IntVector EXPONENT_BIAS = IntVector.broadcast(I, ExpPoly.EXPONENT_BIAS);
+  private static final int[] IOTA = iota();
+
+  private final float[] lanes = new float[LANES];
+  private final float[] laneValues = new float[2 * LANES];
+  private final int[] lanePositions = new int[2 * LANES];
+
+  private static int[] iota() {
+    int[] iota = new int[W];
+    for (int j = 0; j < W; j++) {
+      iota[j] = j;
+    }
+    return iota;
+  }
+
+  private static VectorSpecies<Float> species() {
+    int preferred = Math.min(FloatVector.SPECIES_PREFERRED.vectorBitSize(), 512);
+    String requested = System.getProperty(KernelProvider.VECTOR_BITS_PROPERTY);
+    int bits = requested == null ? preferred : Integer.parseInt(requested.trim());
+    if (bits != 128 && bits != 256 && bits != 512) {
+      throw new UnsupportedOperationException(
+          KernelProvider.VECTOR_BITS_PROPERTY + " must be 128, 256 or 512, got " + bits);
+    }
+    if (bits > preferred) {
+      throw new UnsupportedOperationException(
+          bits + "-bit vectors requested, this machine's widest is " + preferred);
+    }
+    return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+  }
+
+  @Override
+  public String name() {
+    return "vector-" + F.vectorBitSize();
+  }
+
+  /** {@link ExpPoly#exp}, lane by lane, operation for operation. */
+  static FloatVector exp(FloatVector y) {
+    FloatVector t = y.mul(LOG2E);
+    FloatVector tm = t.add(MAGIC);
+    FloatVector n = tm.sub(MAGIC);
+    FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+    FloatVector p = f.mul(P0).add(P1);
+    p = p.mul(f).add(P2);
+    p = p.mul(f).add(P3);
+    p = p.mul(f).add(P4);
+    p = p.mul(f).add(P5);
+    FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+    FloatVector pow =
+        tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+            .reinterpretAsFloats();
+    FloatVector result = r.mul(pow).mul(TWO_POW_MINUS_64);
+    return result.blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+  }
+
+  @Override
+  public float max(float[] a, int off, int len) {
+    int bound4 = len & -(4 * W);
+    float max = Float.NEGATIVE_INFINITY;
+    int i = 0;
+    if (bound4 > 0) {
+      // Accumulators start from loads, not from constants: a loop-carried vector that starts as a
+      // constant is boxed on every iteration by C2.
+      FloatVector m0 = FloatVector.fromArray(F, a, off);
+      FloatVector m1 = FloatVector.fromArray(F, a, off + W);
+      FloatVector m2 = FloatVector.fromArray(F, a, off + 2 * W);
+      FloatVector m3 = FloatVector.fromArray(F, a, off + 3 * W);
+      FloatVector nan = m0.add(m1).add(m2.add(m3));
+      for (i = 4 * W; i < bound4; i += 4 * W) {
+        FloatVector v0 = FloatVector.fromArray(F, a, off + i);
+        FloatVector v1 = FloatVector.fromArray(F, a, off + i + W);
+        FloatVector v2 = FloatVector.fromArray(F, a, off + i + 2 * W);
+        FloatVector v3 = FloatVector.fromArray(F, a, off + i + 3 * W);
+        m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+        m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+        m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
+        m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
+        nan = nan.add(v0.add(v1).add(v2.add(v3)));
+      }
+      if (Float.isNaN(nan.reduceLanes(VectorOperators.ADD)) && firstNaN(a, off, bound4) >= 0) {
+        return Float.NaN;
+      }
+      m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+      m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+      m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
+      max = m0.reduceLanes(VectorOperators.MAX);
+    }
+    for (; i < len; i++) {
+      float x = a[off + i];
+      if (x > max) {
+        max = x;
+      } else if (x != x) {
+        return Float.NaN;
+      }
+    }
+    return max;
+  }
+
+  @Override
+  public int argmax(float[] a, int off, int len) {
+    int bound2 = len & -(2 * W);
+    int best = 0;
+    float max;
+    int i;
+    if (bound2 > 0) {
+      FloatVector m0 = FloatVector.fromArray(F, a, off);
+      FloatVector m1 = FloatVector.fromArray(F, a, off + W);
+      IntVector p0 = IntVector.fromArray(I, IOTA, 0);
+      IntVector p1 = p0.add(W);
+      IntVector best0 = p0;
+      IntVector best1 = p1;
+      FloatVector nan = m0.add(m1);
+      for (i = 2 * W; i < bound2; i += 2 * W) {
+        p0 = p0.add(2 * W);
+        p1 = p1.add(2 * W);
+        FloatVector v0 = FloatVector.fromArray(F, a, off + i);
+        FloatVector v1 = FloatVector.fromArray(F, a, off + i + W);
+        VectorMask<Float> g0 = v0.compare(VectorOperators.GT, m0);
+        VectorMask<Float> g1 = v1.compare(VectorOperators.GT, m1);
+        m0 = m0.blend(v0, g0);
+        m1 = m1.blend(v1, g1);
+        best0 = best0.blend(p0, g0.cast(I));
+        best1 = best1.blend(p1, g1.cast(I));
+        nan = nan.add(v0.add(v1));
+      }
+      if (Float.isNaN(nan.reduceLanes(VectorOperators.ADD))) {
+        int p = firstNaN(a, off, bound2);
+        if (p >= 0) {
+          return -1 - p;
+        }
+      }
+      m0.intoArray(laneValues, 0);
+      m1.intoArray(laneValues, W);
+      best0.intoArray(lanePositions, 0);
+      best1.intoArray(lanePositions, W);
+      max = laneValues[0];
+      best = lanePositions[0];
+      for (int j = 1; j < 2 * W; j++) {
+        float x = laneValues[j];
+        if (x > max || (x == max && lanePositions[j] < best)) {
+          max = x;
+          best = lanePositions[j];
+        }
+      }
+    } else {
+      max = a[off];
+      if (max != max) {
+        return -1;
+      }
+      i = 1;
+    }
+    for (; i < len; i++) {
+      float x = a[off + i];
+      if (x > max) {
+        max = x;
+        best = i;
+      } else if (x != x) {
+        return -1 - i;
+      }
+    }
+    return best;
+  }
+
+  private static int firstNaN(float[] a, int off, int len) {
+    for (int i = 0; i < len; i++) {
+      if (Float.isNaN(a[off + i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public double expSum(
+      float[] a, int off, int len, float max, float scale, float[] dst, float[] blockSums) {
+    FloatVector vmax = FloatVector.broadcast(F, max);
+    FloatVector vscale = FloatVector.broadcast(F, scale);
+    double total = 0;
+    int block = 0;
+    for (int start = 0; start < len; start += BLOCK, block++) {
+      int end = Math.min(start + BLOCK, len);
+      int chunkEnd = start + ((end - start) & -LANES);
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
+      int i = start;
+      for (; i < chunkEnd; i += LANES) {
+        FloatVector e0 = exp(FloatVector.fromArray(F, a, off + i).sub(vmax).mul(vscale));
+        acc0 = acc0.add(e0);
+        if (dst != null) {
+          e0.intoArray(dst, i);
+        }
+        if (PER >= 2) {
+          FloatVector e1 = exp(FloatVector.fromArray(F, a, off + i + W).sub(vmax).mul(vscale));
+          acc1 = acc1.add(e1);
+          if (dst != null) {
+            e1.intoArray(dst, i + W);
+          }
+        }
+        if (PER == 4) {
+          FloatVector e2 =
+              exp(FloatVector.fromArray(F, a, off + i + 2 * W).sub(vmax).mul(vscale));
+          FloatVector e3 =
+              exp(FloatVector.fromArray(F, a, off + i + 3 * W).sub(vmax).mul(vscale));
+          acc2 = acc2.add(e2);
+          acc3 = acc3.add(e3);
+          if (dst != null) {
+            e2.intoArray(dst, i + 2 * W);
+            e3.intoArray(dst, i + 3 * W);
+          }
+        }
+      }
+      storeLanes(acc0, acc1, acc2, acc3);
+      for (; i < end; i++) {
+        float e = ExpPoly.exp((a[off + i] - max) * scale);
+        if (dst != null) {
+          dst[i] = e;
+        }
+        lanes[i & (LANES - 1)] += e;
+      }
+      float sum = Kernels.reduceLanes(lanes);
+      blockSums[block] = sum;
+      total += sum;
+    }
+    return total;
+  }
+
+  private void storeLanes(FloatVector acc0, FloatVector acc1, FloatVector acc2, FloatVector acc3) {
+    acc0.intoArray(lanes, 0);
+    if (PER >= 2) {
+      acc1.intoArray(lanes, W);
+    }
+    if (PER == 4) {
+      acc2.intoArray(lanes, 2 * W);
+      acc3.intoArray(lanes, 3 * W);
+    }
+  }
+
+  @Override
+  public double sumAbove(float[] e, int from, int to, float threshold) {
+    FloatVector vt = FloatVector.broadcast(F, threshold);
+    double total = 0;
+    for (int start = from; start < to; start += BLOCK) {
+      int end = Math.min(start + BLOCK, to);
+      int chunkEnd = start + ((end - start) & -LANES);
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
+      int i = start;
+      for (; i < chunkEnd; i += LANES) {
+        FloatVector x0 = FloatVector.fromArray(F, e, i);
+        acc0 = acc0.add(ZERO.blend(x0, x0.compare(VectorOperators.GT, vt)));
+        if (PER >= 2) {
+          FloatVector x1 = FloatVector.fromArray(F, e, i + W);
+          acc1 = acc1.add(ZERO.blend(x1, x1.compare(VectorOperators.GT, vt)));
+        }
+        if (PER == 4) {
+          FloatVector x2 = FloatVector.fromArray(F, e, i + 2 * W);
+          FloatVector x3 = FloatVector.fromArray(F, e, i + 3 * W);
+          acc2 = acc2.add(ZERO.blend(x2, x2.compare(VectorOperators.GT, vt)));
+          acc3 = acc3.add(ZERO.blend(x3, x3.compare(VectorOperators.GT, vt)));
+        }
+      }
+      storeLanes(acc0, acc1, acc2, acc3);
+      for (; i < end; i++) {
+        float x = e[i];
+        lanes[(i - from) & (LANES - 1)] += x > threshold ? x : 0f;
+      }
+      total += Kernels.reduceLanes(lanes);
+    }
+    return total;
+  }
+
+  @Override
+  public int countAbove(float[] e, int len, float threshold) {
+    FloatVector vt = FloatVector.broadcast(F, threshold);
+    int bound = F.loopBound(len);
+    int count = 0;
+    int i = 0;
+    for (; i < bound; i += W) {
+      count += FloatVector.fromArray(F, e, i).compare(VectorOperators.GT, vt).trueCount();
+    }
+    for (; i < len; i++) {
+      if (e[i] > threshold) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public int selectAtLeast(float[] e, int len, float threshold, int[] ids) {
+    FloatVector vt = FloatVector.broadcast(F, threshold);
+    int bound = F.loopBound(len);
+    int n = 0;
+    int i = 0;
+    for (; i < bound; i += W) {
+      VectorMask<Float> pass = FloatVector.fromArray(F, e, i).compare(VectorOperators.GE, vt);
+      if (pass.anyTrue()) {
+        for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
+          ids[n++] = i + Long.numberOfTrailingZeros(bits);
+        }
+      }
+    }
+    for (; i < len; i++) {
+      if (e[i] >= threshold) {
+        ids[n++] = i;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
+    int bound = F.loopBound(len);
+    float threshold = heap.threshold();
+    FloatVector vt = FloatVector.broadcast(F, threshold);
+    FloatVector nan = FloatVector.zero(F);
+    int i = 0;
+    for (; i < bound; i += W) {
+      FloatVector v = FloatVector.fromArray(F, a, off + i);
+      nan = nan.add(v);
+      VectorMask<Float> pass = v.compare(VectorOperators.GE, vt);
+      if (pass.anyTrue()) {
+        for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
+          int p = i + Long.numberOfTrailingZeros(bits);
+          float x = a[off + p];
+          if (x >= threshold) {
+            heap.offer(x, p);
+            threshold = heap.threshold();
+          }
+        }
+        vt = FloatVector.broadcast(F, threshold);
+      }
+    }
+    if (bound > 0 && Float.isNaN(nan.reduceLanes(VectorOperators.ADD))) {
+      int p = firstNaN(a, off, bound);
+      if (p >= 0) {
+        return p;
+      }
+    }
+    for (; i < len; i++) {
+      float x = a[off + i];
+      if (x >= threshold) {
+        heap.offer(x, i);
+        threshold = heap.threshold();
+      } else if (x != x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public void logSoftmax(
+      float[] a, int off, int len, float max, float scale, float logSum, float[] out) {
+    FloatVector vmax = FloatVector.broadcast(F, max);
+    FloatVector vscale = FloatVector.broadcast(F, scale);
+    FloatVector vlog = FloatVector.broadcast(F, logSum);
+    int bound = F.loopBound(len);
+    int i = 0;
+    for (; i < bound; i += W) {
+      FloatVector.fromArray(F, a, off + i).sub(vmax).mul(vscale).sub(vlog).intoArray(out, i);
+    }
+    for (; i < len; i++) {
+      out[i] = ((a[off + i] - max) * scale) - logSum;
+    }
+  }
+
+  @Override
+  public void multiply(float[] e, int len, float factor) {
+    FloatVector vf = FloatVector.broadcast(F, factor);
+    int bound = F.loopBound(len);
+    int i = 0;
+    for (; i < bound; i += W) {
+      FloatVector.fromArray(F, e, i).mul(vf).intoArray(e, i);
+    }
+    for (; i < len; i++) {
+      e[i] *= factor;
+    }
+  }
+}

@@ -1,0 +1,620 @@
+package dev.tokensampler.stage;
+
+import dev.tokensampler.kernel.Kernels;
+import dev.tokensampler.kernel.KernelProvider;
+import dev.tokensampler.kernel.TopKHeap;
+import dev.tokensampler.random.Seeds;
+import java.nio.FloatBuffer;
+import java.util.Objects;
+
+/**
+ * The tokens still in play for one sampling step, with their logits: what every {@link Stage}
+ * reads and changes.
+ *
+ * <p>A step starts with the whole vocabulary: candidate {@code i} is token {@code i}, read in
+ * place from the caller's logits (nothing is copied until a stage writes). Truncating stages
+ * shrink the set; once shrunk, candidates are held as compact arrays of ids and logits, and later
+ * stages work on those only. The logit of candidate {@code i} is always {@link #logit(int)},
+ * which includes any pending temperature ({@link #scale}).
+ *
+ * <p>Probabilities are the softmax of the current candidates' logits, computed when first asked
+ * for with the library's fused kernels (see {@link dev.tokensampler.kernel}), so they are the same
+ * on every machine with or without SIMD.
+ *
+ * <p><b>Input rules.</b> Logits must be finite or {@code -Infinity} (a masked token, probability
+ * exactly 0). The first kernel that reads them rejects, with an {@link IllegalArgumentException}
+ * naming the index and value: {@code NaN}; {@code +Infinity} (force a token with a mask or a
+ * bias instead); a vocabulary where every logit is {@code -Infinity}.
+ *
+ * <p>An instance belongs to one sampler, is reused for every token, allocates its buffers once
+ * (lazily, at most a few arrays of the vocabulary size) and is not thread-safe.
+ */
+public final class Candidates {
+  /**
+   * Relative tolerance of mass thresholds: a cumulative mass within one part in a million of the
+   * target counts as reaching it, so exact-boundary cases resolve the same way despite rounding.
+   */
+  static final double MASS_TOLERANCE = 1e-6;
+
+  final Kernels kernels;
+  private final int vocabularySize;
+  final TopKHeap heap = new TopKHeap();
+  final float[] blockSums;
+
+  // The current view: candidate i has logit logits[offset + i] * scale and id ids[i], or id i
+  // when ids is null (the whole vocabulary, in order).
+  float[] logits;
+  int offset;
+  int size;
+  int[] ids;
+  float scale;
+  /** Logits in non-increasing order (ties in increasing id); only for explicit candidates. */
+  boolean sorted;
+  /** The view reads the caller's array, which must not be written. */
+  private boolean borrowed;
+  /** Added to a whole-vocabulary position to name the caller's index in error messages. */
+  private int inputOffset;
+
+  private float[] ownLogits;
+  private float[] explicitLogits;
+  private int[] explicitIds;
+  /** Unnormalised probabilities {@code exp((x - max) * scale)}, by candidate position. */
+  float[] weights;
+
+  private boolean maxKnown;
+  private float max;
+  boolean weightsKnown;
+  private boolean sumKnown;
+  double weightSum;
+
+  // A pending nucleus: the smallest top set of whole-vocabulary weights reaching this mass.
+  boolean nucleusPending;
+  double nucleusMass;
+  int nucleusMinKeep;
+
+  private int selected = -1;
+
+  /**
+   * Candidates for a vocabulary, with the kernels picked for this JVM.
+   *
+   * @param vocabularySize the number of tokens, at least 1
+   * @throws IllegalArgumentException if {@code vocabularySize < 1}
+   */
+  public Candidates(int vocabularySize) {
+    this(vocabularySize, KernelProvider.newKernels());
+  }
+
+  /**
+   * Candidates with explicit kernels (tests hold the scalar and vector paths to the same results).
+   *
+   * @param vocabularySize the number of tokens, at least 1
+   * @param kernels the kernels to use, owned by this instance from now on
+   * @throws IllegalArgumentException if {@code vocabularySize < 1}
+   */
+  public Candidates(int vocabularySize, Kernels kernels) {
+    if (vocabularySize < 1) {
+      throw new IllegalArgumentException("vocabularySize must be >= 1, got " + vocabularySize);
+    }
+    this.vocabularySize = vocabularySize;
+    this.kernels = Objects.requireNonNull(kernels, "kernels");
+    this.blockSums = new float[(vocabularySize + Kernels.BLOCK - 1) / Kernels.BLOCK];
+  }
+
+  /**
+   * Starts a step over the whole vocabulary, reading {@code logits[offset, offset + V)} in place.
+   * The array is never written.
+   *
+   * @param logits the caller's logits
+   * @param offset index of token 0
+   * @throws NullPointerException if {@code logits} is null
+   * @throws IndexOutOfBoundsException if the range does not fit the array
+   */
+  public void reset(float[] logits, int offset) {
+    Objects.checkFromIndexSize(offset, vocabularySize, logits.length);
+    startStep(logits, offset, true);
+  }
+
+  /**
+   * Starts a step over the whole vocabulary, copying {@code V} floats from the buffer's position
+   * (which is left unchanged). A heap buffer with an accessible array is read in place instead.
+   *
+   * @param logits the caller's logits, at least V remaining
+   * @throws NullPointerException if {@code logits} is null
+   * @throws IllegalArgumentException if fewer than V floats remain
+   */
+  public void reset(FloatBuffer logits) {
+    if (logits.remaining() != vocabularySize) {
+      throw new IllegalArgumentException(
+          "logits.remaining() must equal the vocabulary size " + vocabularySize + ", got "
+              + logits.remaining());
+    }
+    if (logits.hasArray()) {
+      startStep(logits.array(), logits.arrayOffset() + logits.position(), true);
+    } else {
+      float[] own = ownLogits();
+      logits.get(logits.position(), own, 0, vocabularySize);
+      startStep(own, 0, false);
+    }
+    inputOffset = 0;
+  }
+
+  private void startStep(float[] source, int sourceOffset, boolean isBorrowed) {
+    logits = source;
+    offset = sourceOffset;
+    inputOffset = sourceOffset;
+    size = vocabularySize;
+    ids = null;
+    scale = 1f;
+    sorted = false;
+    borrowed = isBorrowed;
+    maxKnown = false;
+    weightsKnown = false;
+    sumKnown = false;
+    nucleusPending = false;
+    selected = -1;
+  }
+
+  /**
+   * The vocabulary size V: token ids are {@code 0..V-1}.
+   *
+   * @return V
+   */
+  public int vocabularySize() {
+    return vocabularySize;
+  }
+
+  /**
+   * Whether the candidates are still the whole vocabulary in id order (no truncation yet).
+   *
+   * @return true while candidate {@code i} is token {@code i} for every token
+   */
+  public boolean isWholeVocabulary() {
+    return ids == null && !nucleusPending;
+  }
+
+  /**
+   * The number of candidates.
+   *
+   * @return at least 1 once the logits have been validated
+   */
+  public int size() {
+    materializeNucleus();
+    return size;
+  }
+
+  /**
+   * The token id of candidate {@code i}.
+   *
+   * @param i the candidate position, {@code 0 <= i < size()}
+   * @return its token id
+   */
+  public int id(int i) {
+    materializeNucleus();
+    Objects.checkIndex(i, size);
+    return ids == null ? i : ids[i];
+  }
+
+  /**
+   * The logit of candidate {@code i}, with any pending temperature applied.
+   *
+   * @param i the candidate position, {@code 0 <= i < size()}
+   * @return its logit
+   */
+  public float logit(int i) {
+    materializeNucleus();
+    Objects.checkIndex(i, size);
+    return logits[offset + i] * scale;
+  }
+
+  /**
+   * Sets the logit of candidate {@code i}. The first write of a step copies the caller's logits
+   * (one pass over the vocabulary) and folds any pending temperature into the copy.
+   *
+   * @param i the candidate position, {@code 0 <= i < size()}
+   * @param value the new logit, finite or {@code -Infinity}
+   */
+  public void setLogit(int i, float value) {
+    materializeNucleus();
+    Objects.checkIndex(i, size);
+    makeWritable();
+    logits[offset + i] = value;
+    invalidate();
+  }
+
+  /**
+   * Multiplies every logit by {@code factor} (a temperature of {@code 1 / factor}). This costs
+   * nothing: the factor is applied inside the softmax kernel.
+   *
+   * @param factor a positive finite factor
+   * @throws IllegalArgumentException if {@code factor} is not positive and finite
+   */
+  public void scale(float factor) {
+    if (!(factor > 0f) || factor == Float.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("factor must be positive and finite, got " + factor);
+    }
+    materializeNucleus();
+    scale *= factor;
+    if (scale == Float.POSITIVE_INFINITY || scale == 0f) {
+      throw new IllegalArgumentException(
+          "the combined temperature factor overflows: " + (scale / factor) + " * " + factor);
+    }
+    weightsKnown = false;
+    sumKnown = false;
+  }
+
+  /**
+   * The probability of candidate {@code i}: the softmax over the current candidates.
+   *
+   * @param i the candidate position, {@code 0 <= i < size()}
+   * @return its probability in {@code [0, 1]}
+   */
+  public float probability(int i) {
+    materializeNucleus();
+    Objects.checkIndex(i, size);
+    ensureWeights();
+    return (float) (weights[i] / weightSum);
+  }
+
+  /**
+   * The largest logit, with any pending temperature applied.
+   *
+   * @return the maximum
+   */
+  public float maxLogit() {
+    materializeNucleus();
+    return rawMax() * scale;
+  }
+
+  /**
+   * Writes the probability of every candidate, in candidate order, into {@code out}.
+   *
+   * @param out at least {@link #size()} floats
+   */
+  public void writeProbabilities(float[] out) {
+    materializeNucleus();
+    Objects.checkFromIndexSize(0, size, out.length);
+    if (selected >= 0) {
+      java.util.Arrays.fill(out, 0, size, 0f);
+      out[selectedPosition()] = 1f;
+      return;
+    }
+    double sum = kernels.expSum(logits, offset, size, rawMax(), scale, out, blockSums);
+    kernels.multiply(out, size, (float) (1.0 / sum));
+  }
+
+  /**
+   * Writes the natural log-probability of every candidate, in candidate order, into {@code out}:
+   * {@code logit - max - ln(sum of exp)}, computed without rounding tiny probabilities to 0.
+   * Masked tokens get {@code -Infinity}.
+   *
+   * @param out at least {@link #size()} floats
+   */
+  public void writeLogProbabilities(float[] out) {
+    materializeNucleus();
+    Objects.checkFromIndexSize(0, size, out.length);
+    if (selected >= 0) {
+      java.util.Arrays.fill(out, 0, size, Float.NEGATIVE_INFINITY);
+      out[selectedPosition()] = 0f;
+      return;
+    }
+    ensureSum();
+    kernels.logSoftmax(logits, offset, size, rawMax(), scale, (float) Math.log(weightSum), out);
+  }
+
+  /**
+   * Chooses the token: later stages are skipped and the sampler returns it.
+   *
+   * @param i the candidate position, {@code 0 <= i < size()}
+   */
+  public void select(int i) {
+    materializeNucleus();
+    Objects.checkIndex(i, size);
+    selected = ids == null ? i : ids[i];
+  }
+
+  /**
+   * Selects the candidate with the largest logit; ties go to the lowest token id. One SIMD pass
+   * on the whole vocabulary.
+   */
+  public void selectMax() {
+    materializeNucleus();
+    if (ids == null) {
+      int p = kernels.argmax(logits, offset, size);
+      if (p < 0) {
+        throw nanAt(-1 - p);
+      }
+      checkMax(logits[offset + p]);
+      maxKnown = true;
+      max = logits[offset + p];
+      selected = p;
+      return;
+    }
+    int best = 0;
+    for (int i = 1; i < size; i++) {
+      float x = logits[offset + i];
+      float m = logits[offset + best];
+      if (x > m || (x == m && ids[i] < ids[best])) {
+        best = i;
+      }
+    }
+    selected = ids[best];
+  }
+
+  /**
+   * Whether a token has been selected in this step.
+   *
+   * @return true after {@link #select} or {@link #selectMax}
+   */
+  public boolean isSelected() {
+    return selected >= 0;
+  }
+
+  /**
+   * The selected token id.
+   *
+   * @return the token id, or -1 if none is selected
+   */
+  public int selectedId() {
+    return selected;
+  }
+
+  /**
+   * Draws a token from the probabilities of the candidates, as the last step of a chain.
+   *
+   * <p>The draw inverts the cumulative distribution at {@code u = (randomBits >>> 11) * 2^-53}:
+   * it returns the first candidate, in candidate order, whose cumulative weight exceeds
+   * {@code u} times the total, adding weights by blocks of {@link Kernels#BLOCK} in the kernels'
+   * order. A pending nucleus ({@link TopP} on the whole vocabulary) is resolved by rejection:
+   * a token drawn outside it raises the floor and the draw repeats with values derived from
+   * {@code randomBits}, which yields exactly the renormalised nucleus distribution without sorting.
+   * If a token is already selected, it is returned.
+   *
+   * @param randomBits 64 uniformly random bits
+   * @return the token id
+   */
+  public int draw(long randomBits) {
+    if (selected >= 0) {
+      return selected;
+    }
+    if (nucleusPending) {
+      return ids(NucleusDraw.draw(this, randomBits));
+    }
+    ensureSum();
+    double target = Seeds.uniform(randomBits) * weightSum;
+    return ids(locate(target));
+  }
+
+  /** Validates the logits if no kernel has read them yet in this step. */
+  public void validate() {
+    if (selected < 0) {
+      rawMax();
+    }
+  }
+
+  private int ids(int position) {
+    return ids == null ? position : ids[position];
+  }
+
+  private int selectedPosition() {
+    if (ids == null) {
+      return selected;
+    }
+    for (int i = 0; i < size; i++) {
+      if (ids[i] == selected) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("selected token " + selected + " is not a candidate");
+  }
+
+  // ---- package-private machinery for the built-in stages ----
+
+  /** The maximum raw logit (before scale), validating the input on first use. */
+  float rawMax() {
+    if (!maxKnown) {
+      float m = kernels.max(logits, offset, size);
+      if (m != m) {
+        throw nanAt(firstNaN());
+      }
+      checkMax(m);
+      max = m;
+      maxKnown = true;
+    }
+    return max;
+  }
+
+  private int firstNaN() {
+    for (int i = 0; i < size; i++) {
+      if (Float.isNaN(logits[offset + i])) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no NaN found");
+  }
+
+  private void checkMax(float m) {
+    if (m == Float.POSITIVE_INFINITY) {
+      int p = 0;
+      while (logits[offset + p] != Float.POSITIVE_INFINITY) {
+        p++;
+      }
+      throw new IllegalArgumentException(
+          "logits[" + inputIndex(p) + "] is +Infinity; logits must be finite or -Infinity"
+              + " (to force a token, mask the others with -Infinity)");
+    }
+    if (m == Float.NEGATIVE_INFINITY) {
+      throw new IllegalArgumentException(
+          "every logit is -Infinity: at least one token must be allowed");
+    }
+  }
+
+  IllegalArgumentException nanAt(int position) {
+    return new IllegalArgumentException(
+        "logits[" + inputIndex(position) + "] is NaN; logits must be finite or -Infinity");
+  }
+
+  private int inputIndex(int position) {
+    return ids == null ? position + inputOffset : ids[position];
+  }
+
+  /** Ensures {@link #weights} holds the unnormalised probabilities of the current view. */
+  void ensureWeights() {
+    if (!weightsKnown) {
+      float[] w = weights();
+      weightSum = kernels.expSum(logits, offset, size, rawMax(), scale, w, blockSums);
+      weightsKnown = true;
+      sumKnown = true;
+    }
+  }
+
+  /** Ensures {@link #weightSum} and {@link #blockSums} describe the current view. */
+  void ensureSum() {
+    if (!sumKnown) {
+      weightSum = kernels.expSum(logits, offset, size, rawMax(), scale, null, blockSums);
+      sumKnown = true;
+    }
+  }
+
+  /** The weight of the candidate at {@code position}, from the store or recomputed. */
+  private float weight(int position) {
+    if (weightsKnown) {
+      return weights[position];
+    }
+    return dev.tokensampler.kernel.ExpPoly.exp((logits[offset + position] - max) * scale);
+  }
+
+  /**
+   * The first position whose cumulative weight exceeds {@code target}, adding block sums (in
+   * double) and then the weights of one block (in double, in order). A target at or past the
+   * total, which rounding can produce, gives the last candidate of positive weight.
+   */
+  int locate(double target) {
+    int blocks = (size + Kernels.BLOCK - 1) / Kernels.BLOCK;
+    double cumulative = 0;
+    int block = 0;
+    for (; block < blocks - 1; block++) {
+      double next = cumulative + blockSums[block];
+      if (target < next) {
+        break;
+      }
+      cumulative = next;
+    }
+    int start = block * Kernels.BLOCK;
+    int end = Math.min(start + Kernels.BLOCK, size);
+    for (int i = start; i < end; i++) {
+      float w = weight(i);
+      if (w > 0f) {
+        cumulative += w;
+        if (target < cumulative) {
+          return i;
+        }
+      }
+    }
+    for (int i = end - 1; i >= 0; i--) {
+      if (weight(i) > 0f) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no candidate has a positive weight");
+  }
+
+  float[] weights() {
+    if (weights == null) {
+      weights = new float[vocabularySize];
+    }
+    return weights;
+  }
+
+  private float[] ownLogits() {
+    if (ownLogits == null) {
+      ownLogits = new float[vocabularySize];
+    }
+    return ownLogits;
+  }
+
+  /** Makes the view writable: copies borrowed logits and folds the pending scale. */
+  private void makeWritable() {
+    if (borrowed) {
+      float[] own = ownLogits();
+      System.arraycopy(logits, offset, own, 0, size);
+      logits = own;
+      offset = 0;
+      borrowed = false;
+    }
+    if (scale != 1f) {
+      kernels.multiply(logits, size, scale);
+      scale = 1f;
+    }
+  }
+
+  private void invalidate() {
+    maxKnown = false;
+    weightsKnown = false;
+    sumKnown = false;
+  }
+
+  /**
+   * Replaces the view with explicit candidates: {@code count} ids and raw logits (before scale)
+   * that the caller has written into {@link #explicitIds()} and {@link #explicitLogits()}.
+   */
+  void useExplicit(int count, boolean isSorted) {
+    if (ids != null) {
+      throw new IllegalStateException("explicit candidates are built from the whole vocabulary");
+    }
+    logits = explicitLogits();
+    offset = 0;
+    ids = explicitIds;
+    size = count;
+    sorted = isSorted;
+    borrowed = false;
+    invalidate();
+  }
+
+  /** Shrinks explicit candidates to their first {@code count} (the order is kept). */
+  void truncate(int count) {
+    if (count < size) {
+      size = count;
+      invalidate();
+    }
+  }
+
+  int[] explicitIds() {
+    if (explicitIds == null) {
+      explicitIds = new int[vocabularySize];
+    }
+    return explicitIds;
+  }
+
+  float[] explicitLogits() {
+    if (explicitLogits == null) {
+      explicitLogits = new float[vocabularySize];
+    }
+    return explicitLogits;
+  }
+
+  /**
+   * Sorts explicit candidates by logit, largest first, ties by increasing id.
+   */
+  void sortExplicit() {
+    if (!sorted) {
+      ByLogitSort.sort(logits, ids, size);
+      sorted = true;
+      weightsKnown = false;
+    }
+  }
+
+  /** Turns a pending nucleus into explicit candidates (see {@link NucleusDraw#materialize}). */
+  void materializeNucleus() {
+    if (nucleusPending) {
+      nucleusPending = false;
+      NucleusDraw.materialize(this);
+    }
+  }
+
+  /** Marks a pending nucleus over the whole-vocabulary weights, which must be known. */
+  void setNucleus(double mass, int minKeep) {
+    nucleusPending = true;
+    nucleusMass = mass;
+    nucleusMinKeep = minKeep;
+  }
+}

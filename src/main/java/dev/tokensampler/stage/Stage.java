@@ -1,0 +1,46 @@
+package dev.tokensampler.stage;
+
+/**
+ * One step of a sampler chain: it reads and changes the {@link Candidates} of the current token.
+ *
+ * <p>Modelled on llama.cpp's {@code llama_sampler_i}: {@link #apply} does the work;
+ * {@link #accept}, {@link #reset} and {@link #copy} exist for stages that keep state between
+ * tokens (histories, running values). A stage may change logits, remove candidates, or select the
+ * token ({@link Candidates#select}); once a stage has selected, the stages after it in the chain
+ * are not applied for that token.
+ *
+ * <p>A {@link dev.tokensampler.SamplerConfig} holds stage prototypes and is shared across
+ * threads; every sampler gets its own {@link #copy()}. So a stateless stage must be immutable
+ * (and may return {@code this} from {@code copy}), and a stateful stage must return an independent
+ * copy. {@code apply} must not retain the candidates and should not allocate, to keep sampling free
+ * of garbage.
+ */
+public interface Stage {
+  /**
+   * Processes the candidates of the current token.
+   *
+   * @param candidates the candidates, owned by the calling sampler for the duration of the call
+   */
+  void apply(Candidates candidates);
+
+  /**
+   * Told the token chosen at each step (and any prompt token fed to the sampler), in order. The
+   * default does nothing.
+   *
+   * @param token the token id
+   */
+  default void accept(int token) {}
+
+  /** Forgets everything {@link #accept} was told. The default does nothing. */
+  default void reset() {}
+
+  /**
+   * A stage for a new sampler. The default returns {@code this}, which is right only for
+   * immutable stages.
+   *
+   * @return an independent stage with the same parameters and state
+   */
+  default Stage copy() {
+    return this;
+  }
+}
