@@ -60,6 +60,8 @@ public final class Candidates {
   private int[] explicitIds;
   /** Unnormalised probabilities {@code exp((x - max) * scale)}, by candidate position. */
   float[] weights;
+  private final float[] blockWeights = new float[Kernels.BLOCK];
+  private final float[] blockWeightSum = new float[1];
 
   private boolean maxKnown;
   private float max;
@@ -475,14 +477,6 @@ public final class Candidates {
     }
   }
 
-  /** The weight of the candidate at {@code position}, from the store or recomputed. */
-  private float weight(int position) {
-    if (weightsKnown) {
-      return weights[position];
-    }
-    return dev.tokensampler.kernel.ExpPoly.exp((logits[offset + position] - max) * scale);
-  }
-
   /**
    * The first position whose cumulative weight exceeds {@code target}, adding block sums (in
    * double) and then the weights of one block (in double, in order). A target at or past the
@@ -501,21 +495,45 @@ public final class Candidates {
     }
     int start = block * Kernels.BLOCK;
     int end = Math.min(start + Kernels.BLOCK, size);
+    float[] w = weightsOfBlock(start, end);
+    int base = weightsKnown ? 0 : start;
     for (int i = start; i < end; i++) {
-      float w = weight(i);
-      if (w > 0f) {
-        cumulative += w;
+      float x = w[i - base];
+      if (x > 0f) {
+        cumulative += x;
         if (target < cumulative) {
           return i;
         }
       }
     }
-    for (int i = end - 1; i >= 0; i--) {
-      if (weight(i) > 0f) {
-        return i;
+    // Rounding put the target at or past the total: take the last candidate of positive weight.
+    for (; block >= 0; block--) {
+      if (blockSums[block] > 0f) {
+        start = block * Kernels.BLOCK;
+        end = Math.min(start + Kernels.BLOCK, size);
+        w = weightsOfBlock(start, end);
+        base = weightsKnown ? 0 : start;
+        for (int i = end - 1; i >= start; i--) {
+          if (w[i - base] > 0f) {
+            return i;
+          }
+        }
       }
     }
     throw new IllegalStateException("no candidate has a positive weight");
+  }
+
+  /**
+   * The weights of positions {@code [start, end)} of one block: the stored weights (indexed by
+   * position) if known, else recomputed by the kernel into a block-sized scratch (indexed from
+   * {@code start}); elementwise, so the values are the same either way.
+   */
+  private float[] weightsOfBlock(int start, int end) {
+    if (weightsKnown) {
+      return weights;
+    }
+    kernels.expSum(logits, offset + start, end - start, max, scale, blockWeights, blockWeightSum);
+    return blockWeights;
   }
 
   float[] weights() {
