@@ -117,27 +117,25 @@ public final class Candidates {
   }
 
   /**
-   * Starts a step over the whole vocabulary, copying {@code V} floats from the buffer's position
-   * (which is left unchanged). A heap buffer with an accessible array is read in place instead.
+   * Starts a step over the whole vocabulary from {@code V} floats of a buffer, starting at the
+   * absolute index {@code index} (position and limit are left unchanged). A heap buffer with an
+   * accessible array is read in place; any other buffer is copied once into this instance's array.
    *
-   * @param logits the caller's logits, at least V remaining
+   * @param logits the caller's logits
+   * @param index the absolute index of token 0
    * @throws NullPointerException if {@code logits} is null
-   * @throws IllegalArgumentException if fewer than V floats remain
+   * @throws IndexOutOfBoundsException if the V floats do not fit below the limit
    */
-  public void reset(FloatBuffer logits) {
-    if (logits.remaining() != vocabularySize) {
-      throw new IllegalArgumentException(
-          "logits.remaining() must equal the vocabulary size " + vocabularySize + ", got "
-              + logits.remaining());
-    }
+  public void reset(FloatBuffer logits, int index) {
+    Objects.checkFromIndexSize(index, vocabularySize, logits.limit());
     if (logits.hasArray()) {
-      startStep(logits.array(), logits.arrayOffset() + logits.position(), true);
+      startStep(logits.array(), logits.arrayOffset() + index, true);
     } else {
       float[] own = ownLogits();
-      logits.get(logits.position(), own, 0, vocabularySize);
+      logits.get(index, own, 0, vocabularySize);
       startStep(own, 0, false);
     }
-    inputOffset = 0;
+    inputOffset = index;
   }
 
   private void startStep(float[] source, int sourceOffset, boolean isBorrowed) {
