@@ -218,6 +218,7 @@ public final class Candidates {
     Objects.checkIndex(i, size);
     makeWritable();
     logits[offset + i] = value;
+    sorted = false;
     invalidate();
   }
 
