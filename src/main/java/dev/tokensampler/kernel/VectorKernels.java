@@ -120,15 +120,7 @@ final class VectorKernels implements Kernels {
       m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
       max = m0.reduceLanes(VectorOperators.MAX);
     }
-    for (; i < len; i++) {
-      float x = a[off + i];
-      if (x > max) {
-        max = x;
-      } else if (x != x) {
-        return Float.NaN;
-      }
-    }
-    return max;
+    return ScalarKernels.max(a, off, i, len, max);
   }
 
   /**
@@ -215,13 +207,7 @@ final class VectorKernels implements Kernels {
         }
       }
       storeLanes(acc0, acc1, acc2, acc3);
-      for (; i < end; i++) {
-        float e = ExpPoly.exp((a[off + i] - max) * scale);
-        if (dst != null) {
-          dst[i] = e;
-        }
-        lanes[i & (LANES - 1)] += e;
-      }
+      ScalarKernels.addExp(a, off, i, end, max, scale, dst, lanes);
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
       total += sum;
@@ -267,10 +253,7 @@ final class VectorKernels implements Kernels {
         }
       }
       storeLanes(acc0, acc1, acc2, acc3);
-      for (; i < end; i++) {
-        float x = e[i];
-        lanes[(i - from) & (LANES - 1)] += x > threshold ? x : 0f;
-      }
+      ScalarKernels.addAbove(e, from, i, end, threshold, lanes);
       total += Kernels.reduceLanes(lanes);
     }
     return total;
@@ -285,12 +268,7 @@ final class VectorKernels implements Kernels {
     for (; i < bound; i += W) {
       count += FloatVector.fromArray(F, e, i).compare(VectorOperators.GT, vt).trueCount();
     }
-    for (; i < len; i++) {
-      if (e[i] > threshold) {
-        count++;
-      }
-    }
-    return count;
+    return count + ScalarKernels.countAbove(e, i, len, threshold);
   }
 
   @Override
@@ -307,12 +285,7 @@ final class VectorKernels implements Kernels {
         }
       }
     }
-    for (; i < len; i++) {
-      if (e[i] >= threshold) {
-        ids[n++] = i;
-      }
-    }
-    return n;
+    return ScalarKernels.selectAtLeast(e, i, len, threshold, ids, n);
   }
 
   @Override
@@ -351,16 +324,7 @@ final class VectorKernels implements Kernels {
         return p;
       }
     }
-    for (; i < len; i++) {
-      float x = a[off + i];
-      if (x >= threshold) {
-        heap.offer(x, i);
-        threshold = heap.threshold();
-      } else if (x != x) {
-        return i;
-      }
-    }
-    return -1;
+    return ScalarKernels.selectTopK(a, off, i, len, heap);
   }
 
   @Override
@@ -374,9 +338,7 @@ final class VectorKernels implements Kernels {
     for (; i < bound; i += W) {
       FloatVector.fromArray(F, a, off + i).sub(vmax).mul(vscale).sub(vlog).intoArray(out, i);
     }
-    for (; i < len; i++) {
-      out[i] = ((a[off + i] - max) * scale) - logSum;
-    }
+    ScalarKernels.logSoftmax(a, off, i, len, max, scale, logSum, out);
   }
 
   @Override
@@ -387,8 +349,6 @@ final class VectorKernels implements Kernels {
     for (; i < bound; i += W) {
       FloatVector.fromArray(F, e, i).mul(vf).intoArray(e, i);
     }
-    for (; i < len; i++) {
-      e[i] *= factor;
-    }
+    ScalarKernels.multiply(e, i, len, factor);
   }
 }
