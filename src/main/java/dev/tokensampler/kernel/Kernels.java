@@ -33,8 +33,8 @@ public interface Kernels {
   String name();
 
   /**
-   * The largest element, or {@code NaN} if any element is {@code NaN}. {@code +0.0} and
-   * {@code -0.0} compare equal; either may be returned.
+   * The largest element, or {@code NaN} if any element is {@code NaN}. A zero maximum is
+   * returned as {@code +0.0}, whatever the signs of the zeros.
    *
    * @param a the array
    * @param off the first index

@@ -19,7 +19,10 @@ public final class ScalarKernels implements Kernels {
     return max(a, off, 0, len, Float.NEGATIVE_INFINITY);
   }
 
-  /** The maximum of {@code max} and positions {@code [from, len)}; NaN if one is NaN. */
+  /**
+   * The maximum of {@code max} and positions {@code [from, len)}; NaN if one is NaN. A zero
+   * maximum is {@code +0.0} whatever the signs and order of the zeros ({@code max + 0f}).
+   */
   static float max(float[] a, int off, int from, int len, float max) {
     for (int i = from; i < len; i++) {
       float x = a[off + i];
@@ -29,7 +32,7 @@ public final class ScalarKernels implements Kernels {
         return Float.NaN;
       }
     }
-    return max;
+    return max + 0f;
   }
 
   @Override

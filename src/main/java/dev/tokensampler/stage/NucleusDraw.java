@@ -56,7 +56,13 @@ final class NucleusDraw {
         lo = mid + 1;
       }
     }
-    float threshold = Math.max(Float.intBitsToFloat(lo), Float.MIN_VALUE);
+    if (lo == 0) {
+      // Fewer than minKeep tokens have a positive weight: the others are in through minKeep
+      // alone, so the nucleus is the minKeep largest logits with their ties.
+      TopK.selectFromVocabulary(c, c.nucleusMinKeep);
+      return;
+    }
+    float threshold = Float.intBitsToFloat(lo);
     int[] ids = c.explicitIds();
     float[] logits = c.explicitLogits();
     int count = c.kernels.selectAtLeast(w, n, threshold, ids);

@@ -7,7 +7,8 @@ package dev.tokensampler.stage;
  *
  * <p>{@code k = 0} disables the stage (as {@code top_k=0} does in transformers and llama.cpp);
  * {@code k >= size()} keeps everything; at least {@code minTokensToKeep} candidates are kept (the
- * effective k is {@code max(k, minTokensToKeep)}). {@code -Infinity} logits are never kept.
+ * effective k is {@code max(k, minTokensToKeep)}). When the effective k is below the candidate
+ * count, {@code -Infinity} logits are never kept.
  *
  * <p>On the whole vocabulary this is one SIMD pass that compares each block of logits with the
  * current k-th largest and sends the few that pass to a heap of size k: the vocabulary is never
@@ -79,7 +80,8 @@ public final class TopK implements Stage {
     }
   }
 
-  private static void selectFromVocabulary(Candidates c, int keep) {
+  /** Replaces whole-vocabulary candidates with their {@code keep} largest logits and ties. */
+  static void selectFromVocabulary(Candidates c, int keep) {
     c.heap.reset(keep, c.size);
     int nan = c.kernels.selectTopK(c.logits, c.offset, c.size, c.heap);
     if (nan >= 0) {
