@@ -1,0 +1,141 @@
+package dev.tokensampler.kernel;
+
+/**
+ * {@link Kernels} written directly from the interface's contract, one element at a time and
+ * with the summation order spelled out as in its documentation: the definition that
+ * {@link ScalarKernels} must reproduce bit for bit.
+ */
+final class ReferenceKernels implements Kernels {
+  @Override
+  public String name() {
+    return "reference";
+  }
+
+  @Override
+  public float max(float[] a, int off, int len) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < len; i++) {
+      if (Float.isNaN(a[off + i])) {
+        return Float.NaN;
+      }
+    }
+    for (int i = 0; i < len; i++) {
+      if (a[off + i] > max) {
+        max = a[off + i];
+      }
+    }
+    return max;
+  }
+
+  @Override
+  public int argmax(float[] a, int off, int len) {
+    for (int i = 0; i < len; i++) {
+      if (Float.isNaN(a[off + i])) {
+        return -1 - i;
+      }
+    }
+    int best = 0;
+    for (int i = 1; i < len; i++) {
+      if (a[off + i] > a[off + best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  @Override
+  public double expSum(
+      float[] a, int off, int len, float max, float scale, float[] dst, float[] blockSums) {
+    double total = 0;
+    for (int block = 0; block * BLOCK < len; block++) {
+      int start = block * BLOCK;
+      float[] lanes = new float[LANES];
+      for (int i = start; i < Math.min(start + BLOCK, len); i++) {
+        float e = ExpPoly.exp((a[off + i] - max) * scale);
+        if (dst != null) {
+          dst[i] = e;
+        }
+        lanes[(i - start) % LANES] += e;
+      }
+      blockSums[block] = tree(lanes, 0, 1);
+      total += blockSums[block];
+    }
+    return total;
+  }
+
+  @Override
+  public double sumAbove(float[] e, int from, int to, float threshold) {
+    double total = 0;
+    for (int start = from; start < to; start += BLOCK) {
+      float[] lanes = new float[LANES];
+      for (int i = start; i < Math.min(start + BLOCK, to); i++) {
+        if (e[i] > threshold) {
+          lanes[(i - start) % LANES] += e[i];
+        }
+      }
+      total += tree(lanes, 0, 1);
+    }
+    return total;
+  }
+
+  /**
+   * The sum of the lanes {@code first, first + stride, ...}: the lanes 8 apart are added first,
+   * then 4 apart, 2 apart and 1 apart, i.e. {@code ((l0+l8)+(l4+l12)) + ((l2+l10)+(l6+l14))}
+   * plus the same for the odd lanes.
+   */
+  private static float tree(float[] lanes, int first, int stride) {
+    if (stride == LANES) {
+      return lanes[first];
+    }
+    return tree(lanes, first, 2 * stride) + tree(lanes, first + stride, 2 * stride);
+  }
+
+  @Override
+  public int countAbove(float[] e, int len, float threshold) {
+    int count = 0;
+    for (int i = 0; i < len; i++) {
+      count += e[i] > threshold ? 1 : 0;
+    }
+    return count;
+  }
+
+  @Override
+  public int selectAtLeast(float[] e, int len, float threshold, int[] ids) {
+    int n = 0;
+    for (int i = 0; i < len; i++) {
+      if (e[i] >= threshold) {
+        ids[n] = i;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Offers every position, in order, until the first {@code NaN}. */
+  @Override
+  public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
+    for (int i = 0; i < len; i++) {
+      if (Float.isNaN(a[off + i])) {
+        return i;
+      }
+      heap.offer(a[off + i], i);
+    }
+    return -1;
+  }
+
+  @Override
+  public void logSoftmax(
+      float[] a, int off, int len, float max, float scale, float logSum, float[] out) {
+    for (int i = 0; i < len; i++) {
+      float scaled = (a[off + i] - max) * scale;
+      out[i] = scaled - logSum;
+    }
+  }
+
+  @Override
+  public void multiply(float[] e, int len, float factor) {
+    for (int i = 0; i < len; i++) {
+      e[i] = e[i] * factor;
+    }
+  }
+}
