@@ -27,6 +27,11 @@ final class VectorKernels implements Kernels {
   static final int W = F.length();
   /** Vectors per logical 16-lane chunk: 1, 2 or 4. */
   static final int PER = LANES / W;
+  /**
+   * Whether C2 compiles {@code VectorMask.toLong()} to a register move (JDK 19 and later). Before
+   * that it boxes the mask on every call, so the hot loops read the lanes one by one instead.
+   */
+  static final boolean MASK_TO_LONG_INTRINSIC = Runtime.version().feature() >= 19;
 
   // Constant operands live in static finals (C2 on JDK 17 then keeps them in registers). A
   // loop-carried vector must never start from one of them: it would be boxed on every iteration.
@@ -168,8 +173,6 @@ final class VectorKernels implements Kernels {
   @Override
   public double expSum(
       float[] a, int off, int len, float max, float scale, float[] dst, float[] blockSums) {
-    FloatVector vmax = FloatVector.broadcast(F, max);
-    FloatVector vscale = FloatVector.broadcast(F, scale);
     double total = 0;
     int block = 0;
     for (int start = 0; start < len; start += BLOCK, block++) {
@@ -181,13 +184,13 @@ final class VectorKernels implements Kernels {
       FloatVector acc3 = FloatVector.zero(F);
       int i = start;
       for (; i < chunkEnd; i += LANES) {
-        FloatVector e0 = exp(FloatVector.fromArray(F, a, off + i).sub(vmax).mul(vscale));
+        FloatVector e0 = exp(FloatVector.fromArray(F, a, off + i).sub(max).mul(scale));
         acc0 = acc0.add(e0);
         if (dst != null) {
           e0.intoArray(dst, i);
         }
         if (PER >= 2) {
-          FloatVector e1 = exp(FloatVector.fromArray(F, a, off + i + W).sub(vmax).mul(vscale));
+          FloatVector e1 = exp(FloatVector.fromArray(F, a, off + i + W).sub(max).mul(scale));
           acc1 = acc1.add(e1);
           if (dst != null) {
             e1.intoArray(dst, i + W);
@@ -195,9 +198,9 @@ final class VectorKernels implements Kernels {
         }
         if (PER == 4) {
           FloatVector e2 =
-              exp(FloatVector.fromArray(F, a, off + i + 2 * W).sub(vmax).mul(vscale));
+              exp(FloatVector.fromArray(F, a, off + i + 2 * W).sub(max).mul(scale));
           FloatVector e3 =
-              exp(FloatVector.fromArray(F, a, off + i + 3 * W).sub(vmax).mul(vscale));
+              exp(FloatVector.fromArray(F, a, off + i + 3 * W).sub(max).mul(scale));
           acc2 = acc2.add(e2);
           acc3 = acc3.add(e3);
           if (dst != null) {
@@ -228,7 +231,6 @@ final class VectorKernels implements Kernels {
 
   @Override
   public double sumAbove(float[] e, int from, int to, float threshold) {
-    FloatVector vt = FloatVector.broadcast(F, threshold);
     double total = 0;
     for (int start = from; start < to; start += BLOCK) {
       int end = Math.min(start + BLOCK, to);
@@ -240,16 +242,16 @@ final class VectorKernels implements Kernels {
       int i = start;
       for (; i < chunkEnd; i += LANES) {
         FloatVector x0 = FloatVector.fromArray(F, e, i);
-        acc0 = acc0.add(ZERO.blend(x0, x0.compare(VectorOperators.GT, vt)));
+        acc0 = acc0.add(ZERO.blend(x0, x0.compare(VectorOperators.GT, threshold)));
         if (PER >= 2) {
           FloatVector x1 = FloatVector.fromArray(F, e, i + W);
-          acc1 = acc1.add(ZERO.blend(x1, x1.compare(VectorOperators.GT, vt)));
+          acc1 = acc1.add(ZERO.blend(x1, x1.compare(VectorOperators.GT, threshold)));
         }
         if (PER == 4) {
           FloatVector x2 = FloatVector.fromArray(F, e, i + 2 * W);
           FloatVector x3 = FloatVector.fromArray(F, e, i + 3 * W);
-          acc2 = acc2.add(ZERO.blend(x2, x2.compare(VectorOperators.GT, vt)));
-          acc3 = acc3.add(ZERO.blend(x3, x3.compare(VectorOperators.GT, vt)));
+          acc2 = acc2.add(ZERO.blend(x2, x2.compare(VectorOperators.GT, threshold)));
+          acc3 = acc3.add(ZERO.blend(x3, x3.compare(VectorOperators.GT, threshold)));
         }
       }
       storeLanes(acc0, acc1, acc2, acc3);
@@ -273,26 +275,40 @@ final class VectorKernels implements Kernels {
 
   @Override
   public int selectAtLeast(float[] e, int len, float threshold, int[] ids) {
-    FloatVector vt = FloatVector.broadcast(F, threshold);
     int bound = F.loopBound(len);
     int n = 0;
     int i = 0;
     for (; i < bound; i += W) {
-      VectorMask<Float> pass = FloatVector.fromArray(F, e, i).compare(VectorOperators.GE, vt);
+      VectorMask<Float> pass = FloatVector.fromArray(F, e, i).compare(VectorOperators.GE, threshold);
       if (pass.anyTrue()) {
-        for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
-          ids[n++] = i + Long.numberOfTrailingZeros(bits);
+        if (MASK_TO_LONG_INTRINSIC) {
+          for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
+            ids[n++] = i + Long.numberOfTrailingZeros(bits);
+          }
+        } else {
+          n = ScalarKernels.selectAtLeast(e, i, i + W, threshold, ids, n);
         }
       }
     }
     return ScalarKernels.selectAtLeast(e, i, len, threshold, ids, n);
   }
 
+  /** Offers the elements of {@code a[off + from, off + from + n)} at or above the threshold. */
+  private static float offer(float[] a, int off, int from, int n, TopKHeap heap, float threshold) {
+    for (int p = from; p < from + n; p++) {
+      float x = a[off + p];
+      if (x >= threshold) {
+        heap.offer(x, p);
+        threshold = heap.threshold();
+      }
+    }
+    return threshold;
+  }
+
   @Override
   public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
     int bound4 = len & -(4 * W);
     float threshold = heap.threshold();
-    FloatVector vt = FloatVector.broadcast(F, threshold);
     FloatVector nan = FloatVector.zero(F);
     int i = 0;
     for (; i < bound4; i += 4 * W) {
@@ -301,21 +317,25 @@ final class VectorKernels implements Kernels {
       FloatVector v2 = FloatVector.fromArray(F, a, off + i + 2 * W);
       FloatVector v3 = FloatVector.fromArray(F, a, off + i + 3 * W);
       nan = nan.add(v0.add(v1).add(v2.add(v3)));
-      VectorMask<Float> m0 = v0.compare(VectorOperators.GE, vt);
-      VectorMask<Float> m1 = v1.compare(VectorOperators.GE, vt);
-      VectorMask<Float> m2 = v2.compare(VectorOperators.GE, vt);
-      VectorMask<Float> m3 = v3.compare(VectorOperators.GE, vt);
+      VectorMask<Float> m0 = v0.compare(VectorOperators.GE, threshold);
+      VectorMask<Float> m1 = v1.compare(VectorOperators.GE, threshold);
+      VectorMask<Float> m2 = v2.compare(VectorOperators.GE, threshold);
+      VectorMask<Float> m3 = v3.compare(VectorOperators.GE, threshold);
       if (m0.or(m1).or(m2.or(m3)).anyTrue()) {
-        long bits = m0.toLong() | m1.toLong() << W | m2.toLong() << (2 * W) | m3.toLong() << (3 * W);
-        for (; bits != 0; bits &= bits - 1) {
-          int p = i + Long.numberOfTrailingZeros(bits);
-          float x = a[off + p];
-          if (x >= threshold) {
-            heap.offer(x, p);
-            threshold = heap.threshold();
+        if (MASK_TO_LONG_INTRINSIC) {
+          long bits =
+              m0.toLong() | m1.toLong() << W | m2.toLong() << (2 * W) | m3.toLong() << (3 * W);
+          for (; bits != 0; bits &= bits - 1) {
+            int p = i + Long.numberOfTrailingZeros(bits);
+            float x = a[off + p];
+            if (x >= threshold) {
+              heap.offer(x, p);
+              threshold = heap.threshold();
+            }
           }
+        } else {
+          threshold = offer(a, off, i, 4 * W, heap, threshold);
         }
-        vt = FloatVector.broadcast(F, threshold);
       }
     }
     if (bound4 > 0 && Float.isNaN(nan.reduceLanes(VectorOperators.ADD))) {
