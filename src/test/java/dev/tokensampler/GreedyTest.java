@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -153,6 +154,18 @@ class GreedyTest {
     assertEquals(0, sampler.sample(x), name + ": all equal");
     x[0] = Math.nextDown(Float.MAX_VALUE);
     assertEquals(1, sampler.sample(x), name + ": all equal but the first");
+  }
+
+  /** {@code -0.0} equals 0: a temperature of {@code -0.0} is greedy, not an error. */
+  @Test
+  void negativeZeroTemperatureIsGreedy() {
+    float[] x = TestLogits.gaussian(100, 3, 9);
+    x[42] = 20f;
+    SamplerConfig config = SamplerConfig.builder().temperature(-0.0f).build();
+    assertEquals(42, config.newSampler(1L).sample(x));
+    float[] p = Softmax.probabilities(x, -0.0f);
+    assertEquals(1f, p[42]);
+    assertEquals(0f, p[41]);
   }
 
   /**
