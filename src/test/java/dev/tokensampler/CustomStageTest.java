@@ -11,6 +11,7 @@ import dev.tokensampler.stage.Temperature;
 import dev.tokensampler.stage.TopK;
 import dev.tokensampler.stage.TopP;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -153,9 +154,9 @@ class CustomStageTest {
       return;
     }
     for (int i = from; i < stages.size(); i++) {
-      java.util.Collections.swap(stages, from, i);
+      Collections.swap(stages, from, i);
       permute(stages, from + 1, out);
-      java.util.Collections.swap(stages, from, i);
+      Collections.swap(stages, from, i);
     }
   }
 
@@ -222,13 +223,14 @@ class CustomStageTest {
 
   static Stream<Arguments> selectingOrders() {
     List<Stage> stages = List.of(new MostProbableEvenId(), new TopK(3), new Temperature(0.5f));
-    return orders(stages).map(s -> {
-      // The stage picks among the candidates left when it runs: with the top 3 that is
-      // 1234 (even); without, the whole vocabulary, whose best even id is also 1234.
-      return Arguments.of(chain(s));
-    });
+    return orders(stages).map(s -> Arguments.of(chain(s)));
   }
 
+  /**
+   * The selecting stage picks among the candidates left when it runs: the top 3 (whose only even
+   * id is 1234) or the whole vocabulary (whose most probable even id is 1234), and the stages
+   * after it are skipped.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("selectingOrders")
   void aSelectingStageEndsTheChain(SamplerConfig config) {
@@ -241,8 +243,8 @@ class CustomStageTest {
 
   @Test
   void aSelectingStageSeesOnlyTheSurvivors() {
-    // 1234 banned first: among the top 3 left (2999, 17, 1025) the only even id is none, so the
-    // stage picks nothing and the chain draws from {2999, 17, 1025}.
+    // With 1234 banned first, none of the top 3 left (2999, 17, 1025) is even: the stage picks
+    // nothing and the chain draws from those three.
     SamplerConfig config = SamplerConfig.builder().stage(new Ban(BANNED)).topK(3)
         .stage(new MostProbableEvenId()).build();
     Sampler sampler = config.newSampler(8L);
@@ -253,7 +255,7 @@ class CustomStageTest {
     }
     assertEquals(Set.of(2999, 17, 1025), seen);
 
-    // With 640 made even-favourite by a bias, it is picked from the whole vocabulary.
+    // A bias of +5 makes 640 the most probable even id of the whole vocabulary.
     SamplerConfig raised = SamplerConfig.builder().stage(new Raise(640, 5f))
         .stage(new MostProbableEvenId()).build();
     assertEquals(640, raised.newSampler(9L).sample(x));
