@@ -5,7 +5,10 @@ import dev.tokensampler.stage.Stage;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Objects;
+import org.apache.commons.rng.RandomProviderState;
+import org.apache.commons.rng.RestorableUniformRandomProvider;
 import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.core.RandomProviderDefaultState;
 
 /**
  * Samples the tokens of one sequence: one call per token, logits in, token id out.
@@ -26,9 +29,10 @@ import org.apache.commons.rng.UniformRandomProvider;
  */
 public final class Sampler {
   private final SamplerConfig config;
-  private final Stage[] stages;
+  private Stage[] stages;
   private final UniformRandomProvider random;
   private Candidates candidates;
+  private long tokens;
 
   Sampler(SamplerConfig config, UniformRandomProvider random) {
     this.config = config;
@@ -87,7 +91,28 @@ public final class Sampler {
    */
   public int sample(FloatBuffer logits) {
     Objects.requireNonNull(logits, "logits");
-    candidates(logits.remaining()).reset(logits);
+    candidates(logits.remaining()).reset(logits, logits.position());
+    return finish();
+  }
+
+  /**
+   * Samples the next token from {@code logits.get(offset + i)} for {@code i < length}, by absolute
+   * index (one row of a batch in a larger buffer); the buffer's position and limit are unchanged.
+   * A direct buffer is copied once into the sampler's own array; a heap buffer is read in place.
+   *
+   * @param logits the buffer
+   * @param offset the absolute index of token 0's logit
+   * @param length the vocabulary size
+   * @return the token id, in {@code [0, length)}
+   * @throws NullPointerException if {@code logits} is null
+   * @throws IndexOutOfBoundsException if the range does not fit the buffer's limit
+   * @throws IllegalArgumentException if {@code length} is 0, differs from the first call, or the
+   *     logits break the input rules
+   */
+  public int sample(FloatBuffer logits, int offset, int length) {
+    Objects.requireNonNull(logits, "logits");
+    Objects.checkFromIndexSize(offset, length, logits.limit());
+    candidates(length).reset(logits, offset);
     return finish();
   }
 
@@ -108,6 +133,82 @@ public final class Sampler {
     for (Stage stage : stages) {
       stage.reset();
     }
+  }
+
+  /**
+   * The number of tokens sampled so far (tokens passed to {@link #accept} do not count).
+   *
+   * @return the count
+   */
+  public long tokensSampled() {
+    return tokens;
+  }
+
+  /**
+   * Saves everything this sampler will use from now on: its random generator's state, the state
+   * of its stages (token histories, running values), its vocabulary size and token count. A sampler
+   * of the same chain that {@linkplain #restoreState restores} it continues exactly as this one
+   * would. The format carries a version and a checksum (see {@code SamplerState}).
+   *
+   * @return the state
+   * @throws IllegalStateException if the generator cannot save its state (a caller's generator
+   *     that is not a Commons RNG {@code RestorableUniformRandomProvider})
+   */
+  public byte[] saveState() {
+    byte[] generatorState = defaultState(restorable().saveState());
+    return SamplerState.write(
+        stages, vocabularySize(), tokens, random.getClass().getName(), generatorState);
+  }
+
+  /**
+   * Replaces this sampler's state with a saved one. Everything is checked before anything changes;
+   * on failure this sampler is left as it was.
+   *
+   * @param state bytes from {@link #saveState()} of a sampler with the same chain and generator type
+   * @throws NullPointerException if {@code state} is null
+   * @throws IllegalArgumentException if the bytes are not such a state (wrong magic, version,
+   *     checksum, chain, generator, vocabulary size, or damaged), saying which
+   * @throws IllegalStateException if this sampler's generator cannot restore a state
+   */
+  public void restoreState(byte[] state) {
+    Objects.requireNonNull(state, "state");
+    RestorableUniformRandomProvider generator = restorable();
+    SamplerState.Parsed parsed =
+        SamplerState.read(state, stages, random.getClass().getName());
+    if (candidates != null && parsed.vocabularySize != 0
+        && parsed.vocabularySize != candidates.vocabularySize()) {
+      throw new IllegalArgumentException(
+          "state has vocabulary size " + parsed.vocabularySize + ", this sampler "
+              + candidates.vocabularySize());
+    }
+    byte[] current = defaultState(generator.saveState());
+    try {
+      generator.restoreState(new RandomProviderDefaultState(parsed.generatorState));
+    } catch (RuntimeException e) {
+      generator.restoreState(new RandomProviderDefaultState(current));
+      throw new IllegalArgumentException("state holds an invalid generator state: " + e, e);
+    }
+    stages = parsed.stages;
+    tokens = parsed.tokens;
+    if (candidates == null && parsed.vocabularySize > 0) {
+      candidates = new Candidates(parsed.vocabularySize);
+    }
+  }
+
+  private RestorableUniformRandomProvider restorable() {
+    if (!(random instanceof RestorableUniformRandomProvider)) {
+      throw new IllegalStateException(
+          "the generator " + random.getClass().getName() + " cannot save or restore its state");
+    }
+    return (RestorableUniformRandomProvider) random;
+  }
+
+  private static byte[] defaultState(RandomProviderState state) {
+    if (!(state instanceof RandomProviderDefaultState)) {
+      throw new IllegalStateException(
+          "the generator's state " + state.getClass().getName() + " cannot be serialised");
+    }
+    return ((RandomProviderDefaultState) state).getState();
   }
 
   /**
@@ -153,6 +254,7 @@ public final class Sampler {
     long bits = random.nextLong();
     c.validate();
     int token = c.draw(bits);
+    tokens++;
     accept(token);
     return token;
   }

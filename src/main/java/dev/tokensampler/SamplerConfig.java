@@ -64,14 +64,27 @@ public final class SamplerConfig {
   }
 
   /**
-   * A sampler with its own random stream made from {@code seed} by {@link Seeds#generator}: the
-   * same seed, config and logits always give the same tokens.
+   * A sampler drawing from stream 0 of {@code seed} ({@link Seeds#generator(long)}): the same
+   * seed, config and logits always give the same tokens.
    *
    * @param seed any value
    * @return a new sampler
    */
   public Sampler newSampler(long seed) {
     return new Sampler(this, Seeds.generator(seed));
+  }
+
+  /**
+   * A sampler drawing from stream {@code sequence} of {@code seed}
+   * ({@link Seeds#generator(long, long)}): one seed gives any number of independent, reproducible
+   * sequences, e.g. sequence {@code i} of an experiment or row {@code i} of a batch.
+   *
+   * @param seed any value
+   * @param sequence the stream index
+   * @return a new sampler
+   */
+  public Sampler newSampler(long seed, long sequence) {
+    return new Sampler(this, Seeds.generator(seed, sequence));
   }
 
   /**

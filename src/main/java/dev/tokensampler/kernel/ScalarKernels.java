@@ -16,9 +16,13 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public float max(float[] a, int off, int len) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = off, end = off + len; i < end; i++) {
-      float x = a[i];
+    return max(a, off, 0, len, Float.NEGATIVE_INFINITY);
+  }
+
+  /** The maximum of {@code max} and positions {@code [from, len)}; NaN if one is NaN. */
+  static float max(float[] a, int off, int from, int len, float max) {
+    for (int i = from; i < len; i++) {
+      float x = a[off + i];
       if (x > max) {
         max = x;
       } else if (x != x) {
@@ -55,18 +59,35 @@ public final class ScalarKernels implements Kernels {
     for (int start = 0; start < len; start += BLOCK, block++) {
       int end = Math.min(start + BLOCK, len);
       java.util.Arrays.fill(lanes, 0f);
-      for (int i = start; i < end; i++) {
-        float e = ExpPoly.exp((a[off + i] - max) * scale);
-        if (dst != null) {
-          dst[i] = e;
-        }
-        lanes[i & (LANES - 1)] += e;
-      }
+      addExp(a, off, start, end, max, scale, dst, lanes);
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
       total += sum;
     }
     return total;
+  }
+
+  /**
+   * Adds {@code exp((a[off + i] - max) * scale)} for {@code i} in {@code [start, end)} to lane
+   * {@code i % LANES}, storing each value in {@code dst[i]} unless {@code dst} is null.
+   */
+  static void addExp(
+      float[] a, int off, int start, int end, float max, float scale, float[] dst, float[] lanes) {
+    for (int i = start; i < end; i++) {
+      float e = ExpPoly.exp((a[off + i] - max) * scale);
+      if (dst != null) {
+        dst[i] = e;
+      }
+      lanes[i & (LANES - 1)] += e;
+    }
+  }
+
+  /** Adds {@code e[i]} if above the threshold (else +0) to lane {@code (i - from) % LANES}. */
+  static void addAbove(float[] e, int from, int start, int end, float threshold, float[] lanes) {
+    for (int i = start; i < end; i++) {
+      float x = e[i];
+      lanes[(i - from) & (LANES - 1)] += x > threshold ? x : 0f;
+    }
   }
 
   @Override
@@ -75,10 +96,7 @@ public final class ScalarKernels implements Kernels {
     for (int start = from; start < to; start += BLOCK) {
       int end = Math.min(start + BLOCK, to);
       java.util.Arrays.fill(lanes, 0f);
-      for (int i = start; i < end; i++) {
-        float x = e[i];
-        lanes[(i - from) & (LANES - 1)] += x > threshold ? x : 0f;
-      }
+      addAbove(e, from, start, end, threshold, lanes);
       total += Kernels.reduceLanes(lanes);
     }
     return total;
@@ -86,8 +104,13 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public int countAbove(float[] e, int len, float threshold) {
+    return countAbove(e, 0, len, threshold);
+  }
+
+  /** The number of elements of {@code e[from, len)} above {@code threshold}. */
+  static int countAbove(float[] e, int from, int len, float threshold) {
     int count = 0;
-    for (int i = 0; i < len; i++) {
+    for (int i = from; i < len; i++) {
       if (e[i] > threshold) {
         count++;
       }
@@ -97,8 +120,12 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public int selectAtLeast(float[] e, int len, float threshold, int[] ids) {
-    int n = 0;
-    for (int i = 0; i < len; i++) {
+    return selectAtLeast(e, 0, len, threshold, ids, 0);
+  }
+
+  /** Appends to {@code ids[n..]} the indexes in {@code [from, len)} at or above the threshold. */
+  static int selectAtLeast(float[] e, int from, int len, float threshold, int[] ids, int n) {
+    for (int i = from; i < len; i++) {
       if (e[i] >= threshold) {
         ids[n++] = i;
       }
@@ -108,8 +135,13 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
+    return selectTopK(a, off, 0, len, heap);
+  }
+
+  /** Offers positions {@code [from, len)} to the heap; returns the first NaN position or -1. */
+  static int selectTopK(float[] a, int off, int from, int len, TopKHeap heap) {
     float threshold = heap.threshold();
-    for (int i = 0; i < len; i++) {
+    for (int i = from; i < len; i++) {
       float x = a[off + i];
       if (x >= threshold) {
         heap.offer(x, i);
@@ -124,14 +156,25 @@ public final class ScalarKernels implements Kernels {
   @Override
   public void logSoftmax(
       float[] a, int off, int len, float max, float scale, float logSum, float[] out) {
-    for (int i = 0; i < len; i++) {
+    logSoftmax(a, off, 0, len, max, scale, logSum, out);
+  }
+
+  /** {@link #logSoftmax} over positions {@code [from, len)}. */
+  static void logSoftmax(
+      float[] a, int off, int from, int len, float max, float scale, float logSum, float[] out) {
+    for (int i = from; i < len; i++) {
       out[i] = ((a[off + i] - max) * scale) - logSum;
     }
   }
 
   @Override
   public void multiply(float[] e, int len, float factor) {
-    for (int i = 0; i < len; i++) {
+    multiply(e, 0, len, factor);
+  }
+
+  /** {@code e[i] *= factor} for {@code i} in {@code [from, len)}. */
+  static void multiply(float[] e, int from, int len, float factor) {
+    for (int i = from; i < len; i++) {
       e[i] *= factor;
     }
   }

@@ -46,19 +46,8 @@ final class VectorKernels implements Kernels {
   private static final FloatVector TWO_POW_MINUS_64 =
       FloatVector.broadcast(F, ExpPoly.TWO_POW_MINUS_64);
   private static final IntVector EXPONENT_BIAS = IntVector.broadcast(I, ExpPoly.EXPONENT_BIAS);
-  private static final int[] IOTA = iota();
 
   private final float[] lanes = new float[LANES];
-  private final float[] laneValues = new float[2 * LANES];
-  private final int[] lanePositions = new int[2 * LANES];
-
-  private static int[] iota() {
-    int[] iota = new int[W];
-    for (int j = 0; j < W; j++) {
-      iota[j] = j;
-    }
-    return iota;
-  }
 
   private static VectorSpecies<Float> species() {
     int preferred = Math.min(FloatVector.SPECIES_PREFERRED.vectorBitSize(), 512);
@@ -131,80 +120,40 @@ final class VectorKernels implements Kernels {
       m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
       max = m0.reduceLanes(VectorOperators.MAX);
     }
-    for (; i < len; i++) {
-      float x = a[off + i];
-      if (x > max) {
-        max = x;
-      } else if (x != x) {
-        return Float.NaN;
-      }
-    }
-    return max;
+    return ScalarKernels.max(a, off, i, len, max);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Two passes that are cheaper than one tracking positions: {@link #max}, then a scan for the
+   * first element equal to it, which stops there.
+   */
   @Override
   public int argmax(float[] a, int off, int len) {
-    int bound2 = len & -(2 * W);
-    int best = 0;
-    float max;
-    int i;
-    if (bound2 > 0) {
-      FloatVector m0 = FloatVector.fromArray(F, a, off);
-      FloatVector m1 = FloatVector.fromArray(F, a, off + W);
-      IntVector p0 = IntVector.fromArray(I, IOTA, 0);
-      IntVector p1 = p0.add(W);
-      IntVector best0 = p0;
-      IntVector best1 = p1;
-      FloatVector nan = m0.add(m1);
-      for (i = 2 * W; i < bound2; i += 2 * W) {
-        p0 = p0.add(2 * W);
-        p1 = p1.add(2 * W);
-        FloatVector v0 = FloatVector.fromArray(F, a, off + i);
-        FloatVector v1 = FloatVector.fromArray(F, a, off + i + W);
-        VectorMask<Float> g0 = v0.compare(VectorOperators.GT, m0);
-        VectorMask<Float> g1 = v1.compare(VectorOperators.GT, m1);
-        m0 = m0.blend(v0, g0);
-        m1 = m1.blend(v1, g1);
-        best0 = best0.blend(p0, g0.cast(I));
-        best1 = best1.blend(p1, g1.cast(I));
-        nan = nan.add(v0.add(v1));
+    float max = max(a, off, len);
+    if (max != max) {
+      return -1 - firstNaN(a, off, len);
+    }
+    FloatVector vmax = FloatVector.broadcast(F, max);
+    int bound4 = len & -(4 * W);
+    int i = 0;
+    for (; i < bound4; i += 4 * W) {
+      VectorMask<Float> hit =
+          FloatVector.fromArray(F, a, off + i).compare(VectorOperators.EQ, vmax)
+              .or(FloatVector.fromArray(F, a, off + i + W).compare(VectorOperators.EQ, vmax))
+              .or(FloatVector.fromArray(F, a, off + i + 2 * W).compare(VectorOperators.EQ, vmax))
+              .or(FloatVector.fromArray(F, a, off + i + 3 * W).compare(VectorOperators.EQ, vmax));
+      if (hit.anyTrue()) {
+        break;
       }
-      if (Float.isNaN(nan.reduceLanes(VectorOperators.ADD))) {
-        int p = firstNaN(a, off, bound2);
-        if (p >= 0) {
-          return -1 - p;
-        }
-      }
-      m0.intoArray(laneValues, 0);
-      m1.intoArray(laneValues, W);
-      best0.intoArray(lanePositions, 0);
-      best1.intoArray(lanePositions, W);
-      max = laneValues[0];
-      best = lanePositions[0];
-      for (int j = 1; j < 2 * W; j++) {
-        float x = laneValues[j];
-        if (x > max || (x == max && lanePositions[j] < best)) {
-          max = x;
-          best = lanePositions[j];
-        }
-      }
-    } else {
-      max = a[off];
-      if (max != max) {
-        return -1;
-      }
-      i = 1;
     }
     for (; i < len; i++) {
-      float x = a[off + i];
-      if (x > max) {
-        max = x;
-        best = i;
-      } else if (x != x) {
-        return -1 - i;
+      if (a[off + i] == max) {
+        return i;
       }
     }
-    return best;
+    throw new IllegalStateException("maximum " + max + " not found");
   }
 
   private static int firstNaN(float[] a, int off, int len) {
@@ -258,13 +207,7 @@ final class VectorKernels implements Kernels {
         }
       }
       storeLanes(acc0, acc1, acc2, acc3);
-      for (; i < end; i++) {
-        float e = ExpPoly.exp((a[off + i] - max) * scale);
-        if (dst != null) {
-          dst[i] = e;
-        }
-        lanes[i & (LANES - 1)] += e;
-      }
+      ScalarKernels.addExp(a, off, i, end, max, scale, dst, lanes);
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
       total += sum;
@@ -310,10 +253,7 @@ final class VectorKernels implements Kernels {
         }
       }
       storeLanes(acc0, acc1, acc2, acc3);
-      for (; i < end; i++) {
-        float x = e[i];
-        lanes[(i - from) & (LANES - 1)] += x > threshold ? x : 0f;
-      }
+      ScalarKernels.addAbove(e, from, i, end, threshold, lanes);
       total += Kernels.reduceLanes(lanes);
     }
     return total;
@@ -328,12 +268,7 @@ final class VectorKernels implements Kernels {
     for (; i < bound; i += W) {
       count += FloatVector.fromArray(F, e, i).compare(VectorOperators.GT, vt).trueCount();
     }
-    for (; i < len; i++) {
-      if (e[i] > threshold) {
-        count++;
-      }
-    }
-    return count;
+    return count + ScalarKernels.countAbove(e, i, len, threshold);
   }
 
   @Override
@@ -350,27 +285,29 @@ final class VectorKernels implements Kernels {
         }
       }
     }
-    for (; i < len; i++) {
-      if (e[i] >= threshold) {
-        ids[n++] = i;
-      }
-    }
-    return n;
+    return ScalarKernels.selectAtLeast(e, i, len, threshold, ids, n);
   }
 
   @Override
   public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
-    int bound = F.loopBound(len);
+    int bound4 = len & -(4 * W);
     float threshold = heap.threshold();
     FloatVector vt = FloatVector.broadcast(F, threshold);
     FloatVector nan = FloatVector.zero(F);
     int i = 0;
-    for (; i < bound; i += W) {
-      FloatVector v = FloatVector.fromArray(F, a, off + i);
-      nan = nan.add(v);
-      VectorMask<Float> pass = v.compare(VectorOperators.GE, vt);
-      if (pass.anyTrue()) {
-        for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
+    for (; i < bound4; i += 4 * W) {
+      FloatVector v0 = FloatVector.fromArray(F, a, off + i);
+      FloatVector v1 = FloatVector.fromArray(F, a, off + i + W);
+      FloatVector v2 = FloatVector.fromArray(F, a, off + i + 2 * W);
+      FloatVector v3 = FloatVector.fromArray(F, a, off + i + 3 * W);
+      nan = nan.add(v0.add(v1).add(v2.add(v3)));
+      VectorMask<Float> m0 = v0.compare(VectorOperators.GE, vt);
+      VectorMask<Float> m1 = v1.compare(VectorOperators.GE, vt);
+      VectorMask<Float> m2 = v2.compare(VectorOperators.GE, vt);
+      VectorMask<Float> m3 = v3.compare(VectorOperators.GE, vt);
+      if (m0.or(m1).or(m2.or(m3)).anyTrue()) {
+        long bits = m0.toLong() | m1.toLong() << W | m2.toLong() << (2 * W) | m3.toLong() << (3 * W);
+        for (; bits != 0; bits &= bits - 1) {
           int p = i + Long.numberOfTrailingZeros(bits);
           float x = a[off + p];
           if (x >= threshold) {
@@ -381,22 +318,13 @@ final class VectorKernels implements Kernels {
         vt = FloatVector.broadcast(F, threshold);
       }
     }
-    if (bound > 0 && Float.isNaN(nan.reduceLanes(VectorOperators.ADD))) {
-      int p = firstNaN(a, off, bound);
+    if (bound4 > 0 && Float.isNaN(nan.reduceLanes(VectorOperators.ADD))) {
+      int p = firstNaN(a, off, bound4);
       if (p >= 0) {
         return p;
       }
     }
-    for (; i < len; i++) {
-      float x = a[off + i];
-      if (x >= threshold) {
-        heap.offer(x, i);
-        threshold = heap.threshold();
-      } else if (x != x) {
-        return i;
-      }
-    }
-    return -1;
+    return ScalarKernels.selectTopK(a, off, i, len, heap);
   }
 
   @Override
@@ -410,9 +338,7 @@ final class VectorKernels implements Kernels {
     for (; i < bound; i += W) {
       FloatVector.fromArray(F, a, off + i).sub(vmax).mul(vscale).sub(vlog).intoArray(out, i);
     }
-    for (; i < len; i++) {
-      out[i] = ((a[off + i] - max) * scale) - logSum;
-    }
+    ScalarKernels.logSoftmax(a, off, i, len, max, scale, logSum, out);
   }
 
   @Override
@@ -423,8 +349,6 @@ final class VectorKernels implements Kernels {
     for (; i < bound; i += W) {
       FloatVector.fromArray(F, e, i).mul(vf).intoArray(e, i);
     }
-    for (; i < len; i++) {
-      e[i] *= factor;
-    }
+    ScalarKernels.multiply(e, i, len, factor);
   }
 }

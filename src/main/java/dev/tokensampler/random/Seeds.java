@@ -1,15 +1,19 @@
 package dev.tokensampler.random;
 
-import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.rng.core.source64.XoRoShiRo128PlusPlus;
+import org.apache.commons.rng.RestorableUniformRandomProvider;
+import org.apache.commons.rng.core.source64.Philox4x64;
 
 /**
- * Seeds to generators, and 64-bit values to uniform doubles.
+ * Seeds to random streams, and 64-bit values to uniform doubles.
  *
- * <p>A seed {@code s} gives the generator XoRoShiRo128++ whose 128-bit state is the first two
- * outputs of SplitMix64 started at {@code s}. The state is built here, not by the Commons RNG seed
- * expansion (which has changed between its releases), so the stream of a seed is fixed by this
- * class alone.
+ * <p>Stream {@code s} of seed {@code k} is the counter-based generator Philox4x64 (Salmon et al.,
+ * 2011, as implemented by Apache Commons RNG) with key {@code (k, 0)} and a counter that starts
+ * at {@code (0, 0, 0, s)}: output {@code n} of the stream is a fixed function of {@code (k, s, n)}.
+ * Streams of one seed never overlap (each has 2^194 outputs before reaching the next), any stream is
+ * reached in constant time, and the key and counter are set here, not by the Commons RNG seed
+ * expansion (which has changed between its releases), so the stream of a seed is fixed by this class
+ * and the Philox algorithm alone. One seed thus serves any number of independent sequences: sequence
+ * {@code i} of an experiment uses stream {@code i}.
  */
 public final class Seeds {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
@@ -17,15 +21,24 @@ public final class Seeds {
   private Seeds() {}
 
   /**
-   * The generator for a seed: XoRoShiRo128++ seeded by SplitMix64, as the class comment says.
+   * Stream 0 of a seed: {@code generator(seed, 0)}.
    *
    * @param seed any value
-   * @return a new generator; the same seed always gives the same stream
+   * @return a new generator; the same seed always gives the same outputs
    */
-  public static UniformRandomProvider generator(long seed) {
-    long s0 = mix(seed + GOLDEN_GAMMA);
-    long s1 = mix(seed + 2 * GOLDEN_GAMMA);
-    return new XoRoShiRo128PlusPlus(s0, s1);
+  public static RestorableUniformRandomProvider generator(long seed) {
+    return generator(seed, 0);
+  }
+
+  /**
+   * Stream {@code stream} of a seed, as the class comment says.
+   *
+   * @param seed any value
+   * @param stream any value; streams of one seed are independent
+   * @return a new generator
+   */
+  public static RestorableUniformRandomProvider generator(long seed, long stream) {
+    return new Philox4x64(new long[] {seed, 0L, 0L, 0L, 0L, stream});
   }
 
   /**

@@ -60,6 +60,8 @@ public final class Candidates {
   private int[] explicitIds;
   /** Unnormalised probabilities {@code exp((x - max) * scale)}, by candidate position. */
   float[] weights;
+  private final float[] blockWeights = new float[Kernels.BLOCK];
+  private final float[] blockWeightSum = new float[1];
 
   private boolean maxKnown;
   private float max;
@@ -115,27 +117,25 @@ public final class Candidates {
   }
 
   /**
-   * Starts a step over the whole vocabulary, copying {@code V} floats from the buffer's position
-   * (which is left unchanged). A heap buffer with an accessible array is read in place instead.
+   * Starts a step over the whole vocabulary from {@code V} floats of a buffer, starting at the
+   * absolute index {@code index} (position and limit are left unchanged). A heap buffer with an
+   * accessible array is read in place; any other buffer is copied once into this instance's array.
    *
-   * @param logits the caller's logits, at least V remaining
+   * @param logits the caller's logits
+   * @param index the absolute index of token 0
    * @throws NullPointerException if {@code logits} is null
-   * @throws IllegalArgumentException if fewer than V floats remain
+   * @throws IndexOutOfBoundsException if the V floats do not fit below the limit
    */
-  public void reset(FloatBuffer logits) {
-    if (logits.remaining() != vocabularySize) {
-      throw new IllegalArgumentException(
-          "logits.remaining() must equal the vocabulary size " + vocabularySize + ", got "
-              + logits.remaining());
-    }
+  public void reset(FloatBuffer logits, int index) {
+    Objects.checkFromIndexSize(index, vocabularySize, logits.limit());
     if (logits.hasArray()) {
-      startStep(logits.array(), logits.arrayOffset() + logits.position(), true);
+      startStep(logits.array(), logits.arrayOffset() + index, true);
     } else {
       float[] own = ownLogits();
-      logits.get(logits.position(), own, 0, vocabularySize);
+      logits.get(index, own, 0, vocabularySize);
       startStep(own, 0, false);
     }
-    inputOffset = 0;
+    inputOffset = index;
   }
 
   private void startStep(float[] source, int sourceOffset, boolean isBorrowed) {
@@ -218,6 +218,7 @@ public final class Candidates {
     Objects.checkIndex(i, size);
     makeWritable();
     logits[offset + i] = value;
+    sorted = false;
     invalidate();
   }
 
@@ -475,14 +476,6 @@ public final class Candidates {
     }
   }
 
-  /** The weight of the candidate at {@code position}, from the store or recomputed. */
-  private float weight(int position) {
-    if (weightsKnown) {
-      return weights[position];
-    }
-    return dev.tokensampler.kernel.ExpPoly.exp((logits[offset + position] - max) * scale);
-  }
-
   /**
    * The first position whose cumulative weight exceeds {@code target}, adding block sums (in
    * double) and then the weights of one block (in double, in order). A target at or past the
@@ -501,21 +494,45 @@ public final class Candidates {
     }
     int start = block * Kernels.BLOCK;
     int end = Math.min(start + Kernels.BLOCK, size);
+    float[] w = weightsOfBlock(start, end);
+    int base = weightsKnown ? 0 : start;
     for (int i = start; i < end; i++) {
-      float w = weight(i);
-      if (w > 0f) {
-        cumulative += w;
+      float x = w[i - base];
+      if (x > 0f) {
+        cumulative += x;
         if (target < cumulative) {
           return i;
         }
       }
     }
-    for (int i = end - 1; i >= 0; i--) {
-      if (weight(i) > 0f) {
-        return i;
+    // Rounding put the target at or past the total: take the last candidate of positive weight.
+    for (; block >= 0; block--) {
+      if (blockSums[block] > 0f) {
+        start = block * Kernels.BLOCK;
+        end = Math.min(start + Kernels.BLOCK, size);
+        w = weightsOfBlock(start, end);
+        base = weightsKnown ? 0 : start;
+        for (int i = end - 1; i >= start; i--) {
+          if (w[i - base] > 0f) {
+            return i;
+          }
+        }
       }
     }
     throw new IllegalStateException("no candidate has a positive weight");
+  }
+
+  /**
+   * The weights of positions {@code [start, end)} of one block: the stored weights (indexed by
+   * position) if known, else recomputed by the kernel into a block-sized scratch (indexed from
+   * {@code start}); elementwise, so the values are the same either way.
+   */
+  private float[] weightsOfBlock(int start, int end) {
+    if (weightsKnown) {
+      return weights;
+    }
+    kernels.expSum(logits, offset + start, end - start, max, scale, blockWeights, blockWeightSum);
+    return blockWeights;
   }
 
   float[] weights() {

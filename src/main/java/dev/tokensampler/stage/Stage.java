@@ -1,5 +1,9 @@
 package dev.tokensampler.stage;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * One step of a sampler chain: it reads and changes the {@link Candidates} of the current token.
  *
@@ -33,6 +37,25 @@ public interface Stage {
 
   /** Forgets everything {@link #accept} was told. The default does nothing. */
   default void reset() {}
+
+  /**
+   * Writes the state that {@link #accept} built up, for {@link dev.tokensampler.Sampler#saveState}.
+   * The default writes nothing, which is right only for stages without state.
+   *
+   * @param out where the state goes
+   * @throws IOException if {@code out} fails
+   */
+  default void saveState(DataOutput out) throws IOException {}
+
+  /**
+   * Replaces this stage's state with one written by {@link #saveState} of a stage with the same
+   * parameters. The default reads nothing. Throw {@link IOException} on input that is not such a
+   * state; the sampler then keeps its previous state.
+   *
+   * @param in where the state comes from
+   * @throws IOException if {@code in} fails or holds no valid state
+   */
+  default void restoreState(DataInput in) throws IOException {}
 
   /**
    * A stage for a new sampler. The default returns {@code this}, which is right only for
