@@ -74,8 +74,6 @@ class BadInputTest {
         row("Candidates vocabularySize 0", () -> new Candidates(0), "vocabularySize", "0"),
         row("Candidates scale 0", () -> candidates(4).scale(0f), "factor", "0.0"),
         row("Candidates scale NaN", () -> candidates(4).scale(Float.NaN), "factor", "NaN"),
-        row("Candidates remaining() differs",
-            () -> new Candidates(4).reset(FloatBuffer.allocate(5)), "remaining()", "5"),
         row("Softmax empty logits", () -> Softmax.probabilities(new float[0], 1f), "logits", "0"),
         row("Softmax short out", () -> Softmax.probabilities(new float[3], 1f, new float[2]),
             "out.length", "2"),
@@ -140,7 +138,9 @@ class BadInputTest {
     calls.add(new BadCall("null float[]", NullPointerException.class, false,
         s -> s.sample((float[]) null), "logits"));
     calls.add(new BadCall("null float[] with a range", NullPointerException.class, false,
-        s -> s.sample(null, 0, V), "logits"));
+        s -> s.sample((float[]) null, 0, V), "logits"));
+    calls.add(new BadCall("null FloatBuffer with a range", NullPointerException.class, false,
+        s -> s.sample((FloatBuffer) null, 0, V), "logits"));
     calls.add(new BadCall("null FloatBuffer", NullPointerException.class, false,
         s -> s.sample((FloatBuffer) null), "logits"));
     calls.add(new BadCall("empty float[]", IllegalArgumentException.class, false,
@@ -162,6 +162,10 @@ class BadInputTest {
         s -> s.sample(new float[V], 1, V), "offset", "1", "1000"));
     calls.add(new BadCall("negative length", IndexOutOfBoundsException.class, false,
         s -> s.sample(new float[V], 0, -1), "length", "-1"));
+    calls.add(new BadCall("FloatBuffer row past the limit", IndexOutOfBoundsException.class,
+        false, s -> s.sample(FloatBuffer.allocate(V + 5), 6, V), "offset", "6", "1005"));
+    calls.add(new BadCall("FloatBuffer row at a negative index", IndexOutOfBoundsException.class,
+        false, s -> s.sample(direct(new float[V]), -2, V), "offset", "-2"));
     for (int index : new int[] {0, 5, 500, 970, 995, 999}) {
       calls.add(new BadCall("NaN at " + index, IllegalArgumentException.class, false,
           s -> s.sample(with(index, Float.NaN)), "logits[" + index + "]", "NaN"));
@@ -181,6 +185,12 @@ class BadInputTest {
           x[7 + 500] = Float.NaN;
           s.sample(x, 7, V);
         }, "logits[507]", "NaN"));
+    calls.add(new BadCall("NaN in a FloatBuffer row, named by its buffer index",
+        IllegalArgumentException.class, false, s -> {
+          float[] x = new float[2 * V];
+          x[V + 500] = Float.NaN;
+          s.sample(direct(x), V, V);
+        }, "logits[1500]", "NaN"));
     calls.add(new BadCall("NaN in a direct FloatBuffer", IllegalArgumentException.class, false,
         s -> s.sample(direct(with(995, Float.NaN))), "logits[995]", "NaN"));
     calls.add(new BadCall("+Infinity in a heap FloatBuffer", IllegalArgumentException.class,

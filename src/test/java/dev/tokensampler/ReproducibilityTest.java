@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,6 +120,10 @@ class ReproducibilityTest {
             direct(logits(step), 0, 0))),
         Arguments.of("direct FloatBuffer with position and limit",
             (IntFunction<Input>) step -> Input.buffer(direct(logits(step), 11, 4))),
+        Arguments.of("row of a heap FloatBuffer by absolute index",
+            (IntFunction<Input>) step -> Input.row(embedded(logits(step), 8, 6), 8)),
+        Arguments.of("row of a direct FloatBuffer by absolute index",
+            (IntFunction<Input>) step -> Input.row(direct(logits(step), 21, 5), 21)),
         Arguments.of("read-only heap FloatBuffer", (IntFunction<Input>) step -> Input.buffer(
             embedded(logits(step), 2, 2).asReadOnlyBuffer())),
         Arguments.of("read-only direct FloatBuffer", (IntFunction<Input>) step -> Input.buffer(
@@ -221,13 +226,26 @@ class ReproducibilityTest {
     }
 
     static Input buffer(FloatBuffer buffer) {
+      return buffer(buffer, sampler -> sampler.sample(buffer));
+    }
+
+    /**
+     * The {@code V} floats from absolute index {@code index}, whatever the position: the buffer
+     * is first moved to position 0 and limit capacity, so position and limit say nothing.
+     */
+    static Input row(FloatBuffer buffer, int index) {
+      buffer.clear();
+      return buffer(buffer, sampler -> sampler.sample(buffer, index, V));
+    }
+
+    private static Input buffer(FloatBuffer buffer, ToIntFunction<Sampler> call) {
       int position = buffer.position();
       int limit = buffer.limit();
       float[] copy = everything(buffer);
       return new Input() {
         @Override
         int sample(Sampler sampler) {
-          return sampler.sample(buffer);
+          return call.applyAsInt(sampler);
         }
 
         @Override
