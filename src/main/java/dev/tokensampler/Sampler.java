@@ -15,9 +15,9 @@ import org.apache.commons.rng.core.RandomProviderDefaultState;
  *
  * <p>Each call runs the config's stages in order on the candidates (the whole vocabulary at
  * first), then draws from what is left, unless a stage selected the token. Then every stage is
- * told the chosen token ({@link Stage#accept}). Every call takes exactly one {@code nextLong()}
- * from the random stream, whatever the chain and the logits, so the randomness of step {@code n}
- * depends only on the seed and {@code n}.
+ * told the chosen token ({@link Stage#accept}). Every call that returns a token takes exactly one
+ * {@code nextLong()} from the random stream, whatever the chain and the logits, and a call that
+ * throws takes none, so the randomness of step {@code n} depends only on the seed and {@code n}.
  *
  * <p>The vocabulary size is fixed by the first call; the sampler allocates its buffers then and
  * nothing afterwards. The caller's logits are read, never written. A sampler is not thread-safe:
@@ -73,7 +73,7 @@ public final class Sampler {
    */
   public int sample(float[] logits, int offset, int length) {
     Objects.requireNonNull(logits, "logits");
-    Objects.checkFromIndexSize(offset, length, logits.length);
+    checkRange(offset, length, logits.length, "logits.length");
     candidates(length).reset(logits, offset);
     return finish();
   }
@@ -111,7 +111,7 @@ public final class Sampler {
    */
   public int sample(FloatBuffer logits, int offset, int length) {
     Objects.requireNonNull(logits, "logits");
-    Objects.checkFromIndexSize(offset, length, logits.limit());
+    checkRange(offset, length, logits.limit(), "logits.limit()");
     candidates(length).reset(logits, offset);
     return finish();
   }
@@ -229,6 +229,13 @@ public final class Sampler {
     return candidates == null ? 0 : candidates.vocabularySize();
   }
 
+  private static void checkRange(int offset, int length, int size, String sizeName) {
+    if (offset < 0 || length < 0 || offset > size - length) {
+      throw new IndexOutOfBoundsException(
+          "offset " + offset + " and length " + length + " do not fit " + sizeName + " " + size);
+    }
+  }
+
   private Candidates candidates(int length) {
     if (candidates == null) {
       if (length < 1) {
@@ -251,8 +258,8 @@ public final class Sampler {
         break;
       }
     }
-    long bits = random.nextLong();
     c.validate();
+    long bits = random.nextLong();
     int token = c.draw(bits);
     tokens++;
     accept(token);

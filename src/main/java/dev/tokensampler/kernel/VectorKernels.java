@@ -53,6 +53,7 @@ final class VectorKernels implements Kernels {
   private static final IntVector EXPONENT_BIAS = IntVector.broadcast(I, ExpPoly.EXPONENT_BIAS);
 
   private final float[] lanes = new float[LANES];
+  private final float[] blockScratch = new float[BLOCK];
 
   private static VectorSpecies<Float> species() {
     int preferred = Math.min(FloatVector.SPECIES_PREFERRED.vectorBitSize(), 512);
@@ -72,25 +73,6 @@ final class VectorKernels implements Kernels {
   @Override
   public String name() {
     return "vector-" + F.vectorBitSize();
-  }
-
-  /** {@link ExpPoly#exp}, lane by lane, operation for operation. */
-  static FloatVector exp(FloatVector y) {
-    FloatVector t = y.mul(LOG2E);
-    FloatVector tm = t.add(MAGIC);
-    FloatVector n = tm.sub(MAGIC);
-    FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-    FloatVector p = f.mul(P0).add(P1);
-    p = p.mul(f).add(P2);
-    p = p.mul(f).add(P3);
-    p = p.mul(f).add(P4);
-    p = p.mul(f).add(P5);
-    FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
-    FloatVector pow =
-        tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
-            .reinterpretAsFloats();
-    FloatVector result = r.mul(pow).mul(TWO_POW_MINUS_64);
-    return result.blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
   }
 
   @Override
@@ -170,6 +152,15 @@ final class VectorKernels implements Kernels {
     return -1;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One vector per step, {@link ExpPoly#exp} written out operation for operation so that no
+   * vector crosses a call (a call C2 does not inline boxes its vectors). The loop has no branch:
+   * weights always go to an array, the caller's or a block-sized scratch. Vector {@code j} of each
+   * 16-lane chunk goes to accumulator {@code j}: the accumulators rotate so that {@code acc0}
+   * always takes the next vector.
+   */
   @Override
   public double expSum(
       float[] a, int off, int len, float max, float scale, float[] dst, float[] blockSums) {
@@ -177,40 +168,52 @@ final class VectorKernels implements Kernels {
     int block = 0;
     for (int start = 0; start < len; start += BLOCK, block++) {
       int end = Math.min(start + BLOCK, len);
-      int chunkEnd = start + ((end - start) & -LANES);
+      int vectorEnd = start + ((end - start) & -LANES);
       FloatVector acc0 = FloatVector.zero(F);
       FloatVector acc1 = FloatVector.zero(F);
       FloatVector acc2 = FloatVector.zero(F);
       FloatVector acc3 = FloatVector.zero(F);
-      int i = start;
-      for (; i < chunkEnd; i += LANES) {
-        FloatVector e0 = exp(FloatVector.fromArray(F, a, off + i).sub(max).mul(scale));
-        acc0 = acc0.add(e0);
-        if (dst != null) {
-          e0.intoArray(dst, i);
-        }
-        if (PER >= 2) {
-          FloatVector e1 = exp(FloatVector.fromArray(F, a, off + i + W).sub(max).mul(scale));
-          acc1 = acc1.add(e1);
-          if (dst != null) {
-            e1.intoArray(dst, i + W);
-          }
-        }
-        if (PER == 4) {
-          FloatVector e2 =
-              exp(FloatVector.fromArray(F, a, off + i + 2 * W).sub(max).mul(scale));
-          FloatVector e3 =
-              exp(FloatVector.fromArray(F, a, off + i + 3 * W).sub(max).mul(scale));
-          acc2 = acc2.add(e2);
-          acc3 = acc3.add(e3);
-          if (dst != null) {
-            e2.intoArray(dst, i + 2 * W);
-            e3.intoArray(dst, i + 3 * W);
-          }
+      float[] out = dst != null ? dst : blockScratch;
+      int outBase = dst != null ? 0 : start;
+      for (int i = start; i < vectorEnd; i += W) {
+        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        FloatVector tm = y.mul(LOG2E).add(MAGIC);
+        FloatVector n = tm.sub(MAGIC);
+        FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = f.mul(P0).add(P1);
+        p = p.mul(f).add(P2);
+        p = p.mul(f).add(P3);
+        p = p.mul(f).add(P4);
+        p = p.mul(f).add(P5);
+        FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+        FloatVector pow =
+            tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+            .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+        e.intoArray(out, i - outBase);
+        FloatVector sum = acc0.add(e);
+        if (PER == 1) {
+          acc0 = sum;
+        } else if (PER == 2) {
+          acc0 = acc1;
+          acc1 = sum;
+        } else {
+          acc0 = acc1;
+          acc1 = acc2;
+          acc2 = acc3;
+          acc3 = sum;
         }
       }
-      storeLanes(acc0, acc1, acc2, acc3);
-      ScalarKernels.addExp(a, off, i, end, max, scale, dst, lanes);
+      acc0.intoArray(lanes, 0);
+      if (PER >= 2) {
+        acc1.intoArray(lanes, W);
+      }
+      if (PER == 4) {
+        acc2.intoArray(lanes, 2 * W);
+        acc3.intoArray(lanes, 3 * W);
+      }
+      ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, dst, lanes);
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
       total += sum;

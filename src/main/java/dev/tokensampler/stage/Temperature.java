@@ -28,8 +28,8 @@ public final class Temperature implements Stage {
       throw new IllegalArgumentException(
           "temperature must be finite and >= 0, got " + temperature);
     }
-    this.temperature = temperature;
-    this.factor = 1f / temperature;
+    this.temperature = temperature + 0f; // -0.0 is 0: greedy
+    this.factor = 1f / this.temperature;
   }
 
   /**
