@@ -53,7 +53,6 @@ final class VectorKernels implements Kernels {
   private static final IntVector EXPONENT_BIAS = IntVector.broadcast(I, ExpPoly.EXPONENT_BIAS);
 
   private final float[] lanes = new float[LANES];
-  private final float[] blockScratch = new float[BLOCK];
 
   private static VectorSpecies<Float> species() {
     int preferred = Math.min(FloatVector.SPECIES_PREFERRED.vectorBitSize(), 512);
@@ -152,14 +151,30 @@ final class VectorKernels implements Kernels {
     return -1;
   }
 
+  /** {@link ExpPoly#exp}, lane by lane, operation for operation. */
+  private static FloatVector exp(FloatVector y) {
+    FloatVector tm = y.mul(LOG2E).add(MAGIC);
+    FloatVector n = tm.sub(MAGIC);
+    FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+    FloatVector p = f.mul(P0).add(P1);
+    p = p.mul(f).add(P2);
+    p = p.mul(f).add(P3);
+    p = p.mul(f).add(P4);
+    p = p.mul(f).add(P5);
+    FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+    FloatVector pow =
+        tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+            .reinterpretAsFloats();
+    return r.mul(pow).mul(TWO_POW_MINUS_64)
+        .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+  }
+
   /**
    * {@inheritDoc}
    *
-   * <p>One vector per step, {@link ExpPoly#exp} written out operation for operation so that no
-   * vector crosses a call (a call C2 does not inline boxes its vectors). The loop has no branch:
-   * weights always go to an array, the caller's or a block-sized scratch. Vector {@code j} of each
-   * 16-lane chunk goes to accumulator {@code j}: the accumulators rotate so that {@code acc0}
-   * always takes the next vector.
+   * <p>Vector {@code k} of each 16-lane chunk goes to accumulator {@code k} (one 512-bit, two
+   * 256-bit or four 128-bit vectors per chunk). Two loops, with and without the store, so that
+   * neither holds a branch.
    */
   @Override
   public double expSum(
@@ -173,46 +188,42 @@ final class VectorKernels implements Kernels {
       FloatVector acc1 = FloatVector.zero(F);
       FloatVector acc2 = FloatVector.zero(F);
       FloatVector acc3 = FloatVector.zero(F);
-      float[] out = dst != null ? dst : blockScratch;
-      int outBase = dst != null ? 0 : start;
-      for (int i = start; i < vectorEnd; i += W) {
-        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
-        FloatVector tm = y.mul(LOG2E).add(MAGIC);
-        FloatVector n = tm.sub(MAGIC);
-        FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-        FloatVector p = f.mul(P0).add(P1);
-        p = p.mul(f).add(P2);
-        p = p.mul(f).add(P3);
-        p = p.mul(f).add(P4);
-        p = p.mul(f).add(P5);
-        FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
-        FloatVector pow =
-            tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
-            .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
-        e.intoArray(out, i - outBase);
-        FloatVector sum = acc0.add(e);
-        if (PER == 1) {
-          acc0 = sum;
-        } else if (PER == 2) {
-          acc0 = acc1;
-          acc1 = sum;
-        } else {
-          acc0 = acc1;
-          acc1 = acc2;
-          acc2 = acc3;
-          acc3 = sum;
+      if (dst == null) {
+        for (int i = start; i < vectorEnd; i += LANES) {
+          acc0 = acc0.add(exp(FloatVector.fromArray(F, a, off + i).sub(max).mul(scale)));
+          if (PER >= 2) {
+            acc1 = acc1.add(exp(FloatVector.fromArray(F, a, off + i + W).sub(max).mul(scale)));
+          }
+          if (PER == 4) {
+            acc2 = acc2.add(
+                exp(FloatVector.fromArray(F, a, off + i + 2 * W).sub(max).mul(scale)));
+            acc3 = acc3.add(
+                exp(FloatVector.fromArray(F, a, off + i + 3 * W).sub(max).mul(scale)));
+          }
+        }
+      } else {
+        for (int i = start; i < vectorEnd; i += LANES) {
+          FloatVector e0 = exp(FloatVector.fromArray(F, a, off + i).sub(max).mul(scale));
+          e0.intoArray(dst, i);
+          acc0 = acc0.add(e0);
+          if (PER >= 2) {
+            FloatVector e1 = exp(FloatVector.fromArray(F, a, off + i + W).sub(max).mul(scale));
+            e1.intoArray(dst, i + W);
+            acc1 = acc1.add(e1);
+          }
+          if (PER == 4) {
+            FloatVector e2 =
+                exp(FloatVector.fromArray(F, a, off + i + 2 * W).sub(max).mul(scale));
+            FloatVector e3 =
+                exp(FloatVector.fromArray(F, a, off + i + 3 * W).sub(max).mul(scale));
+            e2.intoArray(dst, i + 2 * W);
+            e3.intoArray(dst, i + 3 * W);
+            acc2 = acc2.add(e2);
+            acc3 = acc3.add(e3);
+          }
         }
       }
-      acc0.intoArray(lanes, 0);
-      if (PER >= 2) {
-        acc1.intoArray(lanes, W);
-      }
-      if (PER == 4) {
-        acc2.intoArray(lanes, 2 * W);
-        acc3.intoArray(lanes, 3 * W);
-      }
+      storeLanes(acc0, acc1, acc2, acc3);
       ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, dst, lanes);
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
