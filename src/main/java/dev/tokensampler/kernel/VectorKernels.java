@@ -174,7 +174,8 @@ final class VectorKernels implements Kernels {
    *
    * <p>Vector {@code k} of each 16-lane chunk goes to accumulator {@code k} (one 512-bit, two
    * 256-bit or four 128-bit vectors per chunk). Two loops, with and without the store, so that
-   * neither holds a branch.
+   * neither holds a branch. The accumulators are stored in place, never passed to a method: a
+   * vector argument that C2 does not inline is boxed.
    */
   @Override
   public double expSum(
@@ -223,24 +224,20 @@ final class VectorKernels implements Kernels {
           }
         }
       }
-      storeLanes(acc0, acc1, acc2, acc3);
+      acc0.intoArray(lanes, 0);
+      if (PER >= 2) {
+        acc1.intoArray(lanes, W);
+      }
+      if (PER == 4) {
+        acc2.intoArray(lanes, 2 * W);
+        acc3.intoArray(lanes, 3 * W);
+      }
       ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, dst, lanes);
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
       total += sum;
     }
     return total;
-  }
-
-  private void storeLanes(FloatVector acc0, FloatVector acc1, FloatVector acc2, FloatVector acc3) {
-    acc0.intoArray(lanes, 0);
-    if (PER >= 2) {
-      acc1.intoArray(lanes, W);
-    }
-    if (PER == 4) {
-      acc2.intoArray(lanes, 2 * W);
-      acc3.intoArray(lanes, 3 * W);
-    }
   }
 
   @Override
@@ -268,7 +265,14 @@ final class VectorKernels implements Kernels {
           acc3 = acc3.add(ZERO.blend(x3, x3.compare(VectorOperators.GT, threshold)));
         }
       }
-      storeLanes(acc0, acc1, acc2, acc3);
+      acc0.intoArray(lanes, 0);
+      if (PER >= 2) {
+        acc1.intoArray(lanes, W);
+      }
+      if (PER == 4) {
+        acc2.intoArray(lanes, 2 * W);
+        acc3.intoArray(lanes, 3 * W);
+      }
       ScalarKernels.addAbove(e, from, i, end, threshold, lanes);
       total += Kernels.reduceLanes(lanes);
     }

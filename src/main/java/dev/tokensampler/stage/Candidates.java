@@ -224,7 +224,10 @@ public final class Candidates {
 
   /**
    * Multiplies every logit by {@code factor} (a temperature of {@code 1 / factor}). This costs
-   * nothing: the factor is applied inside the softmax kernel.
+   * nothing: the factor is applied inside the softmax kernel. Factors accumulate; if their product
+   * overflows a float, the largest logit is selected (the zero-temperature limit), and if it
+   * underflows to 0, the smallest positive float is used (the infinite-temperature limit: uniform
+   * over the unmasked candidates).
    *
    * @param factor a positive finite factor
    * @throws IllegalArgumentException if {@code factor} is not positive and finite
@@ -234,11 +237,12 @@ public final class Candidates {
       throw new IllegalArgumentException("factor must be positive and finite, got " + factor);
     }
     materializeNucleus();
-    scale *= factor;
-    if (scale == Float.POSITIVE_INFINITY || scale == 0f) {
-      throw new IllegalArgumentException(
-          "the combined temperature factor overflows: " + (scale / factor) + " * " + factor);
+    float product = scale * factor;
+    if (product == Float.POSITIVE_INFINITY) {
+      selectMax();
+      return;
     }
+    scale = product == 0f ? Float.MIN_VALUE : product;
     weightsKnown = false;
     sumKnown = false;
   }
