@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensampler.stage.Stage;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
@@ -20,58 +16,8 @@ import org.junit.jupiter.api.Test;
 class SamplerStateTest {
   private static final int V = 3_001;
 
-  /** A stateful stage: bans the last accepted token; its state is that token. */
-  static final class BanLast implements Stage {
-    private int last = -1;
-
-    @Override
-    public void apply(dev.tokensampler.stage.Candidates c) {
-      for (int i = 0; i < c.size() && last >= 0; i++) {
-        if (c.id(i) == last) {
-          c.setLogit(i, Float.NEGATIVE_INFINITY);
-        }
-      }
-    }
-
-    @Override
-    public void accept(int token) {
-      last = token;
-    }
-
-    @Override
-    public void reset() {
-      last = -1;
-    }
-
-    @Override
-    public Stage copy() {
-      BanLast copy = new BanLast();
-      copy.last = last;
-      return copy;
-    }
-
-    @Override
-    public void saveState(DataOutput out) throws IOException {
-      out.writeInt(last);
-    }
-
-    @Override
-    public void restoreState(DataInput in) throws IOException {
-      int value = in.readInt();
-      if (value < -1 || value >= V) {
-        throw new IOException("token out of range: " + value);
-      }
-      last = value;
-    }
-
-    @Override
-    public String toString() {
-      return "ban_last";
-    }
-  }
-
   private static final SamplerConfig CONFIG =
-      SamplerConfig.builder().stage(new BanLast()).temperature(1.3f).topK(50).topP(0.95f).build();
+      SamplerConfig.builder().stage(new NoRepeatStage()).temperature(1.3f).topK(50).topP(0.95f).build();
 
   private static float[] logits(int step) {
     SplittableRandom random = new SplittableRandom(step);
@@ -79,7 +25,7 @@ class SamplerStateTest {
     for (int i = 0; i < V; i++) {
       x[i] = (float) random.nextGaussian();
     }
-    x[7] = 6f; // a favourite that BanLast keeps from repeating
+    x[7] = 6f; // a favourite that NoRepeatStage keeps from repeating
     return x;
   }
 
@@ -173,10 +119,10 @@ class SamplerStateTest {
     Sampler sampler = CONFIG.newSampler(1L);
     run(sampler, 0, 3);
     byte[] state = sampler.saveState();
-    // From the end: checksum (4), three empty stage states (3 x 4), then BanLast's int.
+    // From the end: checksum (4), three empty stage states (3 x 4), then NoRepeatStage's int.
     ByteBuffer buffer = ByteBuffer.wrap(state);
     int stageStateAt = state.length - 4 - 3 * 4 - 4;
-    buffer.putInt(stageStateAt, V + 5);
+    buffer.putInt(stageStateAt, -5);
     rewriteChecksum(state);
     Sampler target = CONFIG.newSampler(2L);
     byte[] before = target.saveState();
