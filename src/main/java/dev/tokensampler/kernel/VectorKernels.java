@@ -18,6 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * integer bits come from {@code reinterpretAsInts()}: the forms that C2 compiles to vector code on
  * JDK 17 as well as on later JDKs.
  *
+ * <p>No kernel calls {@code reduceLanes}: lanes are reduced in scalar code after a store, and NaN
+ * is detected with {@code compare(NE)}. On JDK 17, once C2 had compiled a {@code reduceLanes}
+ * (in the maximum, which greedy uses), kernels it compiled later could lose their intrinsics and
+ * allocate a vector per operation for the rest of the JVM's life ({@code WarmUpOrderTest}).
+ *
  * <p>Loaded only by {@link KernelProvider}, reflectively, after it has checked that the module
  * {@code jdk.incubator.vector} is in the boot layer.
  */
@@ -98,13 +103,16 @@ final class VectorKernels implements Kernels {
         m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
         nan = nan.add(v0.add(v1).add(v2.add(v3)));
       }
-      if (Float.isNaN(nan.reduceLanes(VectorOperators.ADD)) && firstNaN(a, off, bound4) >= 0) {
+      if (nan.compare(VectorOperators.NE, nan).anyTrue() && firstNaN(a, off, bound4) >= 0) {
         return Float.NaN;
       }
       m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
       m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
       m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
-      max = m0.reduceLanes(VectorOperators.MAX);
+      m0.intoArray(lanes, 0);
+      for (int j = 0; j < W; j++) {
+        max = lanes[j] > max ? lanes[j] : max;
+      }
     }
     return ScalarKernels.max(a, off, i, len, max);
   }
@@ -356,7 +364,7 @@ final class VectorKernels implements Kernels {
         }
       }
     }
-    if (bound4 > 0 && Float.isNaN(nan.reduceLanes(VectorOperators.ADD))) {
+    if (bound4 > 0 && nan.compare(VectorOperators.NE, nan).anyTrue()) {
       int p = firstNaN(a, off, bound4);
       if (p >= 0) {
         return p;
