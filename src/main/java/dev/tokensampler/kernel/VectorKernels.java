@@ -287,6 +287,56 @@ final class VectorKernels implements Kernels {
     return total;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One vector per step, with a branch that skips the exponential when no lane reaches
+   * {@code skipBelow}. The lane sums live in {@code lanes}, not in registers: a vector taken
+   * conditionally into a loop-carried accumulator is boxed by C2 on JDK 17, and the branch is
+   * rarely taken, so the load and store it adds cost little. {@link ExpPoly#exp} is written out
+   * operation for operation, so no vector crosses a call.
+   */
+  @Override
+  public double sumWeightsAbove(
+      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] blockSums) {
+    double total = 0;
+    int block = 0;
+    for (int start = 0; start < len; start += BLOCK, block++) {
+      int end = Math.min(start + BLOCK, len);
+      int vectorEnd = start + ((end - start) & -LANES);
+      java.util.Arrays.fill(lanes, 0f);
+      for (int i = start; i < vectorEnd; i += W) {
+        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        if (y.compare(VectorOperators.GE, skipBelow).anyTrue()) {
+          FloatVector tm = y.mul(LOG2E).add(MAGIC);
+          FloatVector n = tm.sub(MAGIC);
+          FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+          FloatVector p = f.mul(P0).add(P1);
+          p = p.mul(f).add(P2);
+          p = p.mul(f).add(P3);
+          p = p.mul(f).add(P4);
+          p = p.mul(f).add(P5);
+          FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+          FloatVector pow =
+              tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                  .reinterpretAsFloats();
+          FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+              .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+          int lane = (i - start) & (LANES - 1);
+          FloatVector.fromArray(F, lanes, lane)
+              .add(ZERO.blend(e, e.compare(VectorOperators.GT, floor)))
+              .intoArray(lanes, lane);
+        }
+      }
+      ScalarKernels.addWeightsAbove(a, off, vectorEnd, end, max, scale, floor, skipBelow, lanes);
+      float sum = Kernels.reduceLanes(lanes);
+      blockSums[block] = sum;
+      total += sum;
+    }
+    return total;
+  }
+
   @Override
   public int countAbove(float[] e, int len, float threshold) {
     FloatVector vt = FloatVector.broadcast(F, threshold);
