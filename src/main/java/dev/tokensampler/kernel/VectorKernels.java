@@ -369,9 +369,9 @@ final class VectorKernels implements Kernels {
     return ScalarKernels.selectAtLeast(e, i, len, threshold, ids, n);
   }
 
-  /** Offers the elements of {@code a[off + from, off + from + n)} at or above the threshold. */
-  private static float offer(float[] a, int off, int from, int n, TopKHeap heap, float threshold) {
-    for (int p = from; p < from + n; p++) {
+  /** Offers the elements of {@code a[off + from, off + to)} at or above the threshold. */
+  private static float offer(float[] a, int off, int from, int to, TopKHeap heap, float threshold) {
+    for (int p = from; p < to; p++) {
       float x = a[off + p];
       if (x >= threshold) {
         heap.offer(x, p);
@@ -410,7 +410,20 @@ final class VectorKernels implements Kernels {
             }
           }
         } else {
-          threshold = offer(a, off, i, 4 * W, heap, threshold);
+          // Only the vectors with a hit, each from its first hit: the threshold only rises, so
+          // the lanes before it still fail.
+          if (m0.anyTrue()) {
+            threshold = offer(a, off, i + m0.firstTrue(), i + W, heap, threshold);
+          }
+          if (m1.anyTrue()) {
+            threshold = offer(a, off, i + W + m1.firstTrue(), i + 2 * W, heap, threshold);
+          }
+          if (m2.anyTrue()) {
+            threshold = offer(a, off, i + 2 * W + m2.firstTrue(), i + 3 * W, heap, threshold);
+          }
+          if (m3.anyTrue()) {
+            threshold = offer(a, off, i + 3 * W + m3.firstTrue(), i + 4 * W, heap, threshold);
+          }
         }
       }
     }
