@@ -648,6 +648,9 @@ public final class Candidates {
   private boolean randomTaken;
   private long randomValue;
   private float[] keys;
+  private float[] selectionKeys;
+  private float[] selectionWeights;
+  private double[] buckets;
   private int[] order;
 
   /**
@@ -870,7 +873,31 @@ public final class Candidates {
     return keys;
   }
 
-  /** A scratch of {@code V} ints for a stage's per-candidate order. */
+  /** A scratch of {@code V} floats for keys that a selection permutes. */
+  float[] selectionKeys() {
+    if (selectionKeys == null) {
+      selectionKeys = new float[vocabularySize];
+    }
+    return selectionKeys;
+  }
+
+  /** A scratch of {@code V} floats for weights that a selection permutes with its keys. */
+  float[] selectionWeights() {
+    if (selectionWeights == null) {
+      selectionWeights = new float[vocabularySize];
+    }
+    return selectionWeights;
+  }
+
+  /** A scratch of {@link WeightedSelection#BUCKETS} doubles. */
+  double[] buckets() {
+    if (buckets == null) {
+      buckets = new double[WeightedSelection.BUCKETS];
+    }
+    return buckets;
+  }
+
+  /** A scratch of {@code V} ints for a stage's per-candidate positions. */
   int[] order() {
     if (order == null) {
       order = new int[vocabularySize];
