@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The baseline of {@link DjlAdapterBenchmark} samples what it claims: over a small vocabulary, the
  * frequencies of 5,000 draws (fixed seed) match the chain's probabilities computed here in double
- * precision, to within 0.025 (3.5 standard deviations at p = 0.5), and tokens outside the kept set never appear.
+ * precision, to within 0.025 (3.5 standard deviations at p = 0.5), and tokens outside the kept
+ * set never appear.
  */
 class EngineOperatorSamplerTest {
   private static final float[] LOGITS = {1.5f, -0.5f, 3f, 0.25f, 2.5f, -2f, 1f, 0f};

@@ -25,8 +25,8 @@ class HalfFloatsTest {
   private static final int PATTERNS = 1 << 16;
 
   /**
-   * The value of a binary floating-point bit pattern by its definition: {@code (-1)^s * 2^(e - bias)
-   * * (1 + m / 2^mBits)} for normal exponents, {@code (-1)^s * 2^(1 - bias) * m / 2^mBits} for
+   * The value of a binary floating-point bit pattern by its definition:
+   * {@code (-1)^s * 2^(e - bias) * (1 + m / 2^mBits)} for normal exponents, {@code (-1)^s * 2^(1 - bias) * m / 2^mBits} for
    * exponent 0. Exact in double for 16-bit formats; NaN for the all-ones exponent with m != 0.
    */
   private static double definition(int bits, int exponentBits, int significandBits) {
@@ -66,7 +66,8 @@ class HalfFloatsTest {
    * Non-NaN values equal the definition bit for bit (so zeros keep their sign); a NaN stays a NaN
    * with the same sign and the same significand bits, moved to the top of float's significand.
    */
-  private static void assertDefinition(int bits, float actual, double expected, int significandBits) {
+  private static void assertDefinition(
+      int bits, float actual, double expected, int significandBits) {
     String name = "pattern 0x" + Integer.toHexString(bits);
     int actualBits = Float.floatToRawIntBits(actual);
     if (Double.isNaN(expected)) {

@@ -177,7 +177,8 @@ class NDArraySamplerTest {
     int[] expected = new int[3];
     int[] actual = new int[3];
     for (int step = 0; step < STEPS; step++) {
-      NDArray logits = manager.create(DjlLogits.gaussian(3 * 4 * 700, 3, step), new Shape(3, 4, 700));
+      NDArray logits =
+          manager.create(DjlLogits.gaussian(3 * 4 * 700, 3, step), new Shape(3, 4, 700));
       whole.sample(logits, expected);
       NDArray last = logits.get(":, -1, :");
       assertEquals(new Shape(3, 700), last.getShape());
