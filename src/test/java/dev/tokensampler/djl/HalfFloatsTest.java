@@ -26,8 +26,9 @@ class HalfFloatsTest {
 
   /**
    * The value of a binary floating-point bit pattern by its definition:
-   * {@code (-1)^s * 2^(e - bias) * (1 + m / 2^mBits)} for normal exponents, {@code (-1)^s * 2^(1 - bias) * m / 2^mBits} for
-   * exponent 0. Exact in double for 16-bit formats; NaN for the all-ones exponent with m != 0.
+   * {@code (-1)^s * 2^(e - bias) * (1 + m / 2^mBits)} for normal exponents,
+   * {@code (-1)^s * 2^(1 - bias) * m / 2^mBits} for exponent 0, infinity or NaN for the all-ones
+   * exponent. Exact in double for 16-bit formats.
    */
   private static double definition(int bits, int exponentBits, int significandBits) {
     int bias = (1 << (exponentBits - 1)) - 1;
