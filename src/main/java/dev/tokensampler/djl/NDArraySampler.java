@@ -3,7 +3,6 @@ package dev.tokensampler.djl;
 import ai.djl.ndarray.NDArray;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
-import dev.tokensampler.Softmax;
 import java.util.List;
 import java.util.Objects;
 
@@ -189,32 +188,6 @@ public final class NDArraySampler {
       for (int r = 0; r < rows.length; r++) {
         tokens[r] = sampleRow(r);
       }
-    } finally {
-      reader.close();
-    }
-  }
-
-  /**
-   * Writes the model's natural log-probabilities for the next token of batch row {@code r}: the
-   * log-softmax of the raw logits at the last position, at temperature 1, before any stage of the
-   * chain (what vLLM reports by default). Computed by {@link Softmax#logProbabilities}, which
-   * allocates a little scratch per call.
-   *
-   * @param logits the same input as for {@link #sample(NDArray, int[])}
-   * @param r the batch row
-   * @param out receives V log-probabilities
-   * @throws NullPointerException if an argument is null
-   * @throws IndexOutOfBoundsException if {@code r} is not a row of {@code logits}
-   * @throws IllegalArgumentException if the logits are rejected or {@code out} is shorter than V
-   */
-  public void logProbabilities(NDArray logits, int r, float[] out) {
-    Objects.requireNonNull(out, "out");
-    reader.open(logits);
-    try {
-      Objects.checkIndex(r, reader.rows());
-      float[] values = new float[reader.vocabularySize()];
-      reader.copyRow(r, values);
-      Softmax.logProbabilities(values, 1f, out);
     } finally {
       reader.close();
     }

@@ -335,16 +335,18 @@ class NDArraySamplerTest {
     assertEquals(message, e.getMessage());
   }
 
-  /** Log-probabilities of a row: the library's log-softmax of that row's last position. */
+  /**
+   * {@link NDArrayLogits}: a row's logits are the widened last position, and its log-probabilities
+   * the library's log-softmax of them.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("allTypes")
-  void logProbabilitiesAreTheLogSoftmaxOfTheRow(DataType type) {
+  void logitsAndLogProbabilitiesOfARow(DataType type) {
     int b = 2;
     int t = 3;
     int v = 900;
     float[] values = DjlLogits.gaussian(b * t * v, 3, 11);
     NDArray logits = tensor(values, new Shape(b, t, v), type);
-    NDArraySampler adapter = NDArraySampler.create(CONFIG, SEED, b);
     float[] widened = type == DataType.FLOAT32
         ? values
         : logits.getDataType() == DataType.FLOAT16
@@ -352,7 +354,9 @@ class NDArraySamplerTest {
             : DjlLogits.roundToBfloat16(values);
     float[] out = new float[v];
     for (int r = 0; r < b; r++) {
-      adapter.logProbabilities(logits, r, out);
+      assertArrayEquals(DjlLogits.lastPosition(widened, r, t, v),
+          NDArrayLogits.lastPosition(logits, r), "row " + r);
+      NDArrayLogits.logProbabilities(logits, r, out);
       float[] expected = Softmax.logProbabilities(DjlLogits.lastPosition(widened, r, t, v), 1f);
       assertArrayEquals(expected, out, "row " + r);
       double mass = 0;
@@ -361,7 +365,8 @@ class NDArraySamplerTest {
       }
       assertEquals(1.0, mass, 1e-4, "row " + r);
     }
-    assertThrows(IndexOutOfBoundsException.class, () -> adapter.logProbabilities(logits, b, out));
-    assertEquals(0, adapter.row(0).tokensSampled(), "log-probabilities draw nothing");
+    assertThrows(IndexOutOfBoundsException.class,
+        () -> NDArrayLogits.logProbabilities(logits, b, out));
+    assertThrows(IndexOutOfBoundsException.class, () -> NDArrayLogits.lastPosition(logits, -1));
   }
 }

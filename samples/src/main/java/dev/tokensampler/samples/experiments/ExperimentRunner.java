@@ -2,6 +2,7 @@ package dev.tokensampler.samples.experiments;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tokensampler.djl.NDArrayLogits;
 import dev.tokensampler.djl.NDArraySampler;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,7 +78,7 @@ public final class ExperimentRunner {
           int token;
           try (NDManager step = manager.newSubManager()) {
             NDArray logits = model.nextTokenLogits(step, tokens, length);
-            sampler.logProbabilities(logits, 0, logProbabilities);
+            NDArrayLogits.logProbabilities(logits, 0, logProbabilities);
             long start = System.nanoTime();
             token = sampler.sample(logits);
             long nanos = System.nanoTime() - start;
