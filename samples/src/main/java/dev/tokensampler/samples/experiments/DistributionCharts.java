@@ -153,6 +153,7 @@ public final class DistributionCharts {
     chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
     chart.getStyler().setXAxisLabelRotation(90);
     chart.getStyler().setAvailableSpaceFill(0.9);
+    chart.getStyler().setYAxisDecimalPattern("0.00");
     return chart;
   }
 
