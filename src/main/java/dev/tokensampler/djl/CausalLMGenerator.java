@@ -19,9 +19,10 @@ import java.util.function.IntConsumer;
  * output logits {@code [1,S,V]} and, if the model keeps one, its key/value cache. The first step
  * feeds the whole prompt at positions {@code 0..S-1}; later steps feed only the new token with
  * the cache the previous step returned, when the model returned one and {@link
- * Builder#useCache(boolean)} is on; otherwise every step feeds the whole sequence again. Each
- * step's arrays live in an {@code NDScope} and die with it, except the cache kept for the next
- * step; the last-position logits are read before the scope closes.
+ * Builder#useCache(boolean)} is on; otherwise every step feeds the whole sequence again. The
+ * last position's logits (float32, float16 or bfloat16) go to the sampler through an {@link
+ * NDArraySampler} while they are alive; each step's arrays live in an {@code NDScope} and die
+ * with it, except the cache kept for the next step.
  *
  * <p>Before the first step the prompt tokens go to {@link Sampler#accept(int)}, so stages with a
  * history (penalties) see them. Generation stops after the first of: an end-of-sequence token

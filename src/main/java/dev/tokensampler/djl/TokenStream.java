@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
 import dev.tokensampler.Sampler;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
@@ -22,7 +20,7 @@ import java.util.PrimitiveIterator;
  */
 public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable {
   private final CausalLMGenerator generator;
-  private final Sampler sampler;
+  private final NDArraySampler sampler;
   private final NDManager manager;
   private final int[] sequence;
   private final int promptLength;
@@ -33,7 +31,7 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
 
   TokenStream(CausalLMGenerator generator, int[] promptIds, Sampler sampler) {
     this.generator = generator;
-    this.sampler = sampler;
+    this.sampler = NDArraySampler.of(sampler);
     this.promptLength = promptIds.length;
     long capacity = Math.min((long) generator.maxLength, (long) promptLength + generator.maxNewTokens);
     this.sequence = Arrays.copyOf(promptIds, (int) capacity);
@@ -102,7 +100,7 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
         input.addAll(past);
       }
       CausalLMOutput output = generator.predictor.predict(input);
-      token = sample(output.getLogits(), count);
+      token = sampler.sample(output.getLogits());
       NDList returned = output.getPastKeyValuesList();
       if (generator.useCache && returned != null && !returned.isEmpty()) {
         newPast = returned;
@@ -114,16 +112,6 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
     closePast();
     past = newPast;
     return token;
-  }
-
-  /** Samples from the last position's logits, read before the step's arrays are closed. */
-  private int sample(NDArray logits, int count) {
-    NDArray last = logits.get(0, count - 1);
-    if (last.getDataType() != DataType.FLOAT32) {
-      last = last.toType(DataType.FLOAT32, false);
-    }
-    FloatBuffer row = last.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
-    return sampler.sample(row);
   }
 
   private StopReason stopCondition(int token) {
