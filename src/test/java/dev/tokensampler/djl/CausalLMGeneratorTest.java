@@ -25,6 +25,7 @@ import dev.tokensampler.stage.Stage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,7 +159,11 @@ class CausalLMGeneratorTest {
   @Test
   void stopsWhenTheGeneratedTextContainsAStopString() {
     int[] free = greedy(12, true);
+    // The decoded text grows with every token except <eos>, which decodes to nothing.
     int stopAfter = 4;
+    while (free[stopAfter - 1] == WordVocabulary.END_OF_SENTENCE_ID) {
+      stopAfter++;
+    }
     String stop = vocabulary.decode(free, 0, stopAfter);
     GenerationResult result =
         generator()
@@ -197,7 +202,9 @@ class CausalLMGeneratorTest {
     for (int token : tokens) {
       assertTrue(token >= 0 && token < vocabulary.size(), "token " + token);
     }
-    String text = vocabulary.decode(tokens).toLowerCase(java.util.Locale.ROOT);
+    // Every piece of the text splits into vocabulary tokens: no word outside the vocabulary
+    // appears, except <unk> itself where the model produced it.
+    String text = vocabulary.decode(tokens).toLowerCase(Locale.ROOT);
     assertFalse(text.isBlank());
     for (String word : text.split("\\s+")) {
       for (int id : vocabulary.encode(word)) {
@@ -206,12 +213,6 @@ class CausalLMGeneratorTest {
         }
       }
     }
-    // Every piece of the text is a vocabulary token: re-encoding gives known ids only, except
-    // where the model itself produced <unk>.
-    long unknownsGenerated = Arrays.stream(tokens).filter(t -> t == WordVocabulary.UNKNOWN_ID).count();
-    long unknownsReencoded =
-        Arrays.stream(vocabulary.encode(text)).filter(t -> t == WordVocabulary.UNKNOWN_ID).count();
-    assertTrue(unknownsReencoded <= unknownsGenerated * 3, text);
   }
 
   /** Records what the sampler's stages are told, to see the prompt reach them first. */

@@ -84,7 +84,36 @@ public final class GenerateText {
       System.out.println();
       System.out.println(
           "same seed again, same text: " + first.equals(second) + " (" + first.size() + " texts)");
+      stream(predictor, vocabulary, config, seed);
     }
+  }
+
+  /** Prints words as they are generated, up to the first full stop (a stop string). */
+  private static void stream(
+      Predictor<NDList, CausalLMOutput> predictor,
+      WordVocabulary vocabulary,
+      TinyGptConfig config,
+      long seed) {
+    CausalLMGenerator untilFullStop =
+        CausalLMGenerator.builder(predictor)
+            .maxNewTokens(MAX_NEW_TOKENS)
+            .maxLength(config.contextLength())
+            .eosTokenIds(WordVocabulary.END_OF_SENTENCE_ID)
+            .stopStrings(vocabulary::decode, ".")
+            .build();
+    String prompt = "it was";
+    System.out.println();
+    System.out.println("== streaming until \".\" (temperature 0.7, top-p 0.9)");
+    System.out.print(prompt);
+    GenerationResult result =
+        untilFullStop.generate(
+            vocabulary.encode(prompt),
+            strategies().get("temperature 0.7, top-p 0.9").newSampler(seed),
+            token -> {
+              System.out.print(" " + vocabulary.token(token));
+              System.out.flush();
+            });
+    System.out.printf(Locale.ROOT, "%n   [%d tokens, %s]%n", result.tokens().length, result.stopReason());
   }
 
   private static List<String> run(
