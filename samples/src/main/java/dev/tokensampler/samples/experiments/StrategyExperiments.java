@@ -1,0 +1,130 @@
+package dev.tokensampler.samples.experiments;
+
+import ai.djl.ndarray.NDManager;
+import dev.tokensampler.SamplerConfig;
+import dev.tokensampler.djl.NDArrayLogits;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
+
+/**
+ * Compares decoding strategies ({@link Strategy#standard()}) on a language model over fixed
+ * prompts: prints a table of their measures ({@link StrategyMetrics}) and an example continuation
+ * of each, and writes PNG charts of the model's next-token distribution after the first prompt:
+ * at temperatures 0.5, 1, 1.5 and 2 ({@code temperature.png}), and before and after top-k 10 and
+ * top-p 0.9 ({@code top-k.png}, {@code top-p.png}).
+ *
+ * <p>The sampling time in the table is {@link System#nanoTime()} around each sampling call: a
+ * property of this run on this machine, reported with the experiment; the library's performance
+ * figures come from the JMH benchmarks in {@code bench/}.
+ */
+public final class StrategyExperiments {
+  /** Continuations per prompt and strategy. */
+  static final int SAMPLES_PER_PROMPT = 4;
+  /** The longest continuation. */
+  static final int MAX_NEW_TOKENS = 40;
+  /** The seed of every strategy's streams. */
+  static final long SEED = 2026L;
+  /** Bars per chart: the most likely tokens. */
+  static final int CHART_TOKENS = 30;
+  /** The temperatures of {@code temperature.png}. */
+  static final float[] CHART_TEMPERATURES = {0.5f, 1f, 1.5f, 2f};
+
+  private StrategyExperiments() {}
+
+  /**
+   * Runs every standard strategy on the prompts, prints the table and examples, and writes the
+   * charts.
+   *
+   * @param model the model
+   * @param manager the parent of the arrays of every step
+   * @param prompts token ids, each at least one token
+   * @param outputDirectory where the charts go (created if missing)
+   * @param out where the table goes
+   * @return the results, one per strategy
+   * @throws IOException if a chart cannot be written
+   */
+  public static List<ExperimentRunner.Result> run(NextTokenModel model, NDManager manager,
+      List<int[]> prompts, Path outputDirectory, PrintStream out) throws IOException {
+    ExperimentRunner runner =
+        new ExperimentRunner(model, manager, MAX_NEW_TOKENS, SAMPLES_PER_PROMPT, SEED);
+    List<ExperimentRunner.Result> results = new ArrayList<>();
+    for (Strategy strategy : Strategy.standard()) {
+      results.add(runner.run(strategy, prompts));
+    }
+    out.println(table(results, prompts.size()));
+    out.println("First continuation of the first prompt (\"" + text(model, prompts.get(0)) + "\"):");
+    for (ExperimentRunner.Result result : results) {
+      out.println(String.format(Locale.ROOT, "  %-16s %s", result.strategy().name(),
+          text(model, result.continuations().get(0))));
+    }
+    writeCharts(model, manager, prompts.get(0), outputDirectory);
+    out.println("Charts written to " + outputDirectory.toAbsolutePath());
+    return results;
+  }
+
+  /**
+   * The results as a Markdown table.
+   *
+   * @param results one per strategy
+   * @param promptCount the number of prompts
+   * @return the table
+   */
+  static String table(List<ExperimentRunner.Result> results, int promptCount) {
+    StringBuilder table = new StringBuilder();
+    table.append(String.format(Locale.ROOT,
+        "%d prompts x %d continuations of at most %d tokens per strategy, seed %d%n%n",
+        promptCount, SAMPLES_PER_PROMPT, MAX_NEW_TOKENS, SEED));
+    table.append("| strategy | tokens | mean entropy (nats) | distinct-1 | distinct-2 | repetition"
+        + " rate | mean log p | sampling us/token |\n");
+    table.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (ExperimentRunner.Result result : results) {
+      StrategyMetrics m = result.metrics();
+      table.append(String.format(Locale.ROOT,
+          "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.1f |%n", result.strategy().name(),
+          m.tokens(), m.meanEntropy(), m.distinct1(), m.distinct2(), m.repetitionRate(),
+          m.meanLogProbability(), m.microsPerToken()));
+    }
+    return table.toString();
+  }
+
+  /**
+   * Writes the three charts of the model's next-token distribution after {@code prompt}.
+   *
+   * @param model the model
+   * @param manager the parent of the call's arrays
+   * @param prompt the context
+   * @param outputDirectory the directory
+   * @throws IOException if a chart cannot be written
+   */
+  static void writeCharts(NextTokenModel model, NDManager manager, int[] prompt,
+      Path outputDirectory) throws IOException {
+    float[] logits;
+    try (NDManager step = manager.newSubManager()) {
+      logits = NDArrayLogits.lastPosition(model.nextTokenLogits(step, prompt, prompt.length), 0);
+    }
+    DistributionCharts.savePng(
+        DistributionCharts.temperatures(logits, model::text, CHART_TEMPERATURES, CHART_TOKENS),
+        outputDirectory.resolve("temperature.png"));
+    DistributionCharts.savePng(
+        DistributionCharts.truncation(logits, model::text, 1f,
+            SamplerConfig.builder().topK(10).build(), "top-k 10", CHART_TOKENS),
+        outputDirectory.resolve("top-k.png"));
+    DistributionCharts.savePng(
+        DistributionCharts.truncation(logits, model::text, 1f,
+            SamplerConfig.builder().topP(0.9f).build(), "top-p 0.9", CHART_TOKENS),
+        outputDirectory.resolve("top-p.png"));
+  }
+
+  private static String text(NextTokenModel model, int[] tokens) {
+    StringJoiner joined = new StringJoiner(" ");
+    for (int token : tokens) {
+      joined.add(model.text(token));
+    }
+    return joined.toString();
+  }
+}
