@@ -1,6 +1,7 @@
 package dev.tokensampler.samples.experiments;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.djl.NDArrayLogits;
 import java.io.IOException;
@@ -104,7 +105,8 @@ public final class StrategyExperiments {
   static void writeCharts(NextTokenModel model, NDManager manager, int[] prompt,
       Path outputDirectory) throws IOException {
     float[] logits;
-    try (NDManager step = manager.newSubManager()) {
+    try (NDManager step = manager.newSubManager(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       logits = NDArrayLogits.lastPosition(model.nextTokenLogits(step, prompt, prompt.length), 0);
     }
     DistributionCharts.savePng(
