@@ -1,0 +1,259 @@
+package dev.tokensampler.djl;
+
+import ai.djl.inference.Predictor;
+import ai.djl.modality.nlp.generate.CausalLMOutput;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.tokensampler.Sampler;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+
+/**
+ * Generates tokens from a DJL causal language model, one at a time, choosing each with a
+ * {@link Sampler}.
+ *
+ * <p>The model is a {@code Predictor<NDList, CausalLMOutput>} in the convention of DJL's
+ * {@code ai.djl.modality.nlp.generate} (see {@link CausalLMTranslator}): input
+ * {@code [inputIds int64 [1,S], positionIds int64 [1,S], attentionMask int64 [1,P+S], past...]},
+ * output logits {@code [1,S,V]} and, if the model keeps one, its key/value cache. The first step
+ * feeds the whole prompt at positions {@code 0..S-1}; later steps feed only the new token with
+ * the cache the previous step returned, when the model returned one and {@link
+ * Builder#useCache(boolean)} is on; otherwise every step feeds the whole sequence again. The
+ * last position's logits (float32, float16 or bfloat16) go to the sampler through an {@link
+ * NDArraySampler} while they are alive; each step's arrays live in an {@code NDScope} and die
+ * with it, except the cache kept for the next step.
+ *
+ * <p>Before the first step the prompt tokens go to {@link Sampler#accept(int)}, so stages with a
+ * history (penalties) see them. Generation stops after the first of: an end-of-sequence token
+ * ({@code eos_token_id}, emitted), {@code max_new_tokens} tokens, a sequence of
+ * {@code max_length} tokens, or generated text containing a stop string ({@code stop_strings};
+ * the token that completes it is emitted). With the same model, prompt, configuration and seed
+ * the tokens are the same on every run: the sampler's draws depend only on its seed and step,
+ * and a CPU forward pass is deterministic.
+ *
+ * <p>A generator holds settings only and can be shared; each call to {@link #stream} or {@link
+ * #generate} runs its own sequence. The predictor is not thread-safe in DJL, so run one sequence
+ * at a time per predictor.
+ *
+ * <pre>{@code
+ * CausalLMGenerator generator = CausalLMGenerator.builder(predictor)
+ *     .maxNewTokens(40).eosTokenIds(eosId).stopStrings(vocabulary::decode, "\n").build();
+ * Sampler sampler = SamplerConfig.builder().temperature(0.7f).topP(0.9f).build().newSampler(42);
+ * GenerationResult result = generator.generate(promptIds, sampler, token -> print(token));
+ * }</pre>
+ */
+public final class CausalLMGenerator {
+  final Predictor<NDList, CausalLMOutput> predictor;
+  final NDManager manager;
+  final int maxNewTokens;
+  final int maxLength;
+  final int[] eosTokenIds;
+  final Detokenizer detokenizer;
+  final String[] stopStrings;
+  final boolean useCache;
+
+  private CausalLMGenerator(Builder builder) {
+    this.predictor = builder.predictor;
+    this.manager = builder.manager;
+    this.maxNewTokens = builder.maxNewTokens;
+    this.maxLength = builder.maxLength;
+    this.eosTokenIds = builder.eosTokenIds.clone();
+    this.detokenizer = builder.detokenizer;
+    this.stopStrings = builder.stopStrings.clone();
+    this.useCache = builder.useCache;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param predictor the model, {@code Predictor<NDList, CausalLMOutput>}
+   * @return a builder with {@code max_new_tokens} 20, no {@code max_length}, no end-of-sequence
+   *     ids, no stop strings and the cache on
+   * @throws NullPointerException if {@code predictor} is null
+   */
+  public static Builder builder(Predictor<NDList, CausalLMOutput> predictor) {
+    return new Builder(Objects.requireNonNull(predictor, "predictor"));
+  }
+
+  /**
+   * Starts generating: the returned stream computes one token per {@code next()} call, so the
+   * caller sees each token as soon as it exists. Close the stream if you stop reading before it
+   * ends (it frees its arrays itself when it ends).
+   *
+   * @param promptIds the prompt's token ids ({@code input_ids}), not empty, shorter than
+   *     {@code max_length}
+   * @param sampler the sampler of this sequence; it is told the prompt tokens and then samples
+   *     every new token
+   * @return the stream of generated tokens
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the prompt is empty or not shorter than {@code max_length}
+   */
+  public TokenStream stream(int[] promptIds, Sampler sampler) {
+    Objects.requireNonNull(promptIds, "input_ids");
+    Objects.requireNonNull(sampler, "sampler");
+    if (promptIds.length == 0) {
+      throw new IllegalArgumentException("input_ids must not be empty");
+    }
+    if (promptIds.length >= maxLength) {
+      throw new IllegalArgumentException(
+          "input_ids length " + promptIds.length + " must be below max_length " + maxLength);
+    }
+    return new TokenStream(this, promptIds, sampler);
+  }
+
+  /**
+   * Generates until a stop condition holds, calling {@code onToken} with each token as it is
+   * produced.
+   *
+   * @param promptIds the prompt's token ids, as for {@link #stream}
+   * @param sampler the sampler of this sequence
+   * @param onToken called once per generated token, in order
+   * @return the generated tokens and why generation stopped
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as for {@link #stream}
+   */
+  public GenerationResult generate(int[] promptIds, Sampler sampler, IntConsumer onToken) {
+    Objects.requireNonNull(onToken, "onToken");
+    try (TokenStream stream = stream(promptIds, sampler)) {
+      while (stream.hasNext()) {
+        onToken.accept(stream.nextInt());
+      }
+      return new GenerationResult(stream.generatedTokens(), stream.stopReason());
+    }
+  }
+
+  /**
+   * Generates until a stop condition holds.
+   *
+   * @param promptIds the prompt's token ids, as for {@link #stream}
+   * @param sampler the sampler of this sequence
+   * @return the generated tokens and why generation stopped
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as for {@link #stream}
+   */
+  public GenerationResult generate(int[] promptIds, Sampler sampler) {
+    return generate(promptIds, sampler, token -> {});
+  }
+
+  /** Settings of a {@link CausalLMGenerator}. */
+  public static final class Builder {
+    private final Predictor<NDList, CausalLMOutput> predictor;
+    private NDManager manager;
+    private int maxNewTokens = 20;
+    private int maxLength = Integer.MAX_VALUE;
+    private int[] eosTokenIds = new int[0];
+    private Detokenizer detokenizer;
+    private String[] stopStrings = new String[0];
+    private boolean useCache = true;
+
+    private Builder(Predictor<NDList, CausalLMOutput> predictor) {
+      this.predictor = predictor;
+    }
+
+    /**
+     * Sets the most tokens to generate ({@code max_new_tokens}).
+     *
+     * @param maxNewTokens at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxNewTokens < 1}
+     */
+    public Builder maxNewTokens(int maxNewTokens) {
+      if (maxNewTokens < 1) {
+        throw new IllegalArgumentException("max_new_tokens must be at least 1: " + maxNewTokens);
+      }
+      this.maxNewTokens = maxNewTokens;
+      return this;
+    }
+
+    /**
+     * Sets the longest sequence, prompt included ({@code max_length}); usually the model's
+     * context size, beyond which it has no positions.
+     *
+     * @param maxLength at least 2
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxLength < 2}
+     */
+    public Builder maxLength(int maxLength) {
+      if (maxLength < 2) {
+        throw new IllegalArgumentException("max_length must be at least 2: " + maxLength);
+      }
+      this.maxLength = maxLength;
+      return this;
+    }
+
+    /**
+     * Sets the end-of-sequence token ids ({@code eos_token_id}); generating any of them ends
+     * the sequence, and the token is emitted.
+     *
+     * @param eosTokenIds token ids, each at least 0
+     * @return this builder
+     * @throws NullPointerException if the array is null
+     * @throws IllegalArgumentException if an id is negative
+     */
+    public Builder eosTokenIds(int... eosTokenIds) {
+      for (int id : Objects.requireNonNull(eosTokenIds, "eos_token_id")) {
+        if (id < 0) {
+          throw new IllegalArgumentException("eos_token_id must be at least 0: " + id);
+        }
+      }
+      this.eosTokenIds = eosTokenIds.clone();
+      return this;
+    }
+
+    /**
+     * Sets strings that end generation ({@code stop_strings}): after each token the generated
+     * tokens (not the prompt) are decoded, and if the text contains one of the strings,
+     * generation ends with that token.
+     *
+     * @param detokenizer decodes token ids to text
+     * @param stopStrings non-empty strings
+     * @return this builder
+     * @throws NullPointerException if an argument or a string is null
+     * @throws IllegalArgumentException if a string is empty
+     */
+    public Builder stopStrings(Detokenizer detokenizer, String... stopStrings) {
+      Objects.requireNonNull(detokenizer, "detokenizer");
+      for (String stop : Objects.requireNonNull(stopStrings, "stop_strings")) {
+        if (Objects.requireNonNull(stop, "stop_strings element").isEmpty()) {
+          throw new IllegalArgumentException("stop_strings must not contain an empty string");
+        }
+      }
+      this.detokenizer = detokenizer;
+      this.stopStrings = List.of(stopStrings).toArray(new String[0]);
+      return this;
+    }
+
+    /**
+     * Chooses whether to reuse the model's key/value cache between steps ({@code use_cache});
+     * without it every step recomputes the whole sequence (slower, same tokens up to float
+     * rounding).
+     *
+     * @param useCache true to feed the past key/values back
+     * @return this builder
+     */
+    public Builder useCache(boolean useCache) {
+      this.useCache = useCache;
+      return this;
+    }
+
+    /**
+     * Sets the manager under which each sequence creates its input arrays (a sub-manager,
+     * closed when the sequence ends). By default each sequence uses a new base manager of the
+     * default engine.
+     *
+     * @param manager a manager of the model's engine and device
+     * @return this builder
+     * @throws NullPointerException if {@code manager} is null
+     */
+    public Builder manager(NDManager manager) {
+      this.manager = Objects.requireNonNull(manager, "manager");
+      return this;
+    }
+
+    /** @return the generator */
+    public CausalLMGenerator build() {
+      return new CausalLMGenerator(this);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.tokensampler.djl;
+
+import ai.djl.modality.nlp.generate.CausalLMOutput;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.TranslateException;
+import dev.tokensampler.Sampler;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+import java.util.PrimitiveIterator;
+
+/**
+ * The tokens of one generation, computed one per {@link #nextInt()} call (see {@link
+ * CausalLMGenerator}). It ends after a stop condition; {@link #stopReason()} then tells which.
+ * When it ends it frees its arrays; {@link #close()} frees them earlier. Not thread-safe.
+ */
+public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable {
+  private final CausalLMGenerator generator;
+  private final NDArraySampler sampler;
+  private final NDManager manager;
+  private final int[] sequence;
+  private final int promptLength;
+  private int length;
+  private NDList past;
+  private StopReason stopReason;
+  private boolean closed;
+
+  TokenStream(CausalLMGenerator generator, int[] promptIds, Sampler sampler) {
+    this.generator = generator;
+    this.sampler = NDArraySampler.of(sampler);
+    this.promptLength = promptIds.length;
+    long capacity = Math.min((long) generator.maxLength, (long) promptLength + generator.maxNewTokens);
+    this.sequence = Arrays.copyOf(promptIds, (int) capacity);
+    this.length = promptLength;
+    this.manager =
+        generator.manager != null
+            ? generator.manager.newSubManager()
+            : NDManager.newBaseManager();
+    for (int token : promptIds) {
+      sampler.accept(token);
+    }
+  }
+
+  /** @return true until a stop condition has ended the stream (or it was closed) */
+  @Override
+  public boolean hasNext() {
+    return stopReason == null && !closed;
+  }
+
+  /**
+   * Runs one model step and samples the next token.
+   *
+   * @return the token id
+   * @throws NoSuchElementException if the stream has ended or was closed
+   * @throws IllegalStateException if the model fails (the cause is DJL's exception)
+   */
+  @Override
+  public int nextInt() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("generation ended: " + stopReason);
+    }
+    int token;
+    try {
+      token = step();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    sequence[length++] = token;
+    stopReason = stopCondition(token);
+    if (stopReason != null) {
+      release();
+    }
+    return token;
+  }
+
+  private int step() {
+    boolean incremental = past != null;
+    int start = incremental ? length - 1 : 0;
+    int count = length - start;
+    NDList newPast = null;
+    int token;
+    try (NDScope scope = new NDScope()) {
+      long[] ids = new long[count];
+      long[] positions = new long[count];
+      for (int i = 0; i < count; i++) {
+        ids[i] = sequence[start + i];
+        positions[i] = start + i;
+      }
+      NDList input =
+          new NDList(
+              manager.create(ids, new Shape(1, count)),
+              manager.create(positions, new Shape(1, count)),
+              manager.ones(new Shape(1, length), DataType.INT64));
+      if (incremental) {
+        input.addAll(past);
+      }
+      CausalLMOutput output = generator.predictor.predict(input);
+      token = sampler.sample(output.getLogits());
+      NDList returned = output.getPastKeyValuesList();
+      if (generator.useCache && returned != null && !returned.isEmpty()) {
+        newPast = returned;
+        NDScope.unregister(newPast);
+      }
+    } catch (TranslateException e) {
+      throw new IllegalStateException("model step failed at length " + length, e);
+    }
+    closePast();
+    past = newPast;
+    return token;
+  }
+
+  private StopReason stopCondition(int token) {
+    for (int eos : generator.eosTokenIds) {
+      if (token == eos) {
+        return StopReason.END_OF_SEQUENCE;
+      }
+    }
+    if (generator.stopStrings.length > 0) {
+      String text = generator.detokenizer.decode(sequence, promptLength, length - promptLength);
+      for (String stop : generator.stopStrings) {
+        if (text.contains(stop)) {
+          return StopReason.STOP_STRING;
+        }
+      }
+    }
+    if (length - promptLength >= generator.maxNewTokens) {
+      return StopReason.MAX_NEW_TOKENS;
+    }
+    if (length >= generator.maxLength) {
+      return StopReason.MAX_LENGTH;
+    }
+    return null;
+  }
+
+  /** @return why the stream ended, or null while it runs (or if it was closed early) */
+  public StopReason stopReason() {
+    return stopReason;
+  }
+
+  /** @return a copy of the tokens generated so far, without the prompt */
+  public int[] generatedTokens() {
+    return Arrays.copyOfRange(sequence, promptLength, length);
+  }
+
+  /** Frees the stream's arrays; after this {@link #hasNext()} is false. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    release();
+  }
+
+  private void release() {
+    closePast();
+    manager.close();
+  }
+
+  private void closePast() {
+    if (past != null) {
+      for (NDArray array : past) {
+        array.close();
+      }
+      past = null;
+    }
+  }
+}
