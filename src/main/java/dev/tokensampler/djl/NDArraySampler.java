@@ -36,8 +36,9 @@ import java.util.Objects;
  * sampler's (both sizes named), and for logits a sampler rejects ({@code NaN}, {@code +Infinity},
  * all {@code -Infinity}), then naming the batch row as well as the sampler's index and value.
  * Shapes and sizes are checked before any row is sampled; rows before a row with rejected logits
- * have already been sampled. Not thread-safe: one instance is driven
- * by one thread at a time.
+ * have already been sampled.
+ *
+ * <p>Not thread-safe: one instance is driven by one thread at a time.
  */
 public final class NDArraySampler {
   private final Sampler[] rows;

@@ -3,6 +3,7 @@ package dev.tokensampler.samples.experiments;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.nlp.generate.CausalLMOutput;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -10,6 +11,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.djl.NDArrayLogits;
+import dev.tokensampler.djl.NDArraySampler;
 import dev.tokensampler.samples.model.BrownGpt;
 import dev.tokensampler.samples.model.TinyGptConfig;
 import dev.tokensampler.samples.model.WordVocabulary;
@@ -26,11 +28,14 @@ import java.util.StringJoiner;
  * prompts: prints a table of their measures ({@link StrategyMetrics}) and an example continuation
  * of each, and writes PNG charts of the model's next-token distribution after the first prompt:
  * at temperatures 0.5, 1, 1.5 and 2 ({@code temperature.png}), and before and after top-k 10 and
- * top-p 0.9 ({@code top-k.png}, {@code top-p.png}).
+ * top-p 0.5 ({@code top-k.png}, {@code top-p.png}; cuts small enough to fall within the 30 bars
+ * shown).
  *
  * <p>The sampling time in the table is {@link System#nanoTime()} around each sampling call: a
  * property of this run on this machine, reported with the experiment; the library's performance
- * figures come from the JMH benchmarks in {@code bench/}.
+ * figures come from the JMH benchmarks in {@code bench/}. Before the runs, each strategy samples
+ * {@value #WARM_UP_CALLS} times from the first prompt's logits (with a sampler of its own, so the
+ * results do not change), so that the timed calls run compiled code rather than the interpreter.
  *
  * <p>{@link #main} runs it on the shipped model ({@code samples/models/brown-gpt}, a small GPT
  * trained on the Brown corpus, word-level, V = 8,192) over {@link #PROMPTS}, on the raw model:
@@ -63,6 +68,8 @@ public final class StrategyExperiments {
   static final long SEED = 2026L;
   /** Bars per chart: the most likely tokens. */
   static final int CHART_TOKENS = 30;
+  /** Untimed sampling calls per strategy before the runs. */
+  static final int WARM_UP_CALLS = 2_000;
   /** The temperatures of {@code temperature.png}. */
   static final float[] CHART_TEMPERATURES = {0.5f, 1f, 1.5f, 2f};
 
@@ -114,6 +121,7 @@ public final class StrategyExperiments {
       PrintStream out) throws IOException {
     ExperimentRunner runner =
         new ExperimentRunner(model, manager, maxNewTokens, samplesPerPrompt, SEED);
+    warmUp(model, manager, prompts.get(0));
     List<ExperimentRunner.Result> results = new ArrayList<>();
     for (Strategy strategy : Strategy.standard()) {
       results.add(runner.run(strategy, prompts));
@@ -130,6 +138,19 @@ public final class StrategyExperiments {
     writeCharts(model, manager, prompts.get(0), outputDirectory);
     out.println("Charts written to " + outputDirectory.toAbsolutePath());
     return results;
+  }
+
+  private static void warmUp(NextTokenModel model, NDManager manager, int[] prompt) {
+    try (NDManager step = manager.newSubManager(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray logits = model.nextTokenLogits(step, prompt, prompt.length);
+      for (Strategy strategy : Strategy.standard()) {
+        NDArraySampler sampler = NDArraySampler.of(strategy.config().newSampler(SEED, -1L));
+        for (int call = 0; call < WARM_UP_CALLS; call++) {
+          sampler.sample(logits);
+        }
+      }
+    }
   }
 
   /**
@@ -178,7 +199,7 @@ public final class StrategyExperiments {
         outputDirectory.resolve("top-k.png"));
     DistributionCharts.savePng(
         DistributionCharts.truncation(logits, model::text, 1f,
-            SamplerConfig.builder().topP(0.9f).build(), "top-p 0.9", CHART_TOKENS),
+            SamplerConfig.builder().topP(0.5f).build(), "top-p 0.5", CHART_TOKENS),
         outputDirectory.resolve("top-p.png"));
   }
 
