@@ -19,7 +19,6 @@ import java.util.Objects;
  * reference to the tensor after {@link #close}, and allocates nothing itself.
  */
 final class LogitsReader {
-  private ByteBuffer bytes;
   private FloatBuffer floats;
   private ShortBuffer shorts;
   private DataType type;
@@ -71,7 +70,6 @@ final class LogitsReader {
     rows = (int) b;
     positions = (int) t;
     vocabulary = (int) v;
-    bytes = mapped;
     if (dataType == DataType.FLOAT32) {
       floats = mapped.asFloatBuffer();
     } else {
@@ -81,7 +79,6 @@ final class LogitsReader {
 
   /** Drops the references to the last tensor's bytes. */
   void close() {
-    bytes = null;
     floats = null;
     shorts = null;
   }
