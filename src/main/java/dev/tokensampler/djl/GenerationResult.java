@@ -28,6 +28,7 @@ public final class GenerationResult {
 
   @Override
   public String toString() {
-    return "GenerationResult[tokens=" + Arrays.toString(tokens) + ", stopReason=" + stopReason + "]";
+    return "GenerationResult[tokens=" + Arrays.toString(tokens) + ", stopReason=" + stopReason
+        + "]";
   }
 }

@@ -8,6 +8,9 @@ public enum StopReason {
   MAX_NEW_TOKENS,
   /** Prompt plus generated tokens reached {@code max_length} (the model's context). */
   MAX_LENGTH,
-  /** The generated text contains one of the {@code stop_strings}; the token completing it is emitted. */
+  /**
+   * The generated text contains one of the {@code stop_strings}; the token completing it is
+   * emitted.
+   */
   STOP_STRING
 }

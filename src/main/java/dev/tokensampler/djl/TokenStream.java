@@ -33,7 +33,8 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
     this.generator = generator;
     this.sampler = NDArraySampler.of(sampler);
     this.promptLength = promptIds.length;
-    long capacity = Math.min((long) generator.maxLength, (long) promptLength + generator.maxNewTokens);
+    long capacity =
+        Math.min((long) generator.maxLength, (long) promptLength + generator.maxNewTokens);
     this.sequence = Arrays.copyOf(promptIds, (int) capacity);
     this.length = promptLength;
     this.manager =

@@ -81,7 +81,8 @@ class CausalLMGeneratorTest {
     assertTrue(vocabulary.size() >= 8000, "vocabulary size " + vocabulary.size());
     assertEquals(vocabulary.size(), config.vocabularySize());
     assertEquals(WordVocabulary.UNKNOWN, vocabulary.token(WordVocabulary.UNKNOWN_ID));
-    assertEquals(WordVocabulary.END_OF_SENTENCE, vocabulary.token(WordVocabulary.END_OF_SENTENCE_ID));
+    assertEquals(
+        WordVocabulary.END_OF_SENTENCE, vocabulary.token(WordVocabulary.END_OF_SENTENCE_ID));
   }
 
   @Test
@@ -112,7 +113,10 @@ class CausalLMGeneratorTest {
   @Test
   void stopsAfterMaxNewTokens() {
     GenerationResult result =
-        generator().maxNewTokens(7).build().generate(prompt(), SamplerConfig.greedy().newSampler(0));
+        generator()
+            .maxNewTokens(7)
+            .build()
+            .generate(prompt(), SamplerConfig.greedy().newSampler(0));
     assertEquals(7, result.tokens().length);
     assertEquals(StopReason.MAX_NEW_TOKENS, result.stopReason());
   }
@@ -185,7 +189,11 @@ class CausalLMGeneratorTest {
 
   private static int[] sampled(long seed) {
     SamplerConfig sampling = SamplerConfig.builder().temperature(1.0f).topK(50).build();
-    return generator().maxNewTokens(20).build().generate(prompt(), sampling.newSampler(seed)).tokens();
+    return generator()
+        .maxNewTokens(20)
+        .build()
+        .generate(prompt(), sampling.newSampler(seed))
+        .tokens();
   }
 
   @Test

@@ -14,10 +14,12 @@ import dev.tokensampler.samples.model.TinyGptConfig;
 import dev.tokensampler.samples.model.WordVocabulary;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * Generates text from the shipped language model ({@code samples/models/brown-gpt}, a small GPT
@@ -66,7 +68,8 @@ public final class GenerateText {
    */
   public static void main(String[] args)
       throws IOException, ModelNotFoundException, MalformedModelException {
-    long seed = args.length == 2 && args[0].equals("--seed") ? Long.parseLong(args[1]) : DEFAULT_SEED;
+    long seed =
+        args.length == 2 && args[0].equals("--seed") ? Long.parseLong(args[1]) : DEFAULT_SEED;
     WordVocabulary vocabulary = WordVocabulary.load(BrownGpt.DIRECTORY);
     TinyGptConfig config = TinyGptConfig.load(BrownGpt.DIRECTORY);
     System.out.println("model: " + BrownGpt.DIRECTORY + " " + config);
@@ -88,7 +91,7 @@ public final class GenerateText {
     }
   }
 
-  /** Prints words as they are generated, up to the first full stop (a stop string). */
+  /** Prints words as they are generated, up to the first full stop, comma or semicolon. */
   private static void stream(
       Predictor<NDList, CausalLMOutput> predictor,
       WordVocabulary vocabulary,
@@ -99,21 +102,31 @@ public final class GenerateText {
             .maxNewTokens(MAX_NEW_TOKENS)
             .maxLength(config.contextLength())
             .eosTokenIds(WordVocabulary.END_OF_SENTENCE_ID)
-            .stopStrings(vocabulary::decode, ".")
+            .stopStrings(vocabulary::decode, ".", ",", ";")
             .build();
-    String prompt = "it was";
+    int[] prompt = vocabulary.encode("it was");
+    // The text so far is decoded after each token and only its new end is printed.
+    int[] sequence = Arrays.copyOf(prompt, prompt.length + MAX_NEW_TOKENS);
+    int[] length = {prompt.length};
+    String start = vocabulary.decode(prompt);
+    int[] printed = {start.length()};
     System.out.println();
-    System.out.println("== streaming until \".\" (temperature 0.7, top-p 0.9)");
-    System.out.print(prompt);
+    System.out.println(
+        "== streaming up to the first . , or ; (stop strings; temperature 0.7, top-p 0.9)");
+    System.out.print(start);
+    IntConsumer printNewText =
+        token -> {
+          sequence[length[0]++] = token;
+          String text = vocabulary.decode(sequence, 0, length[0]);
+          System.out.print(text.substring(printed[0]));
+          System.out.flush();
+          printed[0] = text.length();
+        };
     GenerationResult result =
         untilFullStop.generate(
-            vocabulary.encode(prompt),
-            strategies().get("temperature 0.7, top-p 0.9").newSampler(seed),
-            token -> {
-              System.out.print(" " + vocabulary.token(token));
-              System.out.flush();
-            });
-    System.out.printf(Locale.ROOT, "%n   [%d tokens, %s]%n", result.tokens().length, result.stopReason());
+            prompt, strategies().get("temperature 0.7, top-p 0.9").newSampler(seed), printNewText);
+    System.out.printf(
+        Locale.ROOT, "%n   [%d tokens, %s]%n", result.tokens().length, result.stopReason());
   }
 
   private static List<String> run(

