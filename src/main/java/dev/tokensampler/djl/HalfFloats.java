@@ -7,7 +7,9 @@ package dev.tokensampler.djl;
  * <ul>
  *   <li>IEEE 754 binary16 ("float16", "half"): 1 sign bit, 5 exponent bits (bias 15), 10
  *       significand bits. The same result as {@code Float.float16ToFloat} of JDK 20 and later,
- *       bit for bit, NaN payloads included; written out here because the library runs on JDK 17.
+ *       bit for bit for every non-NaN input; written out here because the library runs on JDK
+ *       17. A NaN keeps its sign and significand bits (as the JDK's Java code does; its x86
+ *       intrinsic also sets the quiet bit of a signalling NaN).
  *   <li>bfloat16: the upper 16 bits of a float32 (1 sign bit, 8 exponent bits, 7 significand
  *       bits), so widening appends 16 zero bits.
  * </ul>

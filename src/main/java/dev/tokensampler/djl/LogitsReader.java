@@ -19,7 +19,6 @@ import java.util.Objects;
  * reference to the tensor after {@link #close}, and allocates nothing itself.
  */
 final class LogitsReader {
-  private ByteBuffer bytes;
   private FloatBuffer floats;
   private ShortBuffer shorts;
   private DataType type;
@@ -28,15 +27,16 @@ final class LogitsReader {
   private int vocabulary;
 
   /**
-   * Checks {@code logits} and maps its bytes.
+   * Checks {@code logits} and maps its bytes; nothing is mapped when a check fails.
    *
    * @param logits float32, float16 or bfloat16; shape {@code [V]}, {@code [B, V]} or
    *     {@code [B, T, V]} with every dimension at least 1
+   * @param samplers the batch size B required, or 0 for any
    * @throws NullPointerException if {@code logits} is null
-   * @throws IllegalArgumentException for another data type or shape, or a tensor of more than
-   *     {@code Integer.MAX_VALUE} bytes
+   * @throws IllegalArgumentException for another data type, shape or batch size, or a tensor of
+   *     more than {@code Integer.MAX_VALUE} bytes
    */
-  void open(NDArray logits) {
+  void open(NDArray logits, int samplers) {
     Objects.requireNonNull(logits, "logits");
     DataType dataType = logits.getDataType();
     if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT16
@@ -56,6 +56,10 @@ final class LogitsReader {
     if (b < 1 || t < 1 || v < 1) {
       throw new IllegalArgumentException("logits shape must have no empty dimension, got " + shape);
     }
+    if (samplers != 0 && b != samplers) {
+      throw new IllegalArgumentException(
+          "logits batch size " + b + " differs from the number of samplers " + samplers);
+    }
     if (b * t * v > Integer.MAX_VALUE / dataType.getNumOfBytes()) {
       throw new IllegalArgumentException(
           "logits of shape " + shape + " exceed " + Integer.MAX_VALUE
@@ -66,7 +70,6 @@ final class LogitsReader {
     rows = (int) b;
     positions = (int) t;
     vocabulary = (int) v;
-    bytes = mapped;
     if (dataType == DataType.FLOAT32) {
       floats = mapped.asFloatBuffer();
     } else {
@@ -76,7 +79,6 @@ final class LogitsReader {
 
   /** Drops the references to the last tensor's bytes. */
   void close() {
-    bytes = null;
     floats = null;
     shorts = null;
   }

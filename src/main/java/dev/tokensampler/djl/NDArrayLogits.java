@@ -26,7 +26,7 @@ public final class NDArrayLogits {
    */
   public static float[] lastPosition(NDArray logits, int row) {
     LogitsReader reader = new LogitsReader();
-    reader.open(logits);
+    reader.open(logits, 0);
     try {
       Objects.checkIndex(row, reader.rows());
       float[] out = new float[reader.vocabularySize()];

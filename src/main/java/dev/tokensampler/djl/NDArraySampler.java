@@ -35,8 +35,10 @@ import java.util.Objects;
  * size that differs from the number of samplers, a vocabulary size that differs from a row's
  * sampler's (both sizes named), and for logits a sampler rejects ({@code NaN}, {@code +Infinity},
  * all {@code -Infinity}), then naming the batch row as well as the sampler's index and value.
- * Rows before a rejected row have already been sampled. Not thread-safe: one instance is driven
- * by one thread at a time.
+ * Shapes and sizes are checked before any row is sampled; rows before a row with rejected logits
+ * have already been sampled.
+ *
+ * <p>Not thread-safe: one instance is driven by one thread at a time.
  */
 public final class NDArraySampler {
   private final Sampler[] rows;
@@ -193,15 +195,19 @@ public final class NDArraySampler {
     }
   }
 
+  /** Checks the shape against every row's sampler, then maps the tensor. */
   private void open(NDArray logits) {
-    reader.open(logits);
-    if (reader.rows() != rows.length) {
-      reader.close();
-      throw new IllegalArgumentException(
-          "logits batch size " + reader.rows() + " differs from the number of samplers "
-              + rows.length);
-    }
+    reader.open(logits, rows.length);
     int v = reader.vocabularySize();
+    for (int r = 0; r < rows.length; r++) {
+      int expected = rows[r].vocabularySize();
+      if (expected != 0 && expected != v) {
+        reader.close();
+        throw new IllegalArgumentException(
+            "logits vocabulary size " + v + " differs from the vocabulary size " + expected
+                + " of the sampler of batch row " + r);
+      }
+    }
     if (row.length != v) {
       row = new float[v];
     }
@@ -209,13 +215,6 @@ public final class NDArraySampler {
 
   private int sampleRow(int r) {
     Sampler sampler = rows[r];
-    int v = reader.vocabularySize();
-    int expected = sampler.vocabularySize();
-    if (expected != 0 && expected != v) {
-      throw new IllegalArgumentException(
-          "logits vocabulary size " + v + " differs from the vocabulary size " + expected
-              + " of the sampler of batch row " + r);
-    }
     reader.copyRow(r, row);
     try {
       return sampler.sample(row);

@@ -82,7 +82,11 @@ class HalfFloatsTest {
     }
   }
 
-  /** On JDK 20 and later, the JDK's own conversion, bit for bit including NaN payloads. */
+  /**
+   * On JDK 20 and later, the JDK's own conversion: bit for bit for non-NaN inputs, NaN with the
+   * same sign for NaN inputs (the JDK's x86 intrinsic quiets signalling NaNs, its Java code does
+   * not, so their exact bits depend on compilation).
+   */
   @Test
   void float16MatchesTheJdkForEveryPattern() throws Throwable {
     MethodHandle jdk;
@@ -95,9 +99,14 @@ class HalfFloatsTest {
     }
     for (int bits = 0; bits < PATTERNS; bits++) {
       float expected = (float) jdk.invokeExact((short) bits);
-      assertEquals(Float.floatToRawIntBits(expected),
-          Float.floatToRawIntBits(HalfFloats.float16ToFloat((short) bits)),
-          "pattern 0x" + Integer.toHexString(bits));
+      int actual = Float.floatToRawIntBits(HalfFloats.float16ToFloat((short) bits));
+      String name = "pattern 0x" + Integer.toHexString(bits);
+      if (Float.isNaN(expected)) {
+        assertTrue(Float.isNaN(Float.intBitsToFloat(actual)), name);
+        assertEquals(Float.floatToRawIntBits(expected) >>> 31, actual >>> 31, name + " sign");
+      } else {
+        assertEquals(Float.floatToRawIntBits(expected), actual, name);
+      }
     }
   }
 

@@ -249,6 +249,17 @@ class NDArraySamplerTest {
             + " row 0",
         e.getMessage());
     assertEquals(1, adapter.row(0).tokensSampled(), "a rejected call samples nothing");
+
+    // Only row 1's sampler has a size: checked before row 0 is sampled.
+    NDArraySampler mixed = NDArraySampler.of(List.of(CONFIG.newSampler(SEED, 5), adapter.row(1)));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> mixed.sample(
+            manager.create(DjlLogits.gaussian(2 * 99, 1, 3), new Shape(2, 1, 99)), tokens));
+    assertEquals(
+        "logits vocabulary size 99 differs from the vocabulary size 100 of the sampler of batch"
+            + " row 1",
+        e.getMessage());
+    assertEquals(0, mixed.row(0).tokensSampled());
   }
 
   @Test

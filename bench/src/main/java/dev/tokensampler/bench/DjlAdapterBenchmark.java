@@ -39,10 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link SplittableRandom}. PyTorch runs its operators on its own intra-op threads.
  *
  * <p>Forks get {@code --add-modules jdk.incubator.vector} and {@code -Dai.djl.offline=true}.
+ * Warm-up is longer than elsewhere (5 x 2 s): until C2 compiles the Vector API kernels, a call
+ * at V = 128,256 takes milliseconds, so a short warm-up measures the interpreter.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 1)
 @Fork(
     value = 1,

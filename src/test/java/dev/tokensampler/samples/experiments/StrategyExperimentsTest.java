@@ -23,7 +23,7 @@ class StrategyExperimentsTest {
     try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
       results = StrategyExperiments.run(new BigramTestModel(400), manager,
-          List.of(new int[] {3, 4}, new int[] {17}), directory.resolve("out"), out);
+          List.of(new int[] {3, 4}, new int[] {17}), 3, 20, directory.resolve("out"), out);
     }
     String text = printed.toString(StandardCharsets.UTF_8);
     assertEquals(Strategy.standard().size(), results.size());

@@ -2,6 +2,7 @@ package dev.tokensampler.samples.experiments;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import dev.tokensampler.djl.NDArrayLogits;
 import dev.tokensampler.djl.NDArraySampler;
 import java.util.ArrayList;
@@ -12,9 +13,11 @@ import java.util.Objects;
 /**
  * Generates continuations of fixed prompts with each strategy and measures them
  * ({@link StrategyMetrics}). Every step runs the model on the whole prefix (no cache: simple, and
- * the model's cost is not measured), then samples with {@link NDArraySampler} from the output
- * tensor. Continuation {@code s} of prompt {@code i} draws from stream
- * {@code i * samplesPerPrompt + s} of the seed, so every strategy is reproducible from one number.
+ * the model's cost is not measured), reads the model's whole next-token distribution for the
+ * measures, then samples with {@link NDArraySampler} from the output tensor; each step's arrays,
+ * the model's included, are closed when it ends. Continuation {@code s} of prompt {@code i} draws
+ * from stream {@code i * samplesPerPrompt + s} of the seed, so every strategy is reproducible from
+ * one number.
  */
 public final class ExperimentRunner {
   private final NextTokenModel model;
@@ -76,7 +79,8 @@ public final class ExperimentRunner {
         int length = prompt.length;
         while (length < tokens.length) {
           int token;
-          try (NDManager step = manager.newSubManager()) {
+          try (NDManager step = manager.newSubManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
             NDArray logits = model.nextTokenLogits(step, tokens, length);
             NDArrayLogits.logProbabilities(logits, 0, logProbabilities);
             long start = System.nanoTime();
