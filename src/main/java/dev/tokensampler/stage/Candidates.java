@@ -638,4 +638,19 @@ public final class Candidates {
     nucleusMass = mass;
     nucleusMinKeep = minKeep;
   }
+
+  // ---- package-private helpers of the history and mask stages ----
+
+  /**
+   * Prepares the current view for direct edits of any number of logits in {@link #logits} (the
+   * logit of candidate {@code i} is then {@code logits[offset + i]}, with no pending scale):
+   * resolves a pending nucleus, copies borrowed logits once (copy-on-write), folds a pending scale
+   * and forgets every cached maximum, weight and sort order.
+   */
+  void editLogits() {
+    materializeNucleus();
+    makeWritable();
+    sorted = false;
+    invalidate();
+  }
 }

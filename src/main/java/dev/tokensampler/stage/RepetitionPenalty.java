@@ -1,0 +1,157 @@
+package dev.tokensampler.stage;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * The CTRL repetition penalty: every token that occurs in the history gets its logit divided by
+ * the penalty if positive, multiplied by it if negative or zero, however often it occurred.
+ *
+ * <p>Source: Hugging Face transformers {@code RepetitionPenaltyLogitsProcessor}
+ * ({@code repetition_penalty}, default 1.0) and llama.cpp's penalties sampler
+ * ({@code penalty_repeat}, default 1.0; {@code logit <= 0 ? logit * penalty : logit / penalty},
+ * the same result). {@code penalty > 1} discourages repetition, {@code 0 < penalty < 1} encourages
+ * it, {@code 1} disables the stage.
+ *
+ * <p>The history is every token {@linkplain #accept accepted} (prompt tokens the caller feeds
+ * through {@code Sampler.accept}, then each sampled token): all of them, as transformers does with
+ * its {@code input_ids}, or the last {@code penalty_last_n} of them, as llama.cpp does (its default
+ * is 64). {@code penalty_last_n = 0} disables the stage (llama.cpp); {@code -1} means the whole
+ * history (llama.cpp's "-1 = context size"). transformers' {@code prompt_ignore_length} is not
+ * needed: feed only the tokens that should count. Token ids outside the vocabulary are ignored.
+ *
+ * <p>Cost: the window's distinct tokens are kept with their counts (a ring buffer and a hash map,
+ * both preallocated or grown by doubling, so nothing is allocated per token in steady state; the
+ * whole-history form holds up to {@link TokenHistory#MAX_UNBOUNDED} tokens). On the whole
+ * vocabulary, {@code apply} edits only the logits of those tokens, after the one copy of the
+ * caller's logits that any first write of a step costs; on explicit candidates, it looks up each
+ * candidate. Changes logits only; to be used before truncation (llama.cpp and transformers
+ * order), or after it, with the same result for the surviving tokens.
+ *
+ * <p>Stateful: each sampler needs its own {@link #copy()}; state is saved and restored.
+ */
+public final class RepetitionPenalty implements Stage {
+  /** {@code penalty_last_n} meaning every accepted token. */
+  public static final int WHOLE_HISTORY = -1;
+
+  private final float penalty;
+  private final int penaltyLastN;
+  private final CountedWindow window;
+
+  /**
+   * A penalty over the whole history (transformers).
+   *
+   * @param penalty {@code repetition_penalty}, positive and finite; 1 disables the stage
+   * @throws IllegalArgumentException if {@code penalty} is not positive and finite
+   */
+  public RepetitionPenalty(float penalty) {
+    this(penalty, WHOLE_HISTORY);
+  }
+
+  /**
+   * A penalty over the last {@code penaltyLastN} accepted tokens (llama.cpp).
+   *
+   * @param penalty {@code repetition_penalty} / {@code penalty_repeat}, positive and finite; 1
+   *     disables the stage
+   * @param penaltyLastN {@code penalty_last_n}: {@code > 0} for the last N tokens,
+   *     {@link #WHOLE_HISTORY} (-1) for all, 0 to disable the stage
+   * @throws IllegalArgumentException if {@code penalty} is not positive and finite, or
+   *     {@code penaltyLastN < -1}
+   */
+  public RepetitionPenalty(float penalty, int penaltyLastN) {
+    if (!(penalty > 0f) || penalty == Float.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException(
+          "repetition_penalty must be positive and finite (1 disables it), got " + penalty);
+    }
+    this.penalty = penalty;
+    this.penaltyLastN = penaltyLastN;
+    this.window = new CountedWindow(HistoryStages.windowCapacity("penalty_last_n", penaltyLastN));
+  }
+
+  private RepetitionPenalty(RepetitionPenalty other) {
+    this.penalty = other.penalty;
+    this.penaltyLastN = other.penaltyLastN;
+    this.window = other.window.copy();
+  }
+
+  /**
+   * The penalty.
+   *
+   * @return {@code repetition_penalty}
+   */
+  public float penalty() {
+    return penalty;
+  }
+
+  /**
+   * The window length.
+   *
+   * @return {@code penalty_last_n}: N, -1 for the whole history, 0 when disabled
+   */
+  public int penaltyLastN() {
+    return penaltyLastN;
+  }
+
+  @Override
+  public void apply(Candidates c) {
+    TokenCounts counts = window.counts();
+    if (penalty == 1f || counts.size() == 0) {
+      return;
+    }
+    c.materializeNucleus();
+    boolean whole = c.ids == null;
+    c.editLogits();
+    float[] x = c.logits;
+    int o = c.offset;
+    if (whole) {
+      for (int slot = 0, n = counts.slots(); slot < n; slot++) {
+        int token = counts.keyAt(slot);
+        if (token >= 0 && token < c.size) {
+          x[o + token] = penalize(x[o + token]);
+        }
+      }
+    } else {
+      int[] ids = c.ids;
+      for (int i = 0, n = c.size; i < n; i++) {
+        if (counts.get(ids[i]) > 0) {
+          x[o + i] = penalize(x[o + i]);
+        }
+      }
+    }
+  }
+
+  private float penalize(float logit) {
+    return logit <= 0f ? logit * penalty : logit / penalty;
+  }
+
+  @Override
+  public void accept(int token) {
+    window.accept(token);
+  }
+
+  @Override
+  public void reset() {
+    window.reset();
+  }
+
+  @Override
+  public Stage copy() {
+    return new RepetitionPenalty(this);
+  }
+
+  @Override
+  public void saveState(DataOutput out) throws IOException {
+    window.write(out);
+  }
+
+  @Override
+  public void restoreState(DataInput in) throws IOException {
+    window.read(in);
+  }
+
+  @Override
+  public String toString() {
+    return "repetition_penalty=" + penalty + ",penalty_last_n=" + penaltyLastN;
+  }
+}
