@@ -17,7 +17,9 @@ import org.apache.commons.rng.core.RandomProviderDefaultState;
  * first), then draws from what is left, unless a stage selected the token. Then every stage is
  * told the chosen token ({@link Stage#accept}). Every call that returns a token takes exactly one
  * {@code nextLong()} from the random stream, whatever the chain and the logits, and a call that
- * throws takes none, so the randomness of step {@code n} depends only on the seed and {@code n}.
+ * throws on invalid logits takes none, so the randomness of step {@code n} depends only on the
+ * seed and {@code n}. Stages that need randomness (XTC, mirostat) share that one value
+ * ({@link Candidates#randomBits()}), which also draws the token.
  *
  * <p>The vocabulary size is fixed by the first call; the sampler allocates its buffers then and
  * nothing afterwards. The caller's logits are read, never written. A sampler is not thread-safe:
@@ -273,7 +275,7 @@ public final class Sampler {
     stages = parsed.stages;
     tokens = parsed.tokens;
     if (candidates == null && parsed.vocabularySize > 0) {
-      candidates = new Candidates(parsed.vocabularySize);
+      candidates = newCandidates(parsed.vocabularySize);
     }
   }
 
@@ -323,13 +325,19 @@ public final class Sampler {
       if (length < 1) {
         throw new IllegalArgumentException("logits must not be empty, got length " + length);
       }
-      candidates = new Candidates(length);
+      candidates = newCandidates(length);
     } else if (length != candidates.vocabularySize()) {
       throw new IllegalArgumentException(
           "logits length " + length + " differs from the vocabulary size "
               + candidates.vocabularySize() + " of the first call");
     }
     return candidates;
+  }
+
+  private Candidates newCandidates(int vocabularySize) {
+    Candidates c = new Candidates(vocabularySize);
+    c.setRandom(random);
+    return c;
   }
 
   private int finish() {
@@ -352,8 +360,7 @@ public final class Sampler {
     if (out != null) {
       recorder().recordRaw(raw, rawOffset, inputOffset, out);
     }
-    long bits = random.nextLong();
-    int token = c.draw(bits);
+    int token = c.draw(c.randomBits());
     if (out != null) {
       recorder.recordProcessed(token, c, out);
     }

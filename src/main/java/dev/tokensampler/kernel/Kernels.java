@@ -95,16 +95,33 @@ public interface Kernels {
   int countAbove(float[] e, int len, float threshold);
 
   /**
-   * Writes to {@code ids} the indexes {@code i < len} with {@code e[i] >= threshold}, in
-   * increasing order.
+   * Writes to {@code ids} the positions {@code i < len} (relative to {@code off}) with
+   * {@code e[off + i] >= threshold}, in increasing order.
    *
    * @param e the values
+   * @param off the first index
    * @param len the number of elements
    * @param threshold the inclusive lower bound
-   * @param ids receives the indexes
+   * @param ids receives the positions
    * @return how many were written
    */
-  int selectAtLeast(float[] e, int len, float threshold, int[] ids);
+  int selectAtLeast(float[] e, int off, int len, float threshold, int[] ids);
+
+  /**
+   * The sum of {@code e_i * y_i} with {@code y_i = (a[off + i] - max) * scale} and
+   * {@code e_i = exp(y_i)} as in {@link #expSum}, a term counting {@code +0.0} where
+   * {@code e_i = 0} (so a {@code -Infinity} logit adds nothing), in the order of this interface.
+   * Divided by the sum of {@link #expSum}, it is the mean of {@code y} under the softmax, from
+   * which the entropy follows: {@code H = ln(sum) - mean}.
+   *
+   * @param a the logits
+   * @param off the first index
+   * @param len the number of elements, at least 1
+   * @param max the maximum of the range
+   * @param scale the positive, finite factor applied after subtracting the maximum
+   * @return the sum, at most 0
+   */
+  double expExponentSum(float[] a, int off, int len, float max, float scale);
 
   /**
    * Top-k selection of the finite logits of a range into {@code heap}, which afterwards holds the

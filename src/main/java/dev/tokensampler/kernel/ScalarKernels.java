@@ -122,18 +122,47 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public int selectAtLeast(float[] e, int len, float threshold, int[] ids) {
-    return selectAtLeast(e, 0, len, threshold, ids, 0);
+  public int selectAtLeast(float[] e, int off, int len, float threshold, int[] ids) {
+    return selectAtLeast(e, off, 0, len, threshold, ids, 0);
   }
 
-  /** Appends to {@code ids[n..]} the indexes in {@code [from, len)} at or above the threshold. */
-  static int selectAtLeast(float[] e, int from, int len, float threshold, int[] ids, int n) {
+  /**
+   * Appends to {@code ids[n..]} the positions {@code i} in {@code [from, len)} with
+   * {@code e[off + i]} at or above the threshold.
+   */
+  static int selectAtLeast(
+      float[] e, int off, int from, int len, float threshold, int[] ids, int n) {
     for (int i = from; i < len; i++) {
-      if (e[i] >= threshold) {
+      if (e[off + i] >= threshold) {
         ids[n++] = i;
       }
     }
     return n;
+  }
+
+  @Override
+  public double expExponentSum(float[] a, int off, int len, float max, float scale) {
+    double total = 0;
+    for (int start = 0; start < len; start += BLOCK) {
+      int end = Math.min(start + BLOCK, len);
+      java.util.Arrays.fill(lanes, 0f);
+      addExpExponent(a, off, start, end, max, scale, lanes);
+      total += Kernels.reduceLanes(lanes);
+    }
+    return total;
+  }
+
+  /**
+   * Adds {@code e * y} (or {@code +0} where {@code e = 0}) with {@code y = (a[off + i] - max) *
+   * scale}, {@code e = exp(y)}, for {@code i} in {@code [start, end)}, to lane {@code i % LANES}.
+   */
+  static void addExpExponent(
+      float[] a, int off, int start, int end, float max, float scale, float[] lanes) {
+    for (int i = start; i < end; i++) {
+      float y = (a[off + i] - max) * scale;
+      float e = ExpPoly.exp(y);
+      lanes[i & (LANES - 1)] += e > 0f ? e * y : 0f;
+    }
   }
 
   @Override

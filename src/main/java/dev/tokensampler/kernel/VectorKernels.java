@@ -292,23 +292,72 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
-  public int selectAtLeast(float[] e, int len, float threshold, int[] ids) {
+  public int selectAtLeast(float[] e, int off, int len, float threshold, int[] ids) {
     int bound = F.loopBound(len);
     int n = 0;
     int i = 0;
     for (; i < bound; i += W) {
-      VectorMask<Float> pass = FloatVector.fromArray(F, e, i).compare(VectorOperators.GE, threshold);
+      VectorMask<Float> pass =
+          FloatVector.fromArray(F, e, off + i).compare(VectorOperators.GE, threshold);
       if (pass.anyTrue()) {
         if (MASK_TO_LONG_INTRINSIC) {
           for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
             ids[n++] = i + Long.numberOfTrailingZeros(bits);
           }
         } else {
-          n = ScalarKernels.selectAtLeast(e, i, i + W, threshold, ids, n);
+          n = ScalarKernels.selectAtLeast(e, off, i, i + W, threshold, ids, n);
         }
       }
     }
-    return ScalarKernels.selectAtLeast(e, i, len, threshold, ids, n);
+    return ScalarKernels.selectAtLeast(e, off, i, len, threshold, ids, n);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Accumulators as in {@link #expSum}; a lane whose exponential is 0 adds {@code +0.0}
+   * (a blend, so {@code 0 * -Infinity} never reaches the sum).
+   */
+  @Override
+  public double expExponentSum(float[] a, int off, int len, float max, float scale) {
+    double total = 0;
+    for (int start = 0; start < len; start += BLOCK) {
+      int end = Math.min(start + BLOCK, len);
+      int vectorEnd = start + ((end - start) & -LANES);
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
+      for (int i = start; i < vectorEnd; i += LANES) {
+        FloatVector y0 = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        FloatVector e0 = exp(y0);
+        acc0 = acc0.add(ZERO.blend(e0.mul(y0), e0.compare(VectorOperators.GT, 0f)));
+        if (PER >= 2) {
+          FloatVector y1 = FloatVector.fromArray(F, a, off + i + W).sub(max).mul(scale);
+          FloatVector e1 = exp(y1);
+          acc1 = acc1.add(ZERO.blend(e1.mul(y1), e1.compare(VectorOperators.GT, 0f)));
+        }
+        if (PER == 4) {
+          FloatVector y2 = FloatVector.fromArray(F, a, off + i + 2 * W).sub(max).mul(scale);
+          FloatVector y3 = FloatVector.fromArray(F, a, off + i + 3 * W).sub(max).mul(scale);
+          FloatVector e2 = exp(y2);
+          FloatVector e3 = exp(y3);
+          acc2 = acc2.add(ZERO.blend(e2.mul(y2), e2.compare(VectorOperators.GT, 0f)));
+          acc3 = acc3.add(ZERO.blend(e3.mul(y3), e3.compare(VectorOperators.GT, 0f)));
+        }
+      }
+      acc0.intoArray(lanes, 0);
+      if (PER >= 2) {
+        acc1.intoArray(lanes, W);
+      }
+      if (PER == 4) {
+        acc2.intoArray(lanes, 2 * W);
+        acc3.intoArray(lanes, 3 * W);
+      }
+      ScalarKernels.addExpExponent(a, off, vectorEnd, end, max, scale, lanes);
+      total += Kernels.reduceLanes(lanes);
+    }
+    return total;
   }
 
   /** Offers the elements of {@code a[off + from, off + from + n)} at or above the threshold. */

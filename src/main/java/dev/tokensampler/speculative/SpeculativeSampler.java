@@ -27,11 +27,13 @@ import org.apache.commons.rng.UniformRandomProvider;
  * residual have no mass (possible only by rounding, when {@code p_i} and {@code q_i} agree), the
  * token is drawn from {@code p_i}.
  *
- * <p><b>Randomness.</b> Every successful call takes exactly two {@code nextLong()} from the stream:
- * the first is the final draw's (so with {@code k = 0} the token equals that of a sampler on the
- * same stream), the second gives the acceptance values
- * {@code u_i = Seeds.uniform(Seeds.derive(bits, i - 1))}. A call that throws takes none. The same
- * seed and inputs give the same tokens on every machine.
+ * <p><b>Randomness.</b> Every successful call takes exactly two {@code nextLong()} from the stream,
+ * {@code d} then {@code a}. {@code d} draws the final token (correction or bonus) and is the random
+ * value of the bonus position for stages that use randomness (XTC, mirostat), so with {@code k = 0}
+ * the token equals that of a {@link dev.tokensampler.Sampler} on the same stream; the random
+ * value of draft position {@code i} (from 1) for such stages is {@code Seeds.derive(d, i - 1)}. The
+ * acceptance values are {@code u_i = Seeds.uniform(Seeds.derive(a, i - 1))}. A call that throws
+ * takes none. The same seed and inputs give the same tokens on every machine.
  *
  * <p><b>State.</b> Stateful stages (penalties, histories) are told each accepted draft token
  * before the next position's distribution is computed, then the final token, so they see exactly
@@ -45,6 +47,7 @@ public final class SpeculativeSampler {
   private final SamplerConfig config;
   private final Stage[] stages;
   private final UniformRandomProvider random;
+  private final StepBits stepBits = new StepBits();
   private Candidates candidates;
   private float[] target;
   private float[] scratch;
@@ -114,7 +117,7 @@ public final class SpeculativeSampler {
     long acceptBits = random.nextLong();
     int v = vocabularySize;
     for (int i = 0; i < draftCount; i++) {
-      Candidates c = process(targetLogits, i * v);
+      Candidates c = process(targetLogits, i * v, Seeds.derive(drawBits, i));
       writeTarget(c);
       int x = draftTokens[i];
       double q = draftProbabilities[i * v + x];
@@ -129,7 +132,7 @@ public final class SpeculativeSampler {
       acceptAll(token);
       return i + 1;
     }
-    Candidates c = process(targetLogits, draftCount * v);
+    Candidates c = process(targetLogits, draftCount * v, drawBits);
     int bonus = c.draw(drawBits);
     out[draftCount] = bonus;
     acceptAll(bonus);
@@ -161,14 +164,25 @@ public final class SpeculativeSampler {
     return config;
   }
 
+  /** The random bits of the current position, for stages that ask {@link Candidates#randomBits}. */
+  private static final class StepBits implements UniformRandomProvider {
+    long value;
+
+    @Override
+    public long nextLong() {
+      return value;
+    }
+  }
+
   private void acceptAll(int token) {
     for (Stage stage : stages) {
       stage.accept(token);
     }
   }
 
-  private Candidates process(float[] logits, int offset) {
+  private Candidates process(float[] logits, int offset, long bits) {
     Candidates c = candidates;
+    stepBits.value = bits;
     c.reset(logits, offset);
     for (Stage stage : stages) {
       stage.apply(c);
@@ -274,6 +288,7 @@ public final class SpeculativeSampler {
     }
     if (candidates == null) {
       candidates = new Candidates(vocabularySize);
+      candidates.setRandom(stepBits);
       target = new float[vocabularySize];
       scratch = new float[vocabularySize];
     }

@@ -6,6 +6,7 @@ import dev.tokensampler.kernel.TopKHeap;
 import dev.tokensampler.random.Seeds;
 import java.nio.FloatBuffer;
 import java.util.Objects;
+import org.apache.commons.rng.UniformRandomProvider;
 
 /**
  * The tokens still in play for one sampling step, with their logits: what every {@link Stage}
@@ -152,6 +153,7 @@ public final class Candidates {
     sumKnown = false;
     nucleusPending = false;
     selected = -1;
+    randomTaken = false;
   }
 
   /**
@@ -652,5 +654,241 @@ public final class Candidates {
     makeWritable();
     sorted = false;
     invalidate();
+  }
+
+  // ---- Random bits of the step, and truncation by a logit threshold (used by MinP, TypicalP,
+  // ---- TopNSigma, EpsilonCutoff, EtaCutoff, Xtc, MirostatV1, MirostatV2, DynamicTemperature)
+
+  private UniformRandomProvider random;
+  private boolean randomTaken;
+  private long randomValue;
+  private float[] keys;
+  private int[] order;
+
+  /**
+   * Sets the generator from which each step takes its one random value ({@link #randomBits()}).
+   * A {@link dev.tokensampler.Sampler} sets its own generator.
+   *
+   * @param random the generator, used by this instance from now on
+   * @throws NullPointerException if {@code random} is null
+   */
+  public void setRandom(UniformRandomProvider random) {
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * The 64 random bits of this step. The first call in a step takes exactly one
+   * {@code nextLong()} from the generator; later calls in the same step return the same value, so
+   * a step never takes more than one value, whichever stages ask. A {@link dev.tokensampler.Sampler}
+   * draws the token with these bits, and a stage that needs randomness of its own derives it with
+   * {@link Seeds#derive(long, int)} and a salt of its own, so that it is independent of the draw.
+   *
+   * <p>A stage must validate the logits (e.g. by {@link #maxLogit()}) before asking, so that
+   * invalid logits throw before any value is taken. If a step throws after a stage took the value
+   * (a custom stage later in the chain failing), that value is spent: the generator has moved on
+   * by one, as if a token had been drawn.
+   *
+   * @return the bits
+   * @throws IllegalStateException if no generator was set
+   */
+  public long randomBits() {
+    if (!randomTaken) {
+      if (random == null) {
+        throw new IllegalStateException("no random generator: call setRandom first");
+      }
+      randomValue = random.nextLong();
+      randomTaken = true;
+    }
+    return randomValue;
+  }
+
+  /**
+   * The Shannon entropy, in nats, of the current candidates' probabilities:
+   * {@code H = ln S - (sum of w_i y_i) / S}, with {@code y_i} the scaled logit minus the maximum,
+   * {@code w_i = exp(y_i)} and {@code S} their sum (two fused passes; no logarithm per token).
+   * Tokens of probability 0 add nothing.
+   *
+   * @return the entropy, at least 0 up to rounding
+   */
+  double entropy() {
+    return Math.log(sum()) - meanExponent();
+  }
+
+  /** The mean under the current probabilities of {@code (logit - max) * scale}; at most 0. */
+  double meanExponent() {
+    materializeNucleus();
+    float m = rawMax();
+    ensureSum();
+    return kernels.expExponentSum(logits, offset, size, m, scale) / weightSum;
+  }
+
+  /** The sum {@code S} of the weights {@code exp((logit - max) * scale)}; at least 1. */
+  double sum() {
+    materializeNucleus();
+    rawMax();
+    ensureSum();
+    return weightSum;
+  }
+
+  /**
+   * The raw-logit threshold (before {@link #scale}) equivalent to {@code (logit - max) * scale >=
+   * exponent}: the smallest float {@code t} with {@code t >= max + exponent / scale} in double
+   * precision, so that {@code logit >= t} holds for exactly the floats at or above the real
+   * bound. Never below {@code -Float.MAX_VALUE}, so {@code -Infinity} logits never pass.
+   */
+  float rawThreshold(double exponent) {
+    double bound = rawMax() + exponent / scale;
+    float t = (float) bound;
+    if (t < bound) {
+      t = Math.nextUp(t);
+    }
+    return Math.max(t, -Float.MAX_VALUE);
+  }
+
+  /**
+   * Keeps the candidates whose raw logit is at least {@code threshold}, in their order; if fewer
+   * than {@code minKeep} pass, keeps the {@code minKeep} largest logits and their ties instead. On
+   * the whole vocabulary this is one SIMD selection pass (no sort); on explicit candidates, a
+   * compaction in place.
+   */
+  void keepAtLeast(float threshold, int minKeep) {
+    materializeNucleus();
+    if (ids == null) {
+      int[] kept = explicitIds();
+      int count = kernels.selectAtLeast(logits, offset, size, threshold, kept);
+      if (count < minKeep) {
+        if (minKeep < size) {
+          TopK.selectFromVocabulary(this, minKeep);
+        }
+      } else if (count < size) {
+        float[] keptLogits = explicitLogits();
+        for (int j = 0; j < count; j++) {
+          keptLogits[j] = logits[offset + kept[j]];
+        }
+        useExplicit(count, false);
+      }
+      return;
+    }
+    int count = 0;
+    for (int i = 0; i < size; i++) {
+      if (logits[i] >= threshold) {
+        count++;
+      }
+    }
+    if (count < minKeep) {
+      keepLargest(minKeep);
+    } else if (count < size) {
+      compact(threshold, Float.POSITIVE_INFINITY);
+    }
+  }
+
+  /**
+   * Keeps the explicit candidates with raw logit in {@code [low, high]}, in their order. On the
+   * whole vocabulary it first makes every candidate explicit (one pass).
+   */
+  void keepBetween(float low, float high) {
+    materializeNucleus();
+    if (ids == null) {
+      int[] kept = explicitIds();
+      float[] keptLogits = explicitLogits();
+      int count = 0;
+      for (int i = 0; i < size; i++) {
+        float x = logits[offset + i];
+        if (x >= low && x <= high) {
+          kept[count] = i;
+          keptLogits[count] = x;
+          count++;
+        }
+      }
+      useExplicit(count, false);
+      return;
+    }
+    compact(low, high);
+  }
+
+  /** Keeps the {@code keep} largest logits and their ties (explicit or whole vocabulary). */
+  void keepLargest(int keep) {
+    materializeNucleus();
+    if (keep >= size) {
+      return;
+    }
+    if (ids == null) {
+      TopK.selectFromVocabulary(this, keep);
+      return;
+    }
+    sortExplicit();
+    float kth = logits[keep - 1];
+    int count = keep;
+    while (count < size && logits[count] == kth) {
+      count++;
+    }
+    truncate(count);
+  }
+
+  /**
+   * Keeps the candidates whose key (by candidate position) is at most {@code bound}, in their
+   * order. On the whole vocabulary it makes the survivors explicit (one pass).
+   */
+  void keepKeysAtMost(float[] key, float bound) {
+    materializeNucleus();
+    int[] kept = explicitIds();
+    float[] keptLogits = explicitLogits();
+    int count = 0;
+    for (int i = 0; i < size; i++) {
+      if (key[i] <= bound) {
+        kept[count] = ids == null ? i : ids[i];
+        keptLogits[count] = logits[offset + i];
+        count++;
+      }
+    }
+    if (ids == null) {
+      if (count < size) {
+        useExplicit(count, false);
+      }
+    } else {
+      size = count;
+      invalidate();
+    }
+  }
+
+  private void compact(float low, float high) {
+    int count = 0;
+    for (int i = 0; i < size; i++) {
+      float x = logits[i];
+      if (x >= low && x <= high) {
+        logits[count] = x;
+        ids[count] = ids[i];
+        count++;
+      }
+    }
+    size = count;
+    invalidate();
+  }
+
+  /**
+   * Draws a candidate position from the current probabilities with {@code randomBits}, as
+   * {@link #draw} does, for stages that select the token themselves.
+   */
+  int drawPosition(long randomBits) {
+    materializeNucleus();
+    rawMax();
+    ensureSum();
+    return locate(Seeds.uniform(randomBits) * weightSum);
+  }
+
+  /** A scratch of {@code V} floats for a stage's per-candidate keys. */
+  float[] keys() {
+    if (keys == null) {
+      keys = new float[vocabularySize];
+    }
+    return keys;
+  }
+
+  /** A scratch of {@code V} ints for a stage's per-candidate order. */
+  int[] order() {
+    if (order == null) {
+      order = new int[vocabularySize];
+    }
+    return order;
   }
 }

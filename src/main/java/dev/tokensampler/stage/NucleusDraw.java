@@ -65,7 +65,7 @@ final class NucleusDraw {
     float threshold = Float.intBitsToFloat(lo);
     int[] ids = c.explicitIds();
     float[] logits = c.explicitLogits();
-    int count = c.kernels.selectAtLeast(w, n, threshold, ids);
+    int count = c.kernels.selectAtLeast(w, 0, n, threshold, ids);
     for (int j = 0; j < count; j++) {
       logits[j] = c.logits[c.offset + ids[j]];
     }

@@ -55,6 +55,7 @@ final class KernelComparison {
         expected.argmax(a, in.off(), in.len()), actual.argmax(a, in.off(), in.len()),
         in + ": argmax");
     selectTopK(in);
+    selectAtLeastInPlace(in);
     float[] logits = in.copyOfRange(3);
     countAndSelect(in + " (logits)", logits, in.len());
     multiply(in + " (logits)", logits, in.len(), 1f);
@@ -186,6 +187,11 @@ final class KernelComparison {
     assertSameBits(what + ": expSum block sums without dst", expectedBlocks, unstoredBlocks);
     assertPlausibleSum(what, in, max, scale, sum);
 
+    assertSameBits(what + ": expExponentSum",
+        expected.expExponentSum(a, in.off(), len, max, scale),
+        actual.expExponentSum(a, in.off(), len, max, scale));
+    assertPlausibleExponentSum(what, in, max, scale, sum);
+
     float logSum = (float) Math.log(sum);
     float[] expectedLog = filled(len + 2);
     float[] actualLog = filled(len + 2);
@@ -206,6 +212,48 @@ final class KernelComparison {
     double error = Math.abs(sum - exact);
     double reference = exact;
     assertTrue(error <= 1e-5 * exact, () -> what + ": expSum " + sum + " vs exact " + reference);
+  }
+
+  /**
+   * The mean exponent {@code expExponentSum / expSum} agrees with the double-precision mean of
+   * {@code y} under {@code Math.exp} weights to 1e-4 of the largest {@code |y|} of positive
+   * weight (or 1e-4 absolute, if larger).
+   */
+  private void assertPlausibleExponentSum(
+      String what, KernelInput in, float max, float scale, double sum) {
+    double weighted = 0;
+    double exactSum = 0;
+    double largest = 1;
+    for (int i = 0; i < in.len(); i++) {
+      double y = (double) (in.array()[in.off() + i] - max) * scale;
+      double e = Math.exp(y);
+      if (e > 0) {
+        weighted += e * y;
+        exactSum += e;
+        largest = Math.max(largest, Math.abs(y));
+      }
+    }
+    double mean = actual.expExponentSum(in.array(), in.off(), in.len(), max, scale) / sum;
+    double exact = weighted / exactSum;
+    double tolerance = 1e-4 * largest;
+    assertTrue(Math.abs(mean - exact) <= tolerance,
+        () -> what + ": expExponentSum mean " + mean + " vs exact " + exact);
+  }
+
+  /** {@code selectAtLeast} on the logits in place, at the input's offset. */
+  private void selectAtLeastInPlace(KernelInput in) {
+    float[] sorted = in.copyOfRange(0);
+    Arrays.sort(sorted);
+    for (float threshold : new float[] {sorted[0], sorted[sorted.length / 2],
+        sorted[sorted.length - 1], Float.NEGATIVE_INFINITY, Float.MAX_VALUE}) {
+      String where = in + " in place, threshold " + threshold;
+      int[] expectedIds = new int[in.len() + 1];
+      int[] actualIds = new int[in.len() + 1];
+      int n = expected.selectAtLeast(in.array(), in.off(), in.len(), threshold, expectedIds);
+      assertEquals(n, actual.selectAtLeast(in.array(), in.off(), in.len(), threshold, actualIds),
+          where + ": selectAtLeast");
+      assertArrayEquals(expectedIds, actualIds, where + ": selectAtLeast ids");
+    }
   }
 
   private void sumAbove(String what, float[] e, int len) {
@@ -234,8 +282,9 @@ final class KernelComparison {
       int[] actualIds = new int[len + 2];
       Arrays.fill(expectedIds, ID_SENTINEL);
       Arrays.fill(actualIds, ID_SENTINEL);
-      int n = expected.selectAtLeast(e, len, threshold, expectedIds);
-      assertEquals(n, actual.selectAtLeast(e, len, threshold, actualIds), where + ": selectAtLeast");
+      int n = expected.selectAtLeast(e, 0, len, threshold, expectedIds);
+      assertEquals(
+          n, actual.selectAtLeast(e, 0, len, threshold, actualIds), where + ": selectAtLeast");
       assertArrayEquals(expectedIds, actualIds, where + ": selectAtLeast ids");
       int past = n;
       while (past < actualIds.length && actualIds[past] == ID_SENTINEL) {

@@ -100,15 +100,35 @@ final class ReferenceKernels implements Kernels {
   }
 
   @Override
-  public int selectAtLeast(float[] e, int len, float threshold, int[] ids) {
+  public int selectAtLeast(float[] e, int off, int len, float threshold, int[] ids) {
     int n = 0;
     for (int i = 0; i < len; i++) {
-      if (e[i] >= threshold) {
+      if (e[off + i] >= threshold) {
         ids[n] = i;
         n++;
       }
     }
     return n;
+  }
+
+  /** Lane {@code i % LANES} of each block takes {@code e * y}, or 0 where {@code e} is 0. */
+  @Override
+  public double expExponentSum(float[] a, int off, int len, float max, float scale) {
+    double total = 0;
+    for (int start = 0; start < len; start += BLOCK) {
+      float[] lanes = new float[LANES];
+      for (int i = start; i < Math.min(start + BLOCK, len); i++) {
+        float y = (a[off + i] - max) * scale;
+        float e = ExpPoly.exp(y);
+        if (e != 0f) {
+          lanes[i % LANES] = lanes[i % LANES] + e * y;
+        } else {
+          lanes[i % LANES] = lanes[i % LANES] + 0f;
+        }
+      }
+      total += tree(lanes, 0, 1);
+    }
+    return total;
   }
 
   /** Offers every position, in order, until the first {@code NaN}. */
