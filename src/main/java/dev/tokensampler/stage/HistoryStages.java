@@ -54,4 +54,38 @@ final class HistoryStages {
     }
     return -1;
   }
+
+  /**
+   * Gives every token of {@code banned} that is a candidate the logit {@code -Infinity}; edits
+   * nothing if the set is empty. On the whole vocabulary only the banned logits are written; on
+   * explicit candidates each candidate is looked up.
+   *
+   * @param c the candidates
+   * @param banned the banned token ids (ids outside the vocabulary are ignored)
+   */
+  static void ban(Candidates c, TokenCounts banned) {
+    if (banned.size() == 0) {
+      return;
+    }
+    c.materializeNucleus();
+    boolean whole = c.ids == null;
+    c.editLogits();
+    float[] x = c.logits;
+    int o = c.offset;
+    if (whole) {
+      for (int slot = 0, n = banned.slots(); slot < n; slot++) {
+        int token = banned.keyAt(slot);
+        if (token >= 0 && token < c.size) {
+          x[o + token] = Float.NEGATIVE_INFINITY;
+        }
+      }
+    } else {
+      int[] ids = c.ids;
+      for (int i = 0, n = c.size; i < n; i++) {
+        if (banned.get(ids[i]) > 0) {
+          x[o + i] = Float.NEGATIVE_INFINITY;
+        }
+      }
+    }
+  }
 }

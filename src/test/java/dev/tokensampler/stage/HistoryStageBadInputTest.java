@@ -50,6 +50,22 @@ class HistoryStageBadInputTest {
     rows.add(bad("allowed tokens all banned", () -> new TokenMask(one, one),
         "allowed tokens must keep at least one token outside the banned ones, got allowed {2},"
             + " banned {2}"));
+    rows.add(bad("no_repeat_ngram_size 0", () -> new NoRepeatNGram(0),
+        "no_repeat_ngram_size must be >= 1 (leave the stage out to disable it), got 0"));
+    rows.add(bad("bad_words_ids empty", () -> new BannedSequences(List.of()),
+        "bad_words_ids must not be empty, got []"));
+    rows.add(bad("bad_words_ids empty sequence",
+        () -> new BannedSequences(List.of(new int[] {1}, new int[0])),
+        "bad_words_ids[1] must not be empty, got []"));
+    rows.add(bad("bad_words_ids negative id",
+        () -> new BannedSequences(List.of(new int[] {1, -4})),
+        "bad_words_ids[0][1] must be >= 0, got -4"));
+    rows.add(bad("min_new_tokens -1", () -> new MinNewTokens(-1, 2),
+        "min_new_tokens must be >= 0, got -1"));
+    rows.add(bad("eos_token_id none", () -> new MinNewTokens(3),
+        "eos_token_id must name at least one token, got []"));
+    rows.add(bad("eos_token_id -2", () -> new MinNewTokens(3, 1, -2),
+        "eos_token_id must be >= 0, got -2"));
     return rows.stream();
   }
 
@@ -65,7 +81,13 @@ class HistoryStageBadInputTest {
         Arguments.of("logit_bias key", (Executable) () -> new LogitBias(nullKey),
             "logit_bias token id"),
         Arguments.of("allowed", (Executable) () -> TokenMask.allowing(null), "allowed tokens"),
-        Arguments.of("banned", (Executable) () -> TokenMask.banning(null), "banned tokens"));
+        Arguments.of("banned", (Executable) () -> TokenMask.banning(null), "banned tokens"),
+        Arguments.of("bad_words_ids", (Executable) () -> new BannedSequences(null), "bad_words_ids"),
+        Arguments.of("bad_words_ids[0]",
+            (Executable) () -> new BannedSequences(java.util.Collections.singletonList(null)),
+            "bad_words_ids[0]"),
+        Arguments.of("eos_token_id", (Executable) () -> new MinNewTokens(1, (int[]) null),
+            "eos_token_id"));
   }
 
   @ParameterizedTest(name = "{0}")

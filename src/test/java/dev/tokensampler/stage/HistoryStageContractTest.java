@@ -1,6 +1,5 @@
 package dev.tokensampler.stage;
 
-import static dev.tokensampler.stage.StageRun.accepted;
 import static dev.tokensampler.stage.StageRun.logitsAfter;
 import static dev.tokensampler.stage.StageRun.restored;
 import static dev.tokensampler.stage.StageRun.saved;
@@ -20,8 +19,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The state contract of every stateful built-in stage, on both forms of the candidates: the
- * history changes the result; copies are independent of each other and of the prototype;
+ * The state contract of every stateful built-in stage, on both forms of the candidates, with
+ * tokens fed as a sampler feeds generated ones (apply, then accept): the history changes the result; copies are independent of each other and of the prototype;
  * {@code reset} forgets; a saved state restored into a fresh copy gives the same result and saves
  * to the same bytes; a malformed state is rejected.
  */
@@ -46,7 +45,29 @@ class HistoryStageContractTest {
         new int[] {1, 3, 3}, new int[] {3}));
     cases.add(new Case("frequency and presence, window 3",
         () -> new FrequencyPresencePenalty(0.4f, 0.3f, 3), new int[] {1, 3, 3, 7}, new int[] {3}));
+    cases.add(new Case("no-repeat bigrams", () -> new NoRepeatNGram(2),
+        new int[] {1, 3, 1}, new int[] {3}));
+    cases.add(new Case("banned sequences",
+        () -> new BannedSequences(List.of(new int[] {2}, new int[] {1, 3, 5}, new int[] {3, 0})),
+        new int[] {1, 3}, new int[] {3}));
+    cases.add(new Case("min new tokens", () -> new MinNewTokens(2, 3), new int[] {1, 5},
+        new int[] {4}));
     return cases;
+  }
+
+  /**
+   * Feeds tokens as a sampler does when it generates them: apply, then accept, for each.
+   *
+   * @param stage the stage
+   * @param tokens the tokens
+   * @return the stage
+   */
+  private static Stage generated(Stage stage, int... tokens) {
+    for (int token : tokens) {
+      stage.apply(CandidatePath.WHOLE_VOCABULARY.start(LOGITS));
+      stage.accept(token);
+    }
+    return stage;
   }
 
   static Stream<Arguments> casesAndPaths() {
@@ -66,7 +87,7 @@ class HistoryStageContractTest {
   private static float[] after(Case c, CandidatePath path, int[]... histories) {
     Stage stage = c.prototype().get().copy();
     for (int[] history : histories) {
-      accepted(stage, history);
+      generated(stage, history);
     }
     return logitsAfter(path, LOGITS, stage);
   }
@@ -81,12 +102,12 @@ class HistoryStageContractTest {
   @MethodSource("casesAndPaths")
   void copiesAreIndependent(Case c, CandidatePath path) {
     Stage prototype = c.prototype().get();
-    Stage first = accepted(prototype.copy(), c.history());
+    Stage first = generated(prototype.copy(), c.history());
     Stage second = prototype.copy();
     assertArrayEquals(fresh(c, path), logitsAfter(path, LOGITS, second), "a new copy is fresh");
     assertArrayEquals(fresh(c, path), logitsAfter(path, LOGITS, prototype), "prototype untouched");
 
-    Stage copyOfFirst = accepted(first.copy(), c.more());
+    Stage copyOfFirst = generated(first.copy(), c.more());
     assertArrayEquals(after(c, path, c.history()), logitsAfter(path, LOGITS, first),
         "the copy's tokens do not reach the original");
     assertArrayEquals(after(c, path, c.history(), c.more()),
@@ -96,23 +117,23 @@ class HistoryStageContractTest {
   @ParameterizedTest(name = "{0}, {1}")
   @MethodSource("casesAndPaths")
   void resetForgetsTheHistory(Case c, CandidatePath path) {
-    Stage stage = accepted(c.prototype().get().copy(), c.history());
+    Stage stage = generated(c.prototype().get().copy(), c.history());
     stage.reset();
     assertArrayEquals(fresh(c, path), logitsAfter(path, LOGITS, stage));
-    accepted(stage, c.history());
+    generated(stage, c.history());
     assertArrayEquals(after(c, path, c.history()), logitsAfter(path, LOGITS, stage));
   }
 
   @ParameterizedTest(name = "{0}, {1}")
   @MethodSource("casesAndPaths")
   void aSavedStateRestoresToTheSameBehaviour(Case c, CandidatePath path) throws IOException {
-    Stage original = accepted(c.prototype().get().copy(), c.history());
+    Stage original = generated(c.prototype().get().copy(), c.history());
     byte[] state = saved(original);
     Stage copy = restored(c.prototype().get().copy(), state);
     assertArrayEquals(logitsAfter(path, LOGITS, original), logitsAfter(path, LOGITS, copy));
     assertArrayEquals(state, saved(copy));
-    accepted(original, c.more());
-    accepted(copy, c.more());
+    generated(original, c.more());
+    generated(copy, c.more());
     assertArrayEquals(logitsAfter(path, LOGITS, original), logitsAfter(path, LOGITS, copy),
         "they continue alike");
   }
