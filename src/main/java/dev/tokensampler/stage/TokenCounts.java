@@ -87,6 +87,16 @@ final class TokenCounts {
   }
 
   /**
+   * Sets the value of a token.
+   *
+   * @param token a token id, {@code >= 0}
+   * @param value the new value, {@code >= 0}; 0 removes the token
+   */
+  void put(int token, int value) {
+    add(token, value - get(token));
+  }
+
+  /**
    * Raises the value of a token to at least {@code value}.
    *
    * @param token a token id, {@code >= 0}

@@ -66,6 +66,24 @@ class HistoryStageBadInputTest {
         "eos_token_id must name at least one token, got []"));
     rows.add(bad("eos_token_id -2", () -> new MinNewTokens(3, 1, -2),
         "eos_token_id must be >= 0, got -2"));
+    for (float m : new float[] {-0.5f, Float.NaN, Float.POSITIVE_INFINITY}) {
+      rows.add(bad("dry_multiplier " + m, () -> new Dry(m, 1.75f, 2, -1, List.of()),
+          "dry_multiplier must be finite and >= 0 (0 disables it), got " + m));
+    }
+    for (float b : new float[] {0.9f, Float.NaN, Float.POSITIVE_INFINITY}) {
+      rows.add(bad("dry_base " + b, () -> new Dry(0.8f, b, 2, -1, List.of()),
+          "dry_base must be finite and >= 1, got " + b));
+    }
+    rows.add(bad("dry_allowed_length 0", () -> new Dry(0.8f, 1.75f, 0, -1, List.of()),
+        "dry_allowed_length must be >= 1, got 0"));
+    rows.add(bad("dry_penalty_last_n -3", () -> new Dry(0.8f, 1.75f, 2, -3, List.of()),
+        "dry_penalty_last_n must be > 0, -1 (the whole history) or 0 (disabled), got -3"));
+    rows.add(bad("dry_sequence_breakers empty",
+        () -> new Dry(0.8f, 1.75f, 2, -1, List.of(new int[] {1}, new int[0])),
+        "dry_sequence_breakers[1] must not be empty, got []"));
+    rows.add(bad("dry_sequence_breakers negative",
+        () -> new Dry(0.8f, 1.75f, 2, -1, List.of(new int[] {1, -7})),
+        "dry_sequence_breakers[0][1] must be >= 0, got -7"));
     return rows.stream();
   }
 
@@ -86,6 +104,10 @@ class HistoryStageBadInputTest {
         Arguments.of("bad_words_ids[0]",
             (Executable) () -> new BannedSequences(java.util.Collections.singletonList(null)),
             "bad_words_ids[0]"),
+        Arguments.of("dry_sequence_breakers",
+            (Executable) () -> new Dry(0.8f, 1.75f, 2, -1, null), "dry_sequence_breakers"),
+        Arguments.of("dry_sequence_breakers[0]", (Executable) () -> new Dry(0.8f, 1.75f, 2, -1,
+            java.util.Collections.singletonList(null)), "dry_sequence_breakers[0]"),
         Arguments.of("eos_token_id", (Executable) () -> new MinNewTokens(1, (int[]) null),
             "eos_token_id"));
   }

@@ -52,6 +52,10 @@ class HistoryStageContractTest {
         new int[] {1, 3}, new int[] {3}));
     cases.add(new Case("min new tokens", () -> new MinNewTokens(2, 3), new int[] {1, 5},
         new int[] {4}));
+    cases.add(new Case("dry", () -> new Dry(0.8f, 1.75f, 2, -1, List.of(new int[] {6, 6})),
+        new int[] {1, 3, 5, 1, 3}, new int[] {5}));
+    cases.add(new Case("dry, window 6", () -> new Dry(0.8f, 1.75f, 1, 6, List.of(new int[] {7})),
+        new int[] {2, 4, 0, 1, 3, 0, 1}, new int[] {3}));
     return cases;
   }
 
