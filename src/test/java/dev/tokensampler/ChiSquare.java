@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
  * critical value from the regularized upper incomplete gamma function (series and Lentz
  * continued fraction, Numerical Recipes section 6.2).
  */
-final class ChiSquare {
+public final class ChiSquare {
   /** Bins whose expected count is below this are pooled. */
   static final double MIN_EXPECTED = 5;
 
@@ -23,13 +23,13 @@ final class ChiSquare {
    * @param observed the observed counts
    * @param expected the expected counts, all positive
    */
-  record Bins(long[] observed, double[] expected) {
+  public record Bins(long[] observed, double[] expected) {
     /**
      * The chi-square statistic, {@code sum (O - E)^2 / E}.
      *
      * @return the statistic
      */
-    double statistic() {
+    public double statistic() {
       double sum = 0;
       for (int b = 0; b < expected.length; b++) {
         double d = observed[b] - expected[b];
@@ -43,7 +43,7 @@ final class ChiSquare {
      *
      * @return the degrees of freedom
      */
-    int degreesOfFreedom() {
+    public int degreesOfFreedom() {
       return expected.length - 1;
     }
   }
@@ -57,7 +57,7 @@ final class ChiSquare {
    * @param draws the number of draws
    * @return the bins
    */
-  static Bins perToken(int[] counts, double[] probabilities, int draws) {
+  public static Bins perToken(int[] counts, double[] probabilities, int draws) {
     List<int[]> groups = new ArrayList<>();
     List<Integer> pooled = new ArrayList<>();
     for (int t = 0; t < counts.length; t++) {
@@ -150,7 +150,7 @@ final class ChiSquare {
    * @param alpha the tail probability
    * @return the critical value
    */
-  static double criticalValue(int df, double alpha) {
+  public static double criticalValue(int df, double alpha) {
     double low = 0;
     double high = df + 10;
     while (upperTail(high, df) > alpha) {
