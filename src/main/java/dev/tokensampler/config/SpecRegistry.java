@@ -8,6 +8,7 @@ import static dev.tokensampler.config.ValueType.INT_LISTS;
 import static dev.tokensampler.config.ValueType.LONG;
 
 import dev.tokensampler.stage.BannedSequences;
+import dev.tokensampler.stage.Dry;
 import dev.tokensampler.stage.DynamicTemperature;
 import dev.tokensampler.stage.EpsilonCutoff;
 import dev.tokensampler.stage.EtaCutoff;
@@ -55,6 +56,11 @@ final class SpecRegistry {
           v.f("frequency_penalty", 0f), v.f("presence_penalty", 0f), v.penaltyLastN()))
       .primary("presence_penalty", FLOAT)
       .offWhen(v -> v.f("frequency_penalty", 0f) == 0f && v.f("presence_penalty", 0f) == 0f);
+  static final StageKind DRY = StageKind.of("dry_multiplier", FLOAT,
+      v -> new Dry(v.f("dry_multiplier"), v.f("dry_base", 1.75f), v.i("dry_allowed_length", 2),
+          v.i("dry_penalty_last_n", -1), v.lists("dry_sequence_breakers")))
+      .with("dry_base", FLOAT).with("dry_allowed_length", INT).with("dry_penalty_last_n", INT)
+      .with("dry_sequence_breakers", INT_LISTS).offWhen(v -> v.f("dry_multiplier") == 0f);
   static final StageKind NO_REPEAT_NGRAM = StageKind.of("no_repeat_ngram_size", INT,
       v -> new NoRepeatNGram(v.i("no_repeat_ngram_size")))
       .offWhen(v -> v.i("no_repeat_ngram_size") == 0);
@@ -92,7 +98,7 @@ final class SpecRegistry {
 
   /** Every stage kind; a spec without a preset chains them in the order their keys are written. */
   static final List<StageKind> KINDS = List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE,
-      NO_REPEAT_NGRAM, BAD_WORDS, MIN_NEW_TOKENS, SUPPRESS_TOKENS, TOP_N_SIGMA, TOP_K, TYPICAL_P,
+      DRY, NO_REPEAT_NGRAM, BAD_WORDS, MIN_NEW_TOKENS, SUPPRESS_TOKENS, TOP_N_SIGMA, TOP_K, TYPICAL_P,
       TOP_P, MIN_P, XTC, EPSILON_CUTOFF, ETA_CUTOFF, TEMPERATURE, MIROSTAT);
 
   /** Keys that set no stage of their own, in canonical order. */
@@ -100,9 +106,10 @@ final class SpecRegistry {
 
   /** llama.cpp's default chain ({@code common_sampler_init}): its order and default values. */
   static final Preset LLAMA_CPP = new Preset("llama.cpp",
-      List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE, TOP_N_SIGMA, TOP_K,
+      List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE, DRY, TOP_N_SIGMA, TOP_K,
           TYPICAL_P, TOP_P, MIN_P, XTC, TEMPERATURE, MIROSTAT),
-      "repetition_penalty=1.0,frequency_penalty=0.0,presence_penalty=0.0,top_n_sigma=-1.0,"
+      "repetition_penalty=1.0,frequency_penalty=0.0,presence_penalty=0.0,dry_multiplier=0.0,"
+          + "dry_base=1.75,dry_allowed_length=2,dry_penalty_last_n=-1,top_n_sigma=-1.0,"
           + "top_k=40,typical_p=1.0,top_p=0.95,min_p=0.05,xtc_probability=0.0,"
           + "xtc_threshold=0.1,temperature=0.8,dynatemp_range=0.0,dynatemp_exponent=1.0,"
           + "mirostat=0,mirostat_tau=5.0,mirostat_eta=0.1,penalty_last_n=64");
