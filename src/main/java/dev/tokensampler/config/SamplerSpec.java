@@ -332,7 +332,7 @@ public final class SamplerSpec {
         depth++;
       } else if (c == ']' || c == '}') {
         depth--;
-      } else if (c == ',' && depth <= 0) {
+      } else if (c == ',' && (depth <= 0 || i == spec.length())) {
         entries.add(entry(spec.substring(start, i).trim(), entries.size() + 1));
         start = i + 1;
         depth = 0;
