@@ -321,8 +321,11 @@ public final class GenerationConfigJson {
     }
 
     private static int integer(String key, JsonElement e) {
+      if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) {
+        throw type(key, "an integer", e);
+      }
       try {
-        return number(key, e).intValueExact();
+        return e.getAsBigDecimal().intValueExact();
       } catch (ArithmeticException ex) {
         throw type(key, "an integer", e);
       }
