@@ -16,7 +16,8 @@ import java.util.Objects;
  *   <li><b>processed</b>: the distribution the token was drawn from, after every stage of the
  *       chain (penalties, truncation, temperature, in chain order), renormalised over the
  *       remaining candidates (vLLM's {@code processed_logprobs}). A token that a stage selected
- *       (greedy, temperature 0) has processed log-probability 0 and is the only alternative.
+ *       itself (greedy, temperature 0, mirostat, which draws the token inside the stage) has
+ *       processed log-probability 0 and is the only alternative.
  * </ul>
  *
  * <p>The alternatives of each distribution are its {@link #capacity()} most likely tokens, most

@@ -34,7 +34,8 @@ class SpeculativeSamplerTest {
   private static final int V = 8;
   private static final int K = 3;
   private static final int TRIALS = 100_000;
-  private static final SamplerConfig CHAIN = SamplerConfig.builder().topK(6).temperature(0.9f).build();
+  private static final SamplerConfig CHAIN =
+      SamplerConfig.builder().topK(6).temperature(0.9f).build();
   private static final float[] TARGET = targetLogits(new Random(42), K + 1, V);
 
   private static float[] targetLogits(Random random, int rows, int v) {

@@ -1,5 +1,6 @@
 package dev.tokensampler;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,6 +114,70 @@ class TokenLogprobsTest {
             name + " processed rank " + r);
       }
     }
+  }
+
+  static Stream<SamplerConfig> otherChains() {
+    return Stream.of(
+        SamplerConfig.builder().minP(0.05f).temperature(0.8f).build(),
+        SamplerConfig.builder().typicalP(0.9f).temperature(1.2f).build(),
+        SamplerConfig.builder().topNSigma(1f).build(),
+        SamplerConfig.builder().xtc(0.5f, 0.05f).temperature(0.9f).build(),
+        SamplerConfig.builder().repetitionPenalty(1.3f).frequencyPresencePenalty(0.2f, 0.3f)
+            .dry(0.8f, 1.75f, 2, -1, java.util.List.of()).topK(50).build(),
+        SamplerConfig.builder().topK(100).mirostatV2(5f, 0.1f).build(),
+        SamplerConfig.builder().dynamicTemperature(0.8f, 0.5f, 1f).topP(0.9f).build());
+  }
+
+  /** Stages with history, their own randomness or their own selection draw the same tokens. */
+  @ParameterizedTest
+  @MethodSource("otherChains")
+  void logprobsDoNotChangeTheTokensOfAnyStage(SamplerConfig config) {
+    float[][] rows = logitSequence(13);
+    Sampler plain = config.newSampler(31L);
+    Sampler withLogprobs = config.newSampler(31L);
+    TokenLogprobs out = new TokenLogprobs(5);
+    for (int step = 0; step < STEPS; step++) {
+      float[] logits = rows[step % rows.length];
+      assertEquals(plain.sample(logits), withLogprobs.sample(logits, out), "step " + step);
+      assertTrue(out.processedLogprob() <= 0f && out.processedLogprob() > Float.NEGATIVE_INFINITY,
+          "the sampled token has a positive processed probability: " + out);
+      assertTrue(out.processedTopCount() >= 1);
+    }
+  }
+
+  @Test
+  void aBatchFillsOneHolderPerRowWithTheRowSamplersValues() {
+    int rows = 3;
+    float[] batch = new float[rows * V];
+    Random random = new Random(21);
+    for (int i = 0; i < batch.length; i++) {
+      batch[i] = (float) random.nextGaussian();
+    }
+    SamplerConfig config = SamplerConfig.builder().topK(40).temperature(0.8f).build();
+    BatchSampler withLogprobs = BatchSampler.create(config, 5L, 0, rows);
+    BatchSampler plain = BatchSampler.create(config, 5L, 0, rows);
+    TokenLogprobs[] holders = new TokenLogprobs[rows];
+    for (int r = 0; r < rows; r++) {
+      holders[r] = new TokenLogprobs(3);
+    }
+    int[] tokens = new int[rows];
+    int[] expected = new int[rows];
+    for (int step = 0; step < 20; step++) {
+      plain.sample(batch, V, expected);
+      withLogprobs.sample(batch, V, tokens, holders);
+      assertArrayEquals(expected, tokens);
+      for (int r = 0; r < rows; r++) {
+        TokenLogprobs single = new TokenLogprobs(3);
+        Sampler alone = config.newSampler(5L, r);
+        for (int s = 0; s <= step; s++) {
+          alone.sample(batch, r * V, V, single);
+        }
+        assertEquals(single.toString(), holders[r].toString());
+      }
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> withLogprobs.sample(batch, V, tokens, new TokenLogprobs[2]));
+    assertTrue(e.getMessage().contains("logprobs.length"), e.getMessage());
   }
 
   @Test

@@ -37,7 +37,8 @@ import java.util.OptionalLong;
  * {@code top_n_sigma=-1}, {@code xtc_probability=0}, {@code epsilon_cutoff=0},
  * {@code eta_cutoff=0}, {@code repetition_penalty=1}, {@code frequency_penalty} and
  * {@code presence_penalty} both 0, {@code no_repeat_ngram_size=0}, {@code min_new_tokens=0},
- * {@code mirostat=0}, {@code dry_multiplier=0}, empty {@code logit_bias}, {@code bad_words_ids}, {@code suppress_tokens}.
+ * {@code mirostat=0}, {@code dry_multiplier=0}, empty {@code logit_bias}, {@code bad_words_ids},
+ * {@code suppress_tokens}.
  *
  * <p><b>Errors.</b> An unknown key, a key given twice, a malformed value and an out-of-range
  * value are {@link IllegalArgumentException}s naming the key and the value. {@link #toString()}
@@ -128,9 +129,9 @@ public final class SamplerSpec {
   }
 
   /**
-   * The default chain of a library: {@code llama.cpp} (logit bias, penalties, top-n-sigma, top-k
-   * 40, typical, top-p 0.95, min-p 0.05, XTC, temperature 0.8, mirostat; neutral stages left out,
-   * so the chain is top-k 40, top-p 0.95, min-p 0.05, temperature 0.8) or {@code transformers}
+   * The default chain of a library: {@code llama.cpp} (logit bias, penalties, DRY, top-n-sigma,
+   * top-k 40, typical, top-p 0.95, min-p 0.05, XTC, temperature 0.8, mirostat; neutral stages
+   * left out, so the chain is top-k 40, top-p 0.95, min-p 0.05, temperature 0.8) or {@code transformers}
    * (its processors, then temperature 1, top-k 50, top-p, min-p, typical, epsilon, eta; so the
    * chain is temperature 1, top-k 50). Equal to {@code parse("preset=" + name)}.
    *

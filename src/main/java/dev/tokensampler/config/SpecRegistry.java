@@ -98,8 +98,8 @@ final class SpecRegistry {
 
   /** Every stage kind; a spec without a preset chains them in the order their keys are written. */
   static final List<StageKind> KINDS = List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE,
-      DRY, NO_REPEAT_NGRAM, BAD_WORDS, MIN_NEW_TOKENS, SUPPRESS_TOKENS, TOP_N_SIGMA, TOP_K, TYPICAL_P,
-      TOP_P, MIN_P, XTC, EPSILON_CUTOFF, ETA_CUTOFF, TEMPERATURE, MIROSTAT);
+      DRY, NO_REPEAT_NGRAM, BAD_WORDS, MIN_NEW_TOKENS, SUPPRESS_TOKENS, TOP_N_SIGMA, TOP_K,
+      TYPICAL_P, TOP_P, MIN_P, XTC, EPSILON_CUTOFF, ETA_CUTOFF, TEMPERATURE, MIROSTAT);
 
   /** Keys that set no stage of their own, in canonical order. */
   static final Map<String, ValueType> GLOBALS = globals();

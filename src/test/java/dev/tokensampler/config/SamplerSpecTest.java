@@ -230,7 +230,7 @@ class SamplerSpecTest {
     "logit_bias={x:2}|logit_bias must be token biases|'{x:2}'",
     "top_k=4,preset=llama.cpp|preset must be the first entry|preset=llama.cpp",
     "preset=vllm|unknown preset vllm|llama.cpp",
-    "preset=transformers,xtc_probability=0.5|key xtc_probability has no stage in the transformers chain|xtc_probability",
+    "preset=transformers,xtc_probability=0.5|has no stage in the transformers chain|xtc_probability",
     "preset=llama.cpp,top_k=20,top_k=30|key top_k is given twice|top_k=30"
   })
   void badSpecsAreNamedErrors(String text, String fragment, String value) {
