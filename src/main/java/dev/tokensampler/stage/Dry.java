@@ -44,7 +44,7 @@ import java.util.Objects;
  *
  * <p>Cost: one pass of the Z-algorithm over the window per {@code apply} (linear), plus the breaker
  * scan (linear times the longest breaker); a reused int array and hash map, grown by doubling for
- * the whole-history form (at most {@link TokenHistory#MAX_UNBOUNDED} tokens), so nothing is
+ * the whole-history form (at most 2^28 tokens since the last reset), so nothing is
  * allocated per token in steady state. Only the penalised logits are edited on the whole
  * vocabulary. Changes logits only.
  *

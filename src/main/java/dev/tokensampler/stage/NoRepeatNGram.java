@@ -16,7 +16,7 @@ import java.io.IOException;
  *
  * <p>The history is every token {@linkplain #accept accepted} (prompt and generated, as
  * transformers' {@code input_ids}), kept whole: an array that doubles when full (allocation
- * amortises to zero per token; at most {@link TokenHistory#MAX_UNBOUNDED} tokens). Each
+ * amortises to zero per token; at most 2^28 tokens since the last reset). Each
  * {@code apply} scans it, {@code O(length * n)} comparisons at worst and nothing allocated in
  * steady state; banned tokens are collected in a reused set, then written as {@code -Infinity}
  * (only those logits on the whole vocabulary). If every candidate is banned, the sampler throws

@@ -23,7 +23,7 @@ import java.io.IOException;
  *
  * <p>Cost: the window's distinct tokens are kept with their counts (a ring buffer and a hash map,
  * both preallocated or grown by doubling, so nothing is allocated per token in steady state; the
- * whole-history form holds up to {@link TokenHistory#MAX_UNBOUNDED} tokens). On the whole
+ * whole-history form holds up to 2^28 tokens since the last reset). On the whole
  * vocabulary, {@code apply} edits only the logits of those tokens, after the one copy of the
  * caller's logits that any first write of a step costs; on explicit candidates, it looks up each
  * candidate. Changes logits only; to be used before truncation (llama.cpp and transformers

@@ -13,7 +13,7 @@ import java.util.Objects;
  * fixed allowed set. Removed tokens get probability 0 in every case.
  *
  * <p>How tokens are removed depends on the candidates. On the whole vocabulary: an allowed set of
- * at most {@value #EXPLICIT_LIMIT} tokens and at most an eighth of the vocabulary becomes the
+ * at most 1024 tokens and at most an eighth of the vocabulary becomes the
  * explicit candidates directly (one read per allowed token, no pass over the vocabulary, and later
  * stages work on those few); a larger allowed set, or a banned set, writes {@code -Infinity} into
  * the copy of the logits that any first write of a step makes (one pass for an allowed set, one
