@@ -4,6 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tokensampler.stage.DynamicTemperature;
+import dev.tokensampler.stage.EpsilonCutoff;
+import dev.tokensampler.stage.EtaCutoff;
+import dev.tokensampler.stage.MinP;
+import dev.tokensampler.stage.MirostatV1;
+import dev.tokensampler.stage.MirostatV2;
+import dev.tokensampler.stage.TopNSigma;
+import dev.tokensampler.stage.TypicalP;
+import dev.tokensampler.stage.Xtc;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
@@ -73,6 +82,15 @@ class ZeroAllocationTest {
     // A stage after top-p on the whole vocabulary makes the nucleus explicit (a threshold search
     // of about 32 passes): the input form does not matter there, so float[] only.
     rows.add(Arguments.of(SamplerConfig.builder().topP(0.95f).temperature(0.8f).build(), false));
+    // The truncating stages on the whole vocabulary, after top-k, and the mirostats.
+    rows.add(Arguments.of(SamplerConfig.builder().stage(new TopNSigma(2f))
+        .stage(new EtaCutoff(1e-3f)).stage(new TypicalP(0.95f)).stage(new MinP(0.01f))
+        .stage(new Xtc(0.5f, 0.1f)).stage(new DynamicTemperature(0.8f, 0.3f, 1f)).build(), false));
+    rows.add(Arguments.of(SamplerConfig.builder().topK(40).stage(new TopNSigma(2f))
+        .stage(new TypicalP(0.95f)).stage(new MinP(0.05f)).stage(new EpsilonCutoff(1e-3f))
+        .stage(new Xtc(0.5f, 0.1f)).stage(new MirostatV2(4f, 0.1f)).build(), false));
+    rows.add(Arguments.of(
+        SamplerConfig.builder().stage(new MirostatV1(4f, 0.1f)).build(), false));
     return rows.stream();
   }
 

@@ -783,11 +783,12 @@ public final class Candidates {
   }
 
   /**
-   * Keeps the explicit candidates with raw logit in {@code [low, high]}, in their order. On the
-   * whole vocabulary it first makes every candidate explicit (one pass).
+   * Keeps the candidates whose raw logit is finite and at most {@code high}, in their order. On
+   * the whole vocabulary it makes the survivors explicit (one pass).
    */
-  void keepBetween(float low, float high) {
+  void keepAtMost(float high) {
     materializeNucleus();
+    float low = -Float.MAX_VALUE;
     if (ids == null) {
       int[] kept = explicitIds();
       float[] keptLogits = explicitLogits();

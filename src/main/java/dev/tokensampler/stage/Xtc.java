@@ -146,7 +146,7 @@ public final class Xtc implements Stage {
       }
     }
     if (c.size - removed >= minTokensToKeep) {
-      c.keepBetween(-Float.MAX_VALUE, least);
+      c.keepAtMost(least);
     }
   }
 
