@@ -111,11 +111,11 @@ final class LogprobRecorder {
           "every logit is -Infinity: raw log-probabilities need at least one finite logit");
     }
     int p = 0;
-    while (!(a[off + p] != a[off + p] || a[off + p] == Float.POSITIVE_INFINITY)) {
+    while (!(Float.isNaN(a[off + p]) || a[off + p] == Float.POSITIVE_INFINITY)) {
       p++;
     }
-    return new IllegalArgumentException(
-        "logits[" + (inputOffset + p) + "] is " + a[off + p]
-            + "; raw log-probabilities need logits that are finite or -Infinity");
+    String value = Float.isNaN(a[off + p]) ? "NaN" : "+Infinity";
+    return new IllegalArgumentException("logits[" + (inputOffset + p) + "] is " + value
+        + "; raw log-probabilities need logits that are finite or -Infinity");
   }
 }

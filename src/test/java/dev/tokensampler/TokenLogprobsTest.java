@@ -269,8 +269,12 @@ class TokenLogprobsTest {
     Sampler sampler = config.newSampler(12L);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> sampler.sample(bad, new TokenLogprobs(2)));
-    assertTrue(e.getMessage().contains("logits[3]"), e.getMessage());
+    assertTrue(e.getMessage().contains("logits[3] is NaN"), e.getMessage());
     assertEquals(config.newSampler(12L).sample(good), sampler.sample(good));
+    bad[3] = Float.POSITIVE_INFINITY;
+    IllegalArgumentException infinite = assertThrows(IllegalArgumentException.class,
+        () -> sampler.sample(bad, new TokenLogprobs(2)));
+    assertTrue(infinite.getMessage().contains("logits[3] is +Infinity"), infinite.getMessage());
   }
 
   private static double[] logSoftmax(float[] logits) {

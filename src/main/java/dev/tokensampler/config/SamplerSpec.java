@@ -114,8 +114,11 @@ public final class SamplerSpec {
         }
         continue;
       }
-      ValueType type = typeOf(key);
-      Object parsed = type.parse(key, value);
+      if (SpecRegistry.typeOf(key) == null) {
+        throw new IllegalArgumentException("unknown key " + key + " (" + key + "=" + value
+            + "; known keys: " + String.join(", ", keys()) + ", preset)");
+      }
+      Object parsed = typeOf(key).parse(key, value);
       boolean isDefault = preset != null && written.containsKey(key)
           && entries.subList(1, n).stream().noneMatch(e -> e[0].equals(key));
       if (written.containsKey(key) && !isDefault) {

@@ -196,7 +196,7 @@ class SamplerSpecTest {
   /** Each bad spec fails with a message holding the given fragments (the key and the value). */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-    "tmperature=0.7|unknown key tmperature|top_k",
+    "tmperature=0.7|unknown key tmperature (tmperature=0.7|top_k",
     "top_k=40,top_k=50|key top_k is given twice|top_k=50",
     "top_k|entry 1 must be key=value|'top_k'",
     "top_k=4,,top_p=0.9|entry 2 must be key=value|''",
