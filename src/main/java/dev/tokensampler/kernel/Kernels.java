@@ -85,6 +85,29 @@ public interface Kernels {
   double sumAbove(float[] e, int from, int to, float threshold);
 
   /**
+   * The weights {@code e_i = exp((a[off + i] - max) * scale)} that are strictly greater than
+   * {@code floor}, summed without storing them: the same block sums and total, to the bit, as
+   * {@link #sumAbove sumAbove(e, 0, len, floor)} over the weights {@link #expSum} would store.
+   * The exponential of an element whose exponent {@code (a[off + i] - max) * scale} is below
+   * {@code skipBelow} is not computed: the caller guarantees that such a weight is at most
+   * {@code floor} (so it adds nothing), which lets a pass over a peaked distribution skip nearly
+   * every exponential.
+   *
+   * @param a the logits
+   * @param off the first index
+   * @param len the number of elements, at least 1
+   * @param max the maximum of the range
+   * @param scale the positive, finite factor applied after subtracting the maximum
+   * @param floor weights must exceed it to count
+   * @param skipBelow exponents below it belong to weights at most {@code floor}
+   * @param blockSums receives the sum of block {@code b} at index {@code b}
+   * @return the sum of all weights above {@code floor}
+   */
+  double sumWeightsAbove(
+      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] blockSums);
+
+  /**
    * The number of elements of {@code e[0, len)} strictly greater than {@code threshold}.
    *
    * @param e the values

@@ -106,6 +106,40 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public double sumWeightsAbove(
+      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] blockSums) {
+    double total = 0;
+    int block = 0;
+    for (int start = 0; start < len; start += BLOCK, block++) {
+      int end = Math.min(start + BLOCK, len);
+      java.util.Arrays.fill(lanes, 0f);
+      addWeightsAbove(a, off, start, end, max, scale, floor, skipBelow, lanes);
+      float sum = Kernels.reduceLanes(lanes);
+      blockSums[block] = sum;
+      total += sum;
+    }
+    return total;
+  }
+
+  /**
+   * Adds each weight {@code exp((a[off + i] - max) * scale)} above {@code floor}, for {@code i}
+   * in {@code [start, end)}, to lane {@code i % LANES}; exponents below {@code skipBelow} are
+   * skipped (their weights are at most {@code floor}).
+   */
+  static void addWeightsAbove(
+      float[] a, int off, int start, int end, float max, float scale, float floor,
+      float skipBelow, float[] lanes) {
+    for (int i = start; i < end; i++) {
+      float y = (a[off + i] - max) * scale;
+      if (y >= skipBelow) {
+        float e = ExpPoly.exp(y);
+        lanes[i & (LANES - 1)] += e > floor ? e : 0f;
+      }
+    }
+  }
+
+  @Override
   public int countAbove(float[] e, int len, float threshold) {
     return countAbove(e, 0, len, threshold);
   }

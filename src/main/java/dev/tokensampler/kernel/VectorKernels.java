@@ -18,6 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * integer bits come from {@code reinterpretAsInts()}: the forms that C2 compiles to vector code on
  * JDK 17 as well as on later JDKs.
  *
+ * <p>No kernel calls {@code reduceLanes}: lanes are reduced in scalar code after a store, and NaN
+ * is detected with {@code compare(NE)}. On JDK 17, once C2 had compiled a {@code reduceLanes}
+ * (in the maximum, which greedy uses), kernels it compiled later could lose their intrinsics and
+ * allocate a vector per operation for the rest of the JVM's life ({@code WarmUpOrderTest}).
+ *
  * <p>Loaded only by {@link KernelProvider}, reflectively, after it has checked that the module
  * {@code jdk.incubator.vector} is in the boot layer.
  */
@@ -98,13 +103,16 @@ final class VectorKernels implements Kernels {
         m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
         nan = nan.add(v0.add(v1).add(v2.add(v3)));
       }
-      if (Float.isNaN(nan.reduceLanes(VectorOperators.ADD)) && firstNaN(a, off, bound4) >= 0) {
+      if (nan.compare(VectorOperators.NE, nan).anyTrue() && firstNaN(a, off, bound4) >= 0) {
         return Float.NaN;
       }
       m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
       m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
       m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
-      max = m0.reduceLanes(VectorOperators.MAX);
+      m0.intoArray(lanes, 0);
+      for (int j = 0; j < W; j++) {
+        max = lanes[j] > max ? lanes[j] : max;
+      }
     }
     return ScalarKernels.max(a, off, i, len, max);
   }
@@ -279,6 +287,56 @@ final class VectorKernels implements Kernels {
     return total;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One vector per step, with a branch that skips the exponential when no lane reaches
+   * {@code skipBelow}. The lane sums live in {@code lanes}, not in registers: a vector taken
+   * conditionally into a loop-carried accumulator is boxed by C2 on JDK 17, and the branch is
+   * rarely taken, so the load and store it adds cost little. {@link ExpPoly#exp} is written out
+   * operation for operation, so no vector crosses a call.
+   */
+  @Override
+  public double sumWeightsAbove(
+      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] blockSums) {
+    double total = 0;
+    int block = 0;
+    for (int start = 0; start < len; start += BLOCK, block++) {
+      int end = Math.min(start + BLOCK, len);
+      int vectorEnd = start + ((end - start) & -LANES);
+      java.util.Arrays.fill(lanes, 0f);
+      for (int i = start; i < vectorEnd; i += W) {
+        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        if (y.compare(VectorOperators.GE, skipBelow).anyTrue()) {
+          FloatVector tm = y.mul(LOG2E).add(MAGIC);
+          FloatVector n = tm.sub(MAGIC);
+          FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+          FloatVector p = f.mul(P0).add(P1);
+          p = p.mul(f).add(P2);
+          p = p.mul(f).add(P3);
+          p = p.mul(f).add(P4);
+          p = p.mul(f).add(P5);
+          FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+          FloatVector pow =
+              tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                  .reinterpretAsFloats();
+          FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+              .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+          int lane = (i - start) & (LANES - 1);
+          FloatVector.fromArray(F, lanes, lane)
+              .add(ZERO.blend(e, e.compare(VectorOperators.GT, floor)))
+              .intoArray(lanes, lane);
+        }
+      }
+      ScalarKernels.addWeightsAbove(a, off, vectorEnd, end, max, scale, floor, skipBelow, lanes);
+      float sum = Kernels.reduceLanes(lanes);
+      blockSums[block] = sum;
+      total += sum;
+    }
+    return total;
+  }
+
   @Override
   public int countAbove(float[] e, int len, float threshold) {
     FloatVector vt = FloatVector.broadcast(F, threshold);
@@ -360,9 +418,9 @@ final class VectorKernels implements Kernels {
     return total;
   }
 
-  /** Offers the elements of {@code a[off + from, off + from + n)} at or above the threshold. */
-  private static float offer(float[] a, int off, int from, int n, TopKHeap heap, float threshold) {
-    for (int p = from; p < from + n; p++) {
+  /** Offers the elements of {@code a[off + from, off + to)} at or above the threshold. */
+  private static float offer(float[] a, int off, int from, int to, TopKHeap heap, float threshold) {
+    for (int p = from; p < to; p++) {
       float x = a[off + p];
       if (x >= threshold) {
         heap.offer(x, p);
@@ -401,11 +459,24 @@ final class VectorKernels implements Kernels {
             }
           }
         } else {
-          threshold = offer(a, off, i, 4 * W, heap, threshold);
+          // Only the vectors with a hit, each from its first hit: the threshold only rises, so
+          // the lanes before it still fail.
+          if (m0.anyTrue()) {
+            threshold = offer(a, off, i + m0.firstTrue(), i + W, heap, threshold);
+          }
+          if (m1.anyTrue()) {
+            threshold = offer(a, off, i + W + m1.firstTrue(), i + 2 * W, heap, threshold);
+          }
+          if (m2.anyTrue()) {
+            threshold = offer(a, off, i + 2 * W + m2.firstTrue(), i + 3 * W, heap, threshold);
+          }
+          if (m3.anyTrue()) {
+            threshold = offer(a, off, i + 3 * W + m3.firstTrue(), i + 4 * W, heap, threshold);
+          }
         }
       }
     }
-    if (bound4 > 0 && Float.isNaN(nan.reduceLanes(VectorOperators.ADD))) {
+    if (bound4 > 0 && nan.compare(VectorOperators.NE, nan).anyTrue()) {
       int p = firstNaN(a, off, bound4);
       if (p >= 0) {
         return p;

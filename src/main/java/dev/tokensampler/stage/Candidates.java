@@ -1,5 +1,6 @@
 package dev.tokensampler.stage;
 
+import dev.tokensampler.kernel.ExpPoly;
 import dev.tokensampler.kernel.Kernels;
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.TopKHeap;
@@ -41,6 +42,8 @@ public final class Candidates {
   private final int vocabularySize;
   final TopKHeap heap = new TopKHeap();
   final float[] blockSums;
+  /** Block sums of the weights above a floor, left by {@link #sumWeightsAbove}. */
+  private final float[] aboveSums;
 
   // The current view: candidate i has logit logits[offset + i] * scale and id ids[i], or id i
   // when ids is null (the whole vocabulary, in order).
@@ -101,6 +104,7 @@ public final class Candidates {
     this.vocabularySize = vocabularySize;
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.blockSums = new float[(vocabularySize + Kernels.BLOCK - 1) / Kernels.BLOCK];
+    this.aboveSums = new float[blockSums.length];
   }
 
   /**
@@ -529,6 +533,72 @@ public final class Candidates {
   }
 
   /**
+   * The exponent {@code (x - max) * scale} of the weight of a position, as the kernels compute it.
+   */
+  float exponentOf(int position) {
+    return (logits[offset + position] - rawMax()) * scale;
+  }
+
+  /** The weight of a position: stored, or computed exactly as the kernels would. */
+  float weightOf(int position) {
+    return weightsKnown ? weights[position] : ExpPoly.exp(exponentOf(position));
+  }
+
+  /**
+   * The sum of the weights above {@code floor}, computed from the logits (see {@link
+   * Kernels#sumWeightsAbove}); leaves the block sums for {@link #locateAbove} with the same floor.
+   */
+  double sumWeightsAbove(float floor, float skipBelow) {
+    return kernels.sumWeightsAbove(
+        logits, offset, size, rawMax(), scale, floor, skipBelow, aboveSums);
+  }
+
+  /**
+   * Like {@link #locate}, over the weights above {@code floor} only: needs the block sums of the
+   * last {@link #sumWeightsAbove} with that floor. A target at or past their total, which rounding
+   * can produce, gives the last position above the floor.
+   */
+  int locateAbove(double target, float floor) {
+    int blocks = (size + Kernels.BLOCK - 1) / Kernels.BLOCK;
+    double cumulative = 0;
+    for (int block = 0; block < blocks; block++) {
+      double blockSum = aboveSums[block];
+      if (target < cumulative + blockSum) {
+        int start = block * Kernels.BLOCK;
+        int end = Math.min(start + Kernels.BLOCK, size);
+        float[] w = weightsOfBlock(start, end);
+        int base = weightsKnown ? 0 : start;
+        int last = -1;
+        for (int i = start; i < end; i++) {
+          if (w[i - base] > floor) {
+            last = i;
+            cumulative += w[i - base];
+            if (target < cumulative) {
+              return i;
+            }
+          }
+        }
+        return last;
+      }
+      cumulative += blockSum;
+    }
+    for (int block = blocks - 1; block >= 0; block--) {
+      if (aboveSums[block] > 0f) {
+        int start = block * Kernels.BLOCK;
+        int end = Math.min(start + Kernels.BLOCK, size);
+        float[] w = weightsOfBlock(start, end);
+        int base = weightsKnown ? 0 : start;
+        for (int i = end - 1; i >= start; i--) {
+          if (w[i - base] > floor) {
+            return i;
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("no weight above " + floor);
+  }
+
+  /**
    * The weights of positions {@code [start, end)} of one block: the stored weights (indexed by
    * position) if known, else recomputed by the kernel into a block-sized scratch (indexed from
    * {@code start}); elementwise, so the values are the same either way.
@@ -634,7 +704,7 @@ public final class Candidates {
     }
   }
 
-  /** Marks a pending nucleus over the whole-vocabulary weights, which must be known. */
+  /** Marks a pending nucleus over the whole vocabulary, whose weight sum must be known. */
   void setNucleus(double mass, int minKeep) {
     nucleusPending = true;
     nucleusMass = mass;
@@ -663,6 +733,9 @@ public final class Candidates {
   private boolean randomTaken;
   private long randomValue;
   private float[] keys;
+  private float[] selectionKeys;
+  private float[] selectionWeights;
+  private double[] buckets;
   private int[] order;
 
   /**
@@ -885,7 +958,31 @@ public final class Candidates {
     return keys;
   }
 
-  /** A scratch of {@code V} ints for a stage's per-candidate order. */
+  /** A scratch of {@code V} floats for keys that a selection permutes. */
+  float[] selectionKeys() {
+    if (selectionKeys == null) {
+      selectionKeys = new float[vocabularySize];
+    }
+    return selectionKeys;
+  }
+
+  /** A scratch of {@code V} floats for weights that a selection permutes with its keys. */
+  float[] selectionWeights() {
+    if (selectionWeights == null) {
+      selectionWeights = new float[vocabularySize];
+    }
+    return selectionWeights;
+  }
+
+  /** A scratch of {@link WeightedSelection#BUCKETS} doubles. */
+  double[] buckets() {
+    if (buckets == null) {
+      buckets = new double[WeightedSelection.BUCKETS];
+    }
+    return buckets;
+  }
+
+  /** A scratch of {@code V} ints for a stage's per-candidate positions. */
   int[] order() {
     if (order == null) {
       order = new int[vocabularySize];

@@ -152,6 +152,8 @@ public final class MirostatV1 implements Stage {
   public void apply(Candidates c) {
     c.materializeNucleus();
     c.rawMax();
+    // k changes from step to step: size the heap for any k once, so that no later step allocates.
+    c.heap.reset(c.vocabularySize(), c.vocabularySize());
     float[] top;
     int count;
     if (c.ids == null) {

@@ -1,6 +1,5 @@
 package dev.tokensampler.stage;
 
-import dev.tokensampler.kernel.Kernels;
 import dev.tokensampler.random.Seeds;
 
 /**
@@ -14,25 +13,41 @@ import dev.tokensampler.random.Seeds;
  * <p>{@link #draw} samples it by rejection: draw from the weights above a floor (at first, all);
  * if the token is in the nucleus, return it; otherwise it and everything below it are out, so its
  * weight becomes the floor. Every accepted token is distributed as the renormalised nucleus, and
- * one round suffices with probability about {@code p}. Each round costs one pass computing
- * {@code A}. {@link #materialize} finds the nucleus explicitly for stages that need it: a binary
- * search over the float bits of the threshold, one pass per bit.
+ * one round suffices with probability about {@code p}. The weights are never stored: the first
+ * draw needs only the block sums of the fused softmax pass and the weights of one block, and each
+ * round computes {@code A} in one pass over the logits that takes the exponential only of the
+ * vectors holding a token near or above {@code w_t}, usually a few percent of them; the same pass
+ * leaves the block sums above the floor for the next round. {@link #materialize} finds the nucleus
+ * explicitly for stages that need it: it stores the weights, then binary-searches the float bits of
+ * the threshold, one pass per bit.
  */
 final class NucleusDraw {
+  /**
+   * Exponents this far below the drawn token's are skipped when summing the weights above it. The
+   * exponential is non-decreasing and within 2 ulp (about 2.4e-7 relative) of {@code e^y}, so a
+   * weight whose exponent is 1e-4 lower is far below the drawn one.
+   */
+  private static final float SKIP_MARGIN = 1e-4f;
+  /**
+   * Below this exponent a weight may be subnormal, with a coarser relative error: nothing is
+   * skipped.
+   */
+  private static final float SKIP_LIMIT = -80f;
+
   private NucleusDraw() {}
 
   static int draw(Candidates c, long randomBits) {
-    float[] w = c.weights;
-    int n = c.size;
     double target = target(c);
     double pool = c.weightSum;
-    float floor = -1f;
+    float floor = 0f;
     for (int round = 0; ; round++) {
       long bits = round == 0 ? randomBits : Seeds.derive(randomBits, round - 1);
       double r = Seeds.uniform(bits) * pool;
-      int t = round == 0 ? c.locate(r) : locateAbove(c.kernels, w, n, r, floor);
-      float wt = w[t];
-      double above = c.kernels.sumAbove(w, 0, n, wt);
+      int t = round == 0 ? c.locate(r) : c.locateAbove(r, floor);
+      float wt = c.weightOf(t);
+      float y = c.exponentOf(t);
+      float skipBelow = y < SKIP_LIMIT ? Float.NEGATIVE_INFINITY : y - SKIP_MARGIN;
+      double above = c.sumWeightsAbove(wt, skipBelow);
       if (inNucleus(c, above, wt, target)) {
         return t;
       }
@@ -42,6 +57,7 @@ final class NucleusDraw {
   }
 
   static void materialize(Candidates c) {
+    c.ensureWeights();
     float[] w = c.weights;
     int n = c.size;
     double target = target(c);
@@ -77,37 +93,13 @@ final class NucleusDraw {
   }
 
   private static boolean inNucleus(Candidates c, double above, float weight, double target) {
-    return above < target
-        || (c.nucleusMinKeep > 1
-            && c.kernels.countAbove(c.weights, c.size, weight) < c.nucleusMinKeep);
-  }
-
-  /** Inverts the cumulative weight of the elements above {@code floor}, block by block. */
-  private static int locateAbove(Kernels kernels, float[] w, int n, double target, float floor) {
-    double cumulative = 0;
-    for (int start = 0; start < n; start += Kernels.BLOCK) {
-      int end = Math.min(start + Kernels.BLOCK, n);
-      double blockSum = kernels.sumAbove(w, start, end, floor);
-      if (target < cumulative + blockSum) {
-        int last = -1;
-        for (int i = start; i < end; i++) {
-          if (w[i] > floor) {
-            last = i;
-            cumulative += w[i];
-            if (target < cumulative) {
-              return i;
-            }
-          }
-        }
-        return last;
-      }
-      cumulative += blockSum;
+    if (above < target) {
+      return true;
     }
-    for (int i = n - 1; i >= 0; i--) {
-      if (w[i] > floor) {
-        return i;
-      }
+    if (c.nucleusMinKeep > 1) {
+      c.ensureWeights();
+      return c.kernels.countAbove(c.weights, c.size, weight) < c.nucleusMinKeep;
     }
-    throw new IllegalStateException("no weight above " + floor);
+    return false;
   }
 }

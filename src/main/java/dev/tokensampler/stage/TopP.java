@@ -14,10 +14,10 @@ package dev.tokensampler.stage;
  * exactly {@code p} before a token: the token is dropped) come out the same despite rounding.
  * {@code p = 1} disables the stage.
  *
- * <p>On the whole vocabulary the stage never sorts: it computes the weights in one fused pass and
- * leaves the nucleus pending; the final draw samples it by rejection at the cost of about one
- * extra pass, and a later stage that needs the candidates explicitly gets them by a threshold
- * search. On explicit candidates (after top-k) it sorts those few. Stateless and immutable.
+ * <p>On the whole vocabulary the stage never sorts and stores nothing: it computes the sum of the
+ * weights in one fused pass and leaves the nucleus pending; the final draw samples it by rejection
+ * at the cost of about one extra pass over the logits, and a later stage that needs the
+ * candidates explicitly gets them by a threshold search. On explicit candidates (after top-k) it sorts those few. Stateless and immutable.
  */
 public final class TopP implements Stage {
   private final float p;
@@ -68,7 +68,7 @@ public final class TopP implements Stage {
     }
     c.materializeNucleus();
     if (c.ids == null) {
-      c.ensureWeights();
+      c.ensureSum();
       c.setNucleus(p, minTokensToKeep);
       return;
     }

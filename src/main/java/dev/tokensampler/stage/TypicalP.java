@@ -15,7 +15,8 @@ package dev.tokensampler.stage;
  * <p>Since {@code -ln p_i - H = ln S - H - y_i} with {@code y_i = (x_i - max) * s}, the score is
  * {@code |y_i - E[y]|}: the entropy and the scores come from the logits without a logarithm per
  * token. On the whole vocabulary nothing is sorted: fused passes for the weights and
- * {@code E[y]}, then a weighted quickselect of the score threshold (expected linear time).
+ * {@code E[y]}, one pass for the scores, then the score threshold by a bucket pass and a
+ * quickselect within one bucket (expected linear time).
  *
  * <p>Sources: Hugging Face's {@code TypicalLogitsWarper} ({@code typical_p} in {@code (0, 1]},
  * {@code min_tokens_to_keep >= 1}, default 1; transformers keeps the first
@@ -89,18 +90,28 @@ public final class TypicalP implements Stage {
     float[] w = c.weights;
     float[] score = c.keys();
     float scale = c.scale;
+    float maxScore = 0f;
     for (int i = 0; i < n; i++) {
       float y = (x[c.offset + i] - max) * scale;
-      score[i] = w[i] > 0f ? (float) Math.abs(y - mean) : Float.POSITIVE_INFINITY;
+      if (w[i] > 0f) {
+        score[i] = (float) Math.abs(y - mean);
+        maxScore = Math.max(maxScore, score[i]);
+      } else {
+        score[i] = Float.POSITIVE_INFINITY;
+      }
     }
+    float[] keys = c.selectionKeys();
+    float[] weights = c.selectionWeights();
     double target = mass * c.weightSum * (1 - Candidates.MASS_TOLERANCE);
-    float bound = WeightedSelection.smallestKeyReaching(score, w, c.order(), n, target);
+    float bound = WeightedSelection.smallestKeyReaching(
+        score, w, n, target, maxScore, c.buckets(), keys, weights);
     if (Float.isNaN(bound)) {
       return;
     }
     if (minTokensToKeep > 1) {
-      float kth = WeightedSelection.smallestKeyReaching(
-          score, null, c.order(), n, Math.min(minTokensToKeep, n));
+      System.arraycopy(score, 0, keys, 0, n);
+      float kth =
+          WeightedSelection.smallestKeyReaching(keys, null, n, Math.min(minTokensToKeep, n));
       bound = Math.max(bound, kth);
     }
     c.keepKeysAtMost(score, bound);

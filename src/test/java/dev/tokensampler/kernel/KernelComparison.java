@@ -71,6 +71,7 @@ final class KernelComparison {
     }
     double sum = expected.expSum(a, in.off(), in.len(), max, 1f, null, new float[blocks(in.len())]);
     sumAbove(in + " (weights)", weights, in.len());
+    sumWeightsAbove(in, max, weights);
     countAndSelect(in + " (weights)", weights, in.len());
     multiply(in + " (weights)", weights, in.len(), (float) (1 / sum));
   }
@@ -271,6 +272,42 @@ final class KernelComparison {
         }
       }
     }
+  }
+
+  /**
+   * {@code sumWeightsAbove} agrees with {@code sumAbove} over the stored weights (scale 1), block
+   * by block: without skipping for every threshold, and with the skip bound the nucleus draw uses
+   * (1e-4 below the exponent of the floor's element) for floors taken from the weights.
+   */
+  private void sumWeightsAbove(KernelInput in, float max, float[] weights) {
+    float[] a = in.array();
+    int len = in.len();
+    for (float floor : thresholds(weights, len)) {
+      assertSameWeightsAbove(in + ": sumWeightsAbove > " + floor, in, max, floor,
+          Float.NEGATIVE_INFINITY, expected.sumAbove(weights, 0, len, floor));
+    }
+    for (int position : new int[] {0, len / 3, len / 2, len - 1, expected.argmax(a, in.off(), len)}) {
+      float y = a[in.off() + position] - max;
+      if (y >= -80f) {
+        float floor = weights[position];
+        assertSameWeightsAbove(
+            in + ": sumWeightsAbove > weight of " + position + " skipping below its exponent",
+            in, max, floor, y - 1e-4f, expected.sumAbove(weights, 0, len, floor));
+      }
+    }
+  }
+
+  private void assertSameWeightsAbove(
+      String where, KernelInput in, float max, float floor, float skipBelow, double stored) {
+    float[] expectedBlocks = filled(blocks(in.len()));
+    float[] actualBlocks = filled(blocks(in.len()));
+    double expectedSum = expected.sumWeightsAbove(
+        in.array(), in.off(), in.len(), max, 1f, floor, skipBelow, expectedBlocks);
+    double actualSum = actual.sumWeightsAbove(
+        in.array(), in.off(), in.len(), max, 1f, floor, skipBelow, actualBlocks);
+    assertSameBits(where + " (against sumAbove over stored weights)", stored, expectedSum);
+    assertSameBits(where, expectedSum, actualSum);
+    assertSameBits(where + ": block sums", expectedBlocks, actualBlocks);
   }
 
   private void countAndSelect(String what, float[] e, int len) {

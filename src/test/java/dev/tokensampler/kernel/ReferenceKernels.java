@@ -78,6 +78,23 @@ final class ReferenceKernels implements Kernels {
     return total;
   }
 
+  /** From the contract: store every weight, then {@link #sumAbove} block by block; no skipping. */
+  @Override
+  public double sumWeightsAbove(
+      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] blockSums) {
+    float[] weights = new float[len];
+    for (int i = 0; i < len; i++) {
+      weights[i] = ExpPoly.exp((a[off + i] - max) * scale);
+    }
+    double total = 0;
+    for (int start = 0, block = 0; start < len; start += BLOCK, block++) {
+      blockSums[block] = (float) sumAbove(weights, start, Math.min(start + BLOCK, len), floor);
+      total += blockSums[block];
+    }
+    return total;
+  }
+
   /**
    * The sum of the lanes {@code first, first + stride, ...}: the lanes 8 apart are added first,
    * then 4 apart, 2 apart and 1 apart, i.e. {@code ((l0+l8)+(l4+l12)) + ((l2+l10)+(l6+l14))}

@@ -44,6 +44,17 @@ class TokenMaskTest {
     assertArrayEquals(ramp(64), logits, "the caller's logits are not written");
   }
 
+  @ParameterizedTest
+  @EnumSource(CandidatePath.class)
+  void aPendingTemperatureCarriesOverToTheAllowedTokens(CandidatePath path) {
+    float[] logits = ramp(64);
+    Candidates c = StageRun.apply(path, logits, new Temperature(0.5f),
+        TokenMask.allowing(bits(3, 10, 40)));
+    double sum = Math.exp(2 * logits[3]) + Math.exp(2 * logits[10]) + Math.exp(2 * logits[40]);
+    assertEquals(Math.exp(2 * logits[3]) / sum, CandidatePath.probabilityOf(c, 3), 1e-6);
+    assertEquals(2 * logits[40], byId(c, 64)[40], 0f);
+  }
+
   @Test
   void aLargeAllowedSetOnTheWholeVocabularyWritesMinusInfinity() {
     float[] logits = ramp(16);

@@ -1,5 +1,6 @@
 package dev.tokensampler.bench;
 
+import dev.tokensampler.kernel.ExpPoly;
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.Kernels;
 import dev.tokensampler.kernel.TopKHeap;
@@ -72,6 +73,27 @@ public class KernelBenchmark {
   @Benchmark
   public double sumAbove() {
     return kernels.sumAbove(weights, 0, vocabulary, 1e-4f);
+  }
+
+  /**
+   * The mass above a drawn token, from the logits: for sigma-3 logits the median draw of the
+   * softmax lies near logit 9 (about 0.1% of the tokens above it).
+   */
+  @Benchmark
+  public double sumWeightsAboveMedianDraw() {
+    return sumWeightsAbove(9f);
+  }
+
+  /** The same at the edge of a 0.95 nucleus, near logit 4 (about 9% of the tokens above it). */
+  @Benchmark
+  public double sumWeightsAboveNucleusEdge() {
+    return sumWeightsAbove(4.07f);
+  }
+
+  private double sumWeightsAbove(float logit) {
+    float y = logit - 14f;
+    return kernels.sumWeightsAbove(
+        logits, 0, vocabulary, 14f, 1f, ExpPoly.exp(y), y - 1e-4f, blockSums);
   }
 
   @Benchmark

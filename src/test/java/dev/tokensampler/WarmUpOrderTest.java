@@ -1,0 +1,66 @@
+package dev.tokensampler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Sampling stays free of garbage whatever ran before it in the JVM. Each case starts a fresh JVM
+ * (the same java, class path, kernel flags) running {@link AllocationProbe} on the built-in chains
+ * in one order, and requires every chain to reach a window of calls that allocates nothing.
+ *
+ * <p>This guards against a C2 hazard of the incubating Vector API: on JDK 17, once {@code
+ * reduceLanes} had been compiled for one kernel (the maximum, used by greedy), the exp-sum kernel
+ * compiled afterwards fell back to allocating a vector per operation, about 360 KB per token at
+ * 32,000 tokens, for the rest of the JVM's life. Which kernel warms up first is up to the
+ * application, so every order must hold.
+ */
+class WarmUpOrderTest {
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "greedy temperature topp topk topk_topp",
+    "topk_topp topk topp temperature greedy",
+    "topk greedy topp"
+  })
+  void everyChainStopsAllocatingWhateverRanBefore(String order)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      command.add("--add-modules");
+      command.add("jdk.incubator.vector");
+    }
+    for (String property : new String[] {"dev.tokensampler.kernels", "dev.tokensampler.vectorBits"}) {
+      String value = System.getProperty(property);
+      if (value != null) {
+        command.add("-D" + property + "=" + value);
+      }
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(AllocationProbe.class.getName());
+    command.addAll(List.of(order.split(" ")));
+
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the probe did not finish");
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.exitValue(), output);
+
+    for (String chain : order.split(" ")) {
+      String line = output.lines().filter(l -> l.startsWith(chain + " ")).findFirst()
+          .orElseThrow(() -> new AssertionError("no result for " + chain + " in:\n" + output));
+      String[] windows = line.split(" ");
+      assertEquals("0", windows[windows.length - 1],
+          chain + " allocated in every window after the chains before it (bytes per window of "
+              + AllocationProbe.MEASURED + " calls: " + line + ")\n" + output);
+    }
+  }
+}
