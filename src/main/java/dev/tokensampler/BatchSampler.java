@@ -158,6 +158,32 @@ public final class BatchSampler {
   }
 
   /**
+   * {@link #sample(float[], int, int[])}, also filling {@code logprobs[r]} with row {@code r}'s
+   * log-probabilities (see {@link Sampler#sample(float[], TokenLogprobs)}); the tokens are the
+   * same as without them.
+   *
+   * @param logits the batch, {@code B * V} floats
+   * @param vocabularySize V
+   * @param tokens receives the token of row {@code r} at index {@code r}
+   * @param logprobs one holder per row, at least {@code B}; distinct holders when run in parallel
+   * @throws NullPointerException if an array or a used holder is null
+   * @throws IllegalArgumentException if {@code logits.length != B * V}, {@code logprobs} is
+   *     shorter than the batch, or a row is rejected
+   */
+  public void sample(float[] logits, int vocabularySize, int[] tokens, TokenLogprobs[] logprobs) {
+    Objects.requireNonNull(logits, "logits");
+    checkFlat(logits.length, vocabularySize);
+    checkRows("rows", rows.length, tokens);
+    checkLogprobs(logprobs);
+    logprobsOutput = logprobs;
+    try {
+      start(null, logits, null, vocabularySize, tokens);
+    } finally {
+      logprobsOutput = null;
+    }
+  }
+
+  /**
    * Samples one token per row from a row-major {@code B x V} buffer: row {@code r} is the
    * {@code V} floats from {@code position + r * V}. The buffer's position is left unchanged.
    *
@@ -184,6 +210,14 @@ public final class BatchSampler {
     }
   }
 
+  private void checkLogprobs(TokenLogprobs[] logprobs) {
+    Objects.requireNonNull(logprobs, "logprobs");
+    if (logprobs.length < rows.length) {
+      throw new IllegalArgumentException("logprobs.length must be >= the batch size "
+          + rows.length + ", got " + logprobs.length);
+    }
+  }
+
   private void checkRows(String name, int count, int[] tokens) {
     Objects.requireNonNull(tokens, "tokens");
     if (count != rows.length) {
@@ -202,6 +236,7 @@ public final class BatchSampler {
   private FloatBuffer bufferInput;
   private int vocabulary;
   private int[] output;
+  private TokenLogprobs[] logprobsOutput;
 
   private void start(float[][] byRow, float[] flat, FloatBuffer buffer, int v, int[] tokens) {
     rowInput = byRow;
@@ -228,6 +263,9 @@ public final class BatchSampler {
       int token;
       if (rowInput != null) {
         token = rows[r].sample(Objects.requireNonNull(rowInput[r], "logits[r]"));
+      } else if (flatInput != null && logprobsOutput != null) {
+        token = rows[r].sample(flatInput, r * vocabulary, vocabulary,
+            Objects.requireNonNull(logprobsOutput[r], "logprobs[r]"));
       } else if (flatInput != null) {
         token = rows[r].sample(flatInput, r * vocabulary, vocabulary);
       } else {

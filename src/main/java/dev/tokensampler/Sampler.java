@@ -35,6 +35,7 @@ public final class Sampler {
   private final UniformRandomProvider random;
   private Candidates candidates;
   private long tokens;
+  private LogprobRecorder recorder;
 
   Sampler(SamplerConfig config, UniformRandomProvider random) {
     this.config = config;
@@ -116,6 +117,87 @@ public final class Sampler {
     checkRange(offset, length, logits.limit(), "logits.limit()");
     candidates(length).reset(logits, offset);
     return finish();
+  }
+
+  /**
+   * {@link #sample(float[])}, also writing the log-probabilities of the sampled token and its
+   * alternatives into {@code out} (see {@link TokenLogprobs} for what is reported). The token is
+   * the one {@code sample(logits)} would return: asking for log-probabilities never changes the
+   * random stream. Costs about three extra passes over the logits (raw maximum, sum and top-N),
+   * plus the processed log-softmax over the remaining candidates, and a threshold search when a
+   * whole-vocabulary top-p is the last truncation; allocates nothing after the first call.
+   *
+   * @param logits one logit per token id
+   * @param out the holder to fill
+   * @return the token id
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as {@link #sample(float[])}, and if a raw logit is
+   *     {@code NaN} or {@code +Infinity} even though a stage masked it
+   */
+  public int sample(float[] logits, TokenLogprobs out) {
+    Objects.requireNonNull(logits, "logits");
+    return sample(logits, 0, logits.length, out);
+  }
+
+  /**
+   * {@link #sample(float[], int, int)} with log-probabilities, as
+   * {@link #sample(float[], TokenLogprobs)}.
+   *
+   * @param logits the array
+   * @param offset index of token 0's logit
+   * @param length the vocabulary size
+   * @param out the holder to fill
+   * @return the token id
+   * @throws NullPointerException if an argument is null
+   * @throws IndexOutOfBoundsException if the range does not fit the array
+   * @throws IllegalArgumentException as {@link #sample(float[], TokenLogprobs)}
+   */
+  public int sample(float[] logits, int offset, int length, TokenLogprobs out) {
+    Objects.requireNonNull(logits, "logits");
+    Objects.requireNonNull(out, "out");
+    checkRange(offset, length, logits.length, "logits.length");
+    candidates(length).reset(logits, offset);
+    return finish(out, logits, offset, offset);
+  }
+
+  /**
+   * {@link #sample(FloatBuffer)} with log-probabilities, as
+   * {@link #sample(float[], TokenLogprobs)}. A direct buffer is copied once more, for the raw
+   * values.
+   *
+   * @param logits the buffer
+   * @param out the holder to fill
+   * @return the token id
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as {@link #sample(float[], TokenLogprobs)}
+   */
+  public int sample(FloatBuffer logits, TokenLogprobs out) {
+    Objects.requireNonNull(logits, "logits");
+    return sample(logits, logits.position(), logits.remaining(), out);
+  }
+
+  /**
+   * {@link #sample(FloatBuffer, int, int)} with log-probabilities, as
+   * {@link #sample(float[], TokenLogprobs)}.
+   *
+   * @param logits the buffer
+   * @param offset the absolute index of token 0's logit
+   * @param length the vocabulary size
+   * @param out the holder to fill
+   * @return the token id
+   * @throws NullPointerException if an argument is null
+   * @throws IndexOutOfBoundsException if the range does not fit the buffer's limit
+   * @throws IllegalArgumentException as {@link #sample(float[], TokenLogprobs)}
+   */
+  public int sample(FloatBuffer logits, int offset, int length, TokenLogprobs out) {
+    Objects.requireNonNull(logits, "logits");
+    Objects.requireNonNull(out, "out");
+    checkRange(offset, length, logits.limit(), "logits.limit()");
+    candidates(length).reset(logits, offset);
+    if (logits.hasArray()) {
+      return finish(out, logits.array(), logits.arrayOffset() + offset, offset);
+    }
+    return finish(out, recorder().copy(logits, offset), 0, offset);
   }
 
   /**
@@ -259,6 +341,14 @@ public final class Sampler {
   }
 
   private int finish() {
+    return finish(null, null, 0, 0);
+  }
+
+  /**
+   * Runs the chain and draws; with {@code out}, also records log-probabilities, the raw ones from
+   * {@code raw[rawOffset, rawOffset + V)}, whose token 0 is the caller's index {@code inputOffset}.
+   */
+  private int finish(TokenLogprobs out, float[] raw, int rawOffset, int inputOffset) {
     Candidates c = candidates;
     for (Stage stage : stages) {
       stage.apply(c);
@@ -267,9 +357,22 @@ public final class Sampler {
       }
     }
     c.validate();
+    if (out != null) {
+      recorder().recordRaw(raw, rawOffset, inputOffset, out);
+    }
     int token = c.draw(c.randomBits());
+    if (out != null) {
+      recorder.recordProcessed(token, c, out);
+    }
     tokens++;
     accept(token);
     return token;
+  }
+
+  private LogprobRecorder recorder() {
+    if (recorder == null) {
+      recorder = new LogprobRecorder(candidates.vocabularySize());
+    }
+    return recorder;
   }
 }

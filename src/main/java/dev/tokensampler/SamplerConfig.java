@@ -1,14 +1,31 @@
 package dev.tokensampler;
 
 import dev.tokensampler.random.Seeds;
+import dev.tokensampler.stage.BannedSequences;
+import dev.tokensampler.stage.Dry;
+import dev.tokensampler.stage.DynamicTemperature;
+import dev.tokensampler.stage.EpsilonCutoff;
+import dev.tokensampler.stage.EtaCutoff;
+import dev.tokensampler.stage.FrequencyPresencePenalty;
 import dev.tokensampler.stage.Greedy;
+import dev.tokensampler.stage.LogitBias;
+import dev.tokensampler.stage.MinNewTokens;
+import dev.tokensampler.stage.MinP;
+import dev.tokensampler.stage.MirostatV1;
+import dev.tokensampler.stage.MirostatV2;
+import dev.tokensampler.stage.NoRepeatNGram;
+import dev.tokensampler.stage.RepetitionPenalty;
 import dev.tokensampler.stage.Stage;
 import dev.tokensampler.stage.Temperature;
 import dev.tokensampler.stage.TopK;
+import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TopP;
+import dev.tokensampler.stage.TypicalP;
+import dev.tokensampler.stage.Xtc;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.apache.commons.rng.UniformRandomProvider;
@@ -173,6 +190,210 @@ public final class SamplerConfig {
      */
     public Builder topP(float p, int minTokensToKeep) {
       return stage(new TopP(p, minTokensToKeep));
+    }
+
+    /**
+     * Appends {@link MinP} (see its class for the rule and its sources).
+     *
+     * @param minP {@code min_p}, in {@code [0, 1]}; 0 disables it
+     * @return this builder
+     * @throws IllegalArgumentException if {@code min_p} is out of range
+     */
+    public Builder minP(float minP) {
+      return stage(new MinP(minP));
+    }
+
+    /**
+     * Appends {@link TypicalP} (see its class for the rule and its sources).
+     *
+     * @param typicalP {@code typical_p}, in {@code (0, 1]}; 1 disables it
+     * @return this builder
+     * @throws IllegalArgumentException if {@code typical_p} is out of range
+     */
+    public Builder typicalP(float typicalP) {
+      return stage(new TypicalP(typicalP));
+    }
+
+    /**
+     * Appends {@link TopNSigma} (see its class for the rule and its sources).
+     *
+     * @param n {@code top_n_sigma}, finite and {@code >= 0}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code top_n_sigma} is out of range
+     */
+    public Builder topNSigma(float n) {
+      return stage(new TopNSigma(n));
+    }
+
+    /**
+     * Appends {@link EpsilonCutoff} (see its class for the rule and its sources).
+     *
+     * @param epsilon {@code epsilon_cutoff}, in {@code (0, 1)}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code epsilon_cutoff} is out of range
+     */
+    public Builder epsilonCutoff(float epsilon) {
+      return stage(new EpsilonCutoff(epsilon));
+    }
+
+    /**
+     * Appends {@link EtaCutoff} (see its class for the rule and its sources).
+     *
+     * @param eta {@code eta_cutoff}, in {@code (0, 1)}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code eta_cutoff} is out of range
+     */
+    public Builder etaCutoff(float eta) {
+      return stage(new EtaCutoff(eta));
+    }
+
+    /**
+     * Appends {@link Xtc} (see its class for the rule and its sources).
+     *
+     * @param probability {@code xtc_probability}, in {@code [0, 1]}
+     * @param threshold {@code xtc_threshold}, in {@code (0, 1]}
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder xtc(float probability, float threshold) {
+      return stage(new Xtc(probability, threshold));
+    }
+
+    /**
+     * Appends {@link DynamicTemperature} (see its class for the rule and its sources).
+     *
+     * @param temperature the centre, finite and {@code >= 0}
+     * @param range {@code dynatemp_range}, finite and {@code >= 0}
+     * @param exponent {@code dynatemp_exponent}, finite and {@code >= 0}
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder dynamicTemperature(float temperature, float range, float exponent) {
+      return stage(new DynamicTemperature(temperature, range, exponent));
+    }
+
+    /**
+     * Appends {@link MirostatV1} (see its class for the rule and its sources).
+     *
+     * @param tau {@code mirostat_tau}, finite and {@code >= 0}
+     * @param eta {@code mirostat_eta}, finite and {@code >= 0}
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder mirostatV1(float tau, float eta) {
+      return stage(new MirostatV1(tau, eta));
+    }
+
+    /**
+     * Appends {@link MirostatV2} (see its class for the rule and its sources).
+     *
+     * @param tau {@code mirostat_tau}, finite and {@code >= 0}
+     * @param eta {@code mirostat_eta}, finite and {@code >= 0}
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder mirostatV2(float tau, float eta) {
+      return stage(new MirostatV2(tau, eta));
+    }
+
+    /**
+     * Appends {@link RepetitionPenalty} (see its class for the rule and its sources).
+     *
+     * @param penalty {@code repetition_penalty}, positive and finite; over the whole history
+     * @return this builder
+     * @throws IllegalArgumentException if {@code repetition_penalty} is out of range
+     */
+    public Builder repetitionPenalty(float penalty) {
+      return stage(new RepetitionPenalty(penalty));
+    }
+
+    /**
+     * Appends {@link RepetitionPenalty} (see its class for the rule and its sources).
+     *
+     * @param penalty {@code repetition_penalty}, positive and finite
+     * @param penaltyLastN {@code penalty_last_n}: the last N tokens, -1 for all, 0 disables it
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder repetitionPenalty(float penalty, int penaltyLastN) {
+      return stage(new RepetitionPenalty(penalty, penaltyLastN));
+    }
+
+    /**
+     * Appends {@link FrequencyPresencePenalty} (see its class for the rule and its sources).
+     *
+     * @param frequencyPenalty {@code frequency_penalty}, finite
+     * @param presencePenalty {@code presence_penalty}, finite
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is not finite
+     */
+    public Builder frequencyPresencePenalty(float frequencyPenalty, float presencePenalty) {
+      return stage(new FrequencyPresencePenalty(frequencyPenalty, presencePenalty));
+    }
+
+    /**
+     * Appends {@link Dry} (see its class for the rule and its sources).
+     *
+     * @param multiplier {@code dry_multiplier}, finite and {@code >= 0}; 0 disables it
+     * @param base {@code dry_base}, finite and {@code >= 1}
+     * @param allowedLength {@code dry_allowed_length}, {@code >= 1}
+     * @param penaltyLastN {@code dry_penalty_last_n}: the last N tokens, -1 for all, 0 disables it
+     * @param sequenceBreakers {@code dry_sequence_breakers} as non-empty token-id sequences
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     * @throws NullPointerException if the list or a breaker is null
+     */
+    public Builder dry(float multiplier, float base, int allowedLength, int penaltyLastN,
+        List<int[]> sequenceBreakers) {
+      return stage(new Dry(multiplier, base, allowedLength, penaltyLastN, sequenceBreakers));
+    }
+
+    /**
+     * Appends {@link NoRepeatNGram} (see its class for the rule and its sources).
+     *
+     * @param ngramSize {@code no_repeat_ngram_size}, {@code >= 1}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code no_repeat_ngram_size < 1}
+     */
+    public Builder noRepeatNGram(int ngramSize) {
+      return stage(new NoRepeatNGram(ngramSize));
+    }
+
+    /**
+     * Appends {@link BannedSequences} (see its class for the rule and its sources).
+     *
+     * @param badWordsIds {@code bad_words_ids}: non-empty sequences of token ids {@code >= 0}
+     * @return this builder
+     * @throws IllegalArgumentException if a sequence is empty or holds a negative id
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder bannedSequences(List<int[]> badWordsIds) {
+      return stage(new BannedSequences(badWordsIds));
+    }
+
+    /**
+     * Appends {@link MinNewTokens} (see its class for the rule and its sources).
+     *
+     * @param minNewTokens {@code min_new_tokens}, {@code >= 0}
+     * @param eosTokenIds {@code eos_token_id}: one or more ids {@code >= 0}
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder minNewTokens(int minNewTokens, int... eosTokenIds) {
+      return stage(new MinNewTokens(minNewTokens, eosTokenIds));
+    }
+
+    /**
+     * Appends {@link LogitBias} (see its class for the rule and its sources).
+     *
+     * @param logitBias {@code logit_bias}: token id to bias, finite or {@code -Infinity}
+     * @return this builder
+     * @throws IllegalArgumentException if an id is negative or a bias is NaN or {@code +Infinity}
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder logitBias(Map<Integer, Float> logitBias) {
+      return stage(new LogitBias(logitBias));
     }
 
     /**
