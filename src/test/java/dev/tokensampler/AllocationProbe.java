@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Runs chains one after another in this JVM, in the order given, and prints for each the bytes
+ * Runs chains one after another in this JVM, in the order given (a {@code tiny-} prefix runs a
+ * chain on {@value #TINY_V} tokens, where no vector loop runs), and prints for each the bytes
  * allocated per window of calls after warm-up: {@code <chain> <bytes of window 1> <bytes of window
  * 2> ...}, stopping at the first window that allocates nothing. Run by {@link WarmUpOrderTest} in
  * a fresh JVM, because what C2 compiles for one kernel depends on what ran before it.
@@ -16,6 +17,9 @@ final class AllocationProbe {
   static final int WARM_UP = 2000;
   static final int MEASURED = 2000;
   static final int WINDOWS = 10;
+  /** A chain name with this prefix runs on a vocabulary of {@value #TINY_V}, below one vector. */
+  static final String TINY_PREFIX = "tiny-";
+  static final int TINY_V = 8;
 
   /** The chains by name, in the Hugging Face order (temperature, top-k, top-p). */
   static final Map<String, SamplerConfig> CHAINS = new LinkedHashMap<>();
@@ -39,32 +43,37 @@ final class AllocationProbe {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     float[][] pool = new float[4][];
+    float[][] tinyPool = new float[4][];
     for (int i = 0; i < pool.length; i++) {
       pool[i] = TestLogits.gaussian(V, 3, 900 + i);
+      tinyPool[i] = TestLogits.gaussian(TINY_V, 3, 900 + i);
     }
     long checksum = 0;
-    for (String name : args) {
+    for (String arg : args) {
+      boolean tiny = arg.startsWith(TINY_PREFIX);
+      String name = tiny ? arg.substring(TINY_PREFIX.length()) : arg;
+      float[][] logits = tiny ? tinyPool : pool;
       SamplerConfig config = CHAINS.get(name);
       if (config == null) {
         throw new IllegalArgumentException("unknown chain " + name + ", known: " + CHAINS.keySet());
       }
       Sampler sampler = config.newSampler(5L);
       for (int n = 0; n < WARM_UP; n++) {
-        checksum += sampler.sample(pool[n % pool.length]);
+        checksum += sampler.sample(logits[n % logits.length]);
       }
       long[] windows = new long[WINDOWS];
       int used = 0;
       while (used < WINDOWS) {
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int n = 0; n < MEASURED; n++) {
-          checksum += sampler.sample(pool[n % pool.length]);
+          checksum += sampler.sample(logits[n % logits.length]);
         }
         windows[used] = threads.getCurrentThreadAllocatedBytes() - before;
         if (windows[used++] == 0) {
           break;
         }
       }
-      StringBuilder line = new StringBuilder(name);
+      StringBuilder line = new StringBuilder(arg);
       for (long bytes : Arrays.copyOf(windows, used)) {
         line.append(' ').append(bytes);
       }

@@ -21,14 +21,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * reduceLanes} had been compiled for one kernel (the maximum, used by greedy), the exp-sum kernel
  * compiled afterwards fell back to allocating a vector per operation, about 360 KB per token at
  * 32,000 tokens, for the rest of the JVM's life. Which kernel warms up first is up to the
- * application, so every order must hold.
+ * application, so every order must hold, including small vocabularies first (where the vector
+ * loops never run and their profiles say so).
  */
 class WarmUpOrderTest {
   @ParameterizedTest
   @ValueSource(strings = {
     "greedy temperature topp topk topk_topp",
     "topk_topp topk topp temperature greedy",
-    "topk greedy topp"
+    "topk greedy topp",
+    "tiny-temperature tiny-topp tiny-topk temperature topp topk"
   })
   void everyChainStopsAllocatingWhateverRanBefore(String order)
       throws IOException, InterruptedException {

@@ -159,31 +159,19 @@ final class VectorKernels implements Kernels {
     return -1;
   }
 
-  /** {@link ExpPoly#exp}, lane by lane, operation for operation. */
-  private static FloatVector exp(FloatVector y) {
-    FloatVector tm = y.mul(LOG2E).add(MAGIC);
-    FloatVector n = tm.sub(MAGIC);
-    FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-    FloatVector p = f.mul(P0).add(P1);
-    p = p.mul(f).add(P2);
-    p = p.mul(f).add(P3);
-    p = p.mul(f).add(P4);
-    p = p.mul(f).add(P5);
-    FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
-    FloatVector pow =
-        tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
-            .reinterpretAsFloats();
-    return r.mul(pow).mul(TWO_POW_MINUS_64)
-        .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
-  }
-
   /**
    * {@inheritDoc}
    *
-   * <p>Vector {@code k} of each 16-lane chunk goes to accumulator {@code k} (one 512-bit, two
-   * 256-bit or four 128-bit vectors per chunk). Two loops, with and without the store, so that
-   * neither holds a branch. The accumulators are stored in place, never passed to a method: a
-   * vector argument that C2 does not inline is boxed.
+   * <p>{@link ExpPoly#exp} is written out in the loop, operation for operation, rather than called:
+   * C2 inlines a callee that is already compiled only if its code is small, and a vector passed to
+   * a call that is not inlined is boxed. A helper would be compiled on its own whenever the loop
+   * ran in the interpreter first (for instance after a deoptimisation, when small vocabularies had
+   * never entered the loop), and the kernel would then allocate on every call. Vector {@code k} of
+   * each 16-lane chunk goes to accumulator {@code k} (one 512-bit, two 256-bit or four 128-bit
+   * vectors per chunk): the accumulators rotate so that {@code acc0} always takes the next vector,
+   * and a block holds a whole number of chunks, so the rotation ends where it started. Two loops,
+   * with and without the store, so that neither holds a branch. The accumulators are stored in
+   * place, never passed to a method.
    */
   @Override
   public double expSum(
@@ -198,37 +186,66 @@ final class VectorKernels implements Kernels {
       FloatVector acc2 = FloatVector.zero(F);
       FloatVector acc3 = FloatVector.zero(F);
       if (dst == null) {
-        for (int i = start; i < vectorEnd; i += LANES) {
-          acc0 = acc0.add(exp(FloatVector.fromArray(F, a, off + i).sub(max).mul(scale)));
-          if (PER >= 2) {
-            acc1 = acc1.add(exp(FloatVector.fromArray(F, a, off + i + W).sub(max).mul(scale)));
-          }
-          if (PER == 4) {
-            acc2 = acc2.add(
-                exp(FloatVector.fromArray(F, a, off + i + 2 * W).sub(max).mul(scale)));
-            acc3 = acc3.add(
-                exp(FloatVector.fromArray(F, a, off + i + 3 * W).sub(max).mul(scale)));
+        for (int i = start; i < vectorEnd; i += W) {
+          FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+          FloatVector tm = y.mul(LOG2E).add(MAGIC);
+          FloatVector n = tm.sub(MAGIC);
+          FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+          FloatVector p = f.mul(P0).add(P1);
+          p = p.mul(f).add(P2);
+          p = p.mul(f).add(P3);
+          p = p.mul(f).add(P4);
+          p = p.mul(f).add(P5);
+          FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+          FloatVector pow =
+              tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                  .reinterpretAsFloats();
+          FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+              .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+          // acc0 takes this vector; rotating makes acc0 take the next one.
+          FloatVector sum = acc0.add(e);
+          if (PER == 1) {
+            acc0 = sum;
+          } else if (PER == 2) {
+            acc0 = acc1;
+            acc1 = sum;
+          } else {
+            acc0 = acc1;
+            acc1 = acc2;
+            acc2 = acc3;
+            acc3 = sum;
           }
         }
       } else {
-        for (int i = start; i < vectorEnd; i += LANES) {
-          FloatVector e0 = exp(FloatVector.fromArray(F, a, off + i).sub(max).mul(scale));
-          e0.intoArray(dst, i);
-          acc0 = acc0.add(e0);
-          if (PER >= 2) {
-            FloatVector e1 = exp(FloatVector.fromArray(F, a, off + i + W).sub(max).mul(scale));
-            e1.intoArray(dst, i + W);
-            acc1 = acc1.add(e1);
-          }
-          if (PER == 4) {
-            FloatVector e2 =
-                exp(FloatVector.fromArray(F, a, off + i + 2 * W).sub(max).mul(scale));
-            FloatVector e3 =
-                exp(FloatVector.fromArray(F, a, off + i + 3 * W).sub(max).mul(scale));
-            e2.intoArray(dst, i + 2 * W);
-            e3.intoArray(dst, i + 3 * W);
-            acc2 = acc2.add(e2);
-            acc3 = acc3.add(e3);
+        for (int i = start; i < vectorEnd; i += W) {
+          FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+          FloatVector tm = y.mul(LOG2E).add(MAGIC);
+          FloatVector n = tm.sub(MAGIC);
+          FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+          FloatVector p = f.mul(P0).add(P1);
+          p = p.mul(f).add(P2);
+          p = p.mul(f).add(P3);
+          p = p.mul(f).add(P4);
+          p = p.mul(f).add(P5);
+          FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+          FloatVector pow =
+              tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                  .reinterpretAsFloats();
+          FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+              .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+          e.intoArray(dst, i);
+          // acc0 takes this vector; rotating makes acc0 take the next one.
+          FloatVector sum = acc0.add(e);
+          if (PER == 1) {
+            acc0 = sum;
+          } else if (PER == 2) {
+            acc0 = acc1;
+            acc1 = sum;
+          } else {
+            acc0 = acc1;
+            acc1 = acc2;
+            acc2 = acc3;
+            acc3 = sum;
           }
         }
       }
@@ -373,8 +390,9 @@ final class VectorKernels implements Kernels {
   /**
    * {@inheritDoc}
    *
-   * <p>Accumulators as in {@link #expSum}; a lane whose exponential is 0 adds {@code +0.0}
-   * (a blend, so {@code 0 * -Infinity} never reaches the sum).
+   * <p>Written like {@link #expSum}: the exponential spelled out in the loop, rotating
+   * accumulators. A lane whose exponential is 0 adds {@code +0.0} (a blend, so
+   * {@code 0 * -Infinity} never reaches the sum).
    */
   @Override
   public double expExponentSum(float[] a, int off, int len, float max, float scale) {
@@ -386,22 +404,33 @@ final class VectorKernels implements Kernels {
       FloatVector acc1 = FloatVector.zero(F);
       FloatVector acc2 = FloatVector.zero(F);
       FloatVector acc3 = FloatVector.zero(F);
-      for (int i = start; i < vectorEnd; i += LANES) {
-        FloatVector y0 = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
-        FloatVector e0 = exp(y0);
-        acc0 = acc0.add(ZERO.blend(e0.mul(y0), e0.compare(VectorOperators.GT, 0f)));
-        if (PER >= 2) {
-          FloatVector y1 = FloatVector.fromArray(F, a, off + i + W).sub(max).mul(scale);
-          FloatVector e1 = exp(y1);
-          acc1 = acc1.add(ZERO.blend(e1.mul(y1), e1.compare(VectorOperators.GT, 0f)));
-        }
-        if (PER == 4) {
-          FloatVector y2 = FloatVector.fromArray(F, a, off + i + 2 * W).sub(max).mul(scale);
-          FloatVector y3 = FloatVector.fromArray(F, a, off + i + 3 * W).sub(max).mul(scale);
-          FloatVector e2 = exp(y2);
-          FloatVector e3 = exp(y3);
-          acc2 = acc2.add(ZERO.blend(e2.mul(y2), e2.compare(VectorOperators.GT, 0f)));
-          acc3 = acc3.add(ZERO.blend(e3.mul(y3), e3.compare(VectorOperators.GT, 0f)));
+      for (int i = start; i < vectorEnd; i += W) {
+        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        FloatVector tm = y.mul(LOG2E).add(MAGIC);
+        FloatVector n = tm.sub(MAGIC);
+        FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = f.mul(P0).add(P1);
+        p = p.mul(f).add(P2);
+        p = p.mul(f).add(P3);
+        p = p.mul(f).add(P4);
+        p = p.mul(f).add(P5);
+        FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+        FloatVector pow =
+            tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+            .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+        FloatVector sum = acc0.add(ZERO.blend(e.mul(y), e.compare(VectorOperators.GT, 0f)));
+        if (PER == 1) {
+          acc0 = sum;
+        } else if (PER == 2) {
+          acc0 = acc1;
+          acc1 = sum;
+        } else {
+          acc0 = acc1;
+          acc1 = acc2;
+          acc2 = acc3;
+          acc3 = sum;
         }
       }
       acc0.intoArray(lanes, 0);
