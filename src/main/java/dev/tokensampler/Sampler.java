@@ -2,7 +2,10 @@ package dev.tokensampler;
 
 import dev.tokensampler.stage.Candidates;
 import dev.tokensampler.stage.Stage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.FloatBuffer;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import org.apache.commons.rng.RandomProviderState;
@@ -21,7 +24,11 @@ import org.apache.commons.rng.core.RandomProviderDefaultState;
  *
  * <p>The vocabulary size is fixed by the first call; the sampler allocates its buffers then and
  * nothing afterwards. The caller's logits are read, never written. A sampler is not thread-safe:
- * use one per sequence (they are cheap).
+ * use one per sequence (they are cheap). A call to {@code sample} or {@link #restoreState} that
+ * starts while another is in progress (from a second thread, or from a stage re-entering its own
+ * sampler) fails fast with a {@link ConcurrentModificationException} and changes nothing; the
+ * call in progress completes normally. The check is one atomic flag per call; it does not make
+ * a sampler safe to share, since calls that merely alternate between threads are not detected.
  *
  * <p>Errors: {@link NullPointerException} for null logits; {@link IllegalArgumentException},
  * naming the parameter and value, for an empty or mis-sized vector, and for logits that are
@@ -33,6 +40,18 @@ public final class Sampler {
   private final UniformRandomProvider random;
   private Candidates candidates;
   private long tokens;
+  /** Set for the duration of a {@code sample} or {@code restoreState} call. */
+  private volatile boolean busy;
+
+  private static final VarHandle BUSY;
+
+  static {
+    try {
+      BUSY = MethodHandles.lookup().findVarHandle(Sampler.class, "busy", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   Sampler(SamplerConfig config, UniformRandomProvider random) {
     this.config = config;
@@ -52,6 +71,7 @@ public final class Sampler {
    * @throws NullPointerException if {@code logits} is null
    * @throws IllegalArgumentException if the logits are empty, differ in length from the first
    *     call, or break the input rules
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int sample(float[] logits) {
     Objects.requireNonNull(logits, "logits");
@@ -70,12 +90,18 @@ public final class Sampler {
    * @throws IndexOutOfBoundsException if the range does not fit the array
    * @throws IllegalArgumentException if {@code length} is 0, differs from the first call, or the
    *     logits break the input rules
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int sample(float[] logits, int offset, int length) {
     Objects.requireNonNull(logits, "logits");
     checkRange(offset, length, logits.length, "logits.length");
-    candidates(length).reset(logits, offset);
-    return finish();
+    enter();
+    try {
+      candidates(length).reset(logits, offset);
+      return finish();
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -88,11 +114,17 @@ public final class Sampler {
    * @throws NullPointerException if {@code logits} is null
    * @throws IllegalArgumentException if nothing remains, the size differs from the first call, or
    *     the logits break the input rules
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int sample(FloatBuffer logits) {
     Objects.requireNonNull(logits, "logits");
-    candidates(logits.remaining()).reset(logits, logits.position());
-    return finish();
+    enter();
+    try {
+      candidates(logits.remaining()).reset(logits, logits.position());
+      return finish();
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -108,12 +140,18 @@ public final class Sampler {
    * @throws IndexOutOfBoundsException if the range does not fit the buffer's limit
    * @throws IllegalArgumentException if {@code length} is 0, differs from the first call, or the
    *     logits break the input rules
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int sample(FloatBuffer logits, int offset, int length) {
     Objects.requireNonNull(logits, "logits");
     checkRange(offset, length, logits.limit(), "logits.limit()");
-    candidates(length).reset(logits, offset);
-    return finish();
+    enter();
+    try {
+      candidates(length).reset(logits, offset);
+      return finish();
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -169,9 +207,19 @@ public final class Sampler {
    * @throws IllegalArgumentException if the bytes are not such a state (wrong magic, version,
    *     checksum, chain, generator, vocabulary size, or damaged), saying which
    * @throws IllegalStateException if this sampler's generator cannot restore a state
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public void restoreState(byte[] state) {
     Objects.requireNonNull(state, "state");
+    enter();
+    try {
+      restore(state);
+    } finally {
+      exit();
+    }
+  }
+
+  private void restore(byte[] state) {
     RestorableUniformRandomProvider generator = restorable();
     SamplerState.Parsed parsed =
         SamplerState.read(state, stages, random.getClass().getName());
@@ -227,6 +275,18 @@ public final class Sampler {
    */
   public int vocabularySize() {
     return candidates == null ? 0 : candidates.vocabularySize();
+  }
+
+  private void enter() {
+    if ((boolean) BUSY.getAndSet(this, true)) {
+      throw new ConcurrentModificationException(
+          "a Sampler is used by two threads at once (or re-entered from one of its stages); use"
+              + " one sampler per thread and sequence");
+    }
+  }
+
+  private void exit() {
+    BUSY.setRelease(this, false);
   }
 
   private static void checkRange(int offset, int length, int size, String sizeName) {
