@@ -13,7 +13,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * <p>The seed is {@value #DEFAULT_SEED} unless the system property {@value #PROPERTY} says
  * otherwise: a number for that seed, or {@code random} for jqwik's own random seed (reported on
  * failure, and re-run with {@code -Dtokensampler.seed=<reported seed>}). For example
- * {@code mvn test -Dtest='*Properties' -Dtokensampler.seed=random}.
+ * {@code mvn test -Dtest='*PropertyTest' -Dtokensampler.seed=random}.
  */
 public final class FixedSeed implements AroundPropertyHook {
   /** The system property choosing the seed. */

@@ -32,7 +32,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * stage adds a property with its predicate and {@link #generate}.
  */
 @AddLifecycleHook(FixedSeed.class)
-class HistoryStageProperties {
+class HistoryStagePropertyTest {
   private static final int TRIES = 200;
   private static final int STEPS = 40;
 

@@ -34,7 +34,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * membership check {@link #assertDrawnFrom}.
  */
 @AddLifecycleHook(FixedSeed.class)
-class SelectionProperties {
+class SelectionPropertyTest {
   private static final int TRIES = 150;
 
   @Provide
