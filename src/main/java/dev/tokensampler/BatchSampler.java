@@ -1,6 +1,9 @@
 package dev.tokensampler;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.FloatBuffer;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +21,9 @@ import java.util.concurrent.Executor;
  * <p>By default rows are sampled one after the other on the calling thread, allocating nothing.
  * With {@link #parallel(Executor, int)}, rows are split into contiguous chunks run on the caller's
  * executor (the library never starts threads); that mode allocates a few small objects per call.
- * Not thread-safe: one batch is driven by one thread at a time.
+ * Not thread-safe: one batch is driven by one thread at a time; a {@code sample} call that starts
+ * while another is in progress fails fast with a {@link ConcurrentModificationException} (as does
+ * a row's {@link Sampler} used elsewhere meanwhile).
  */
 public final class BatchSampler {
   private final Sampler[] rows;
@@ -26,6 +31,18 @@ public final class BatchSampler {
   private final int chunks;
   private final CompletableFuture<?>[] pending;
   private final Runnable[] chunkTasks;
+  /** Set for the duration of a {@code sample} call. */
+  private volatile boolean busy;
+
+  private static final VarHandle BUSY;
+
+  static {
+    try {
+      BUSY = MethodHandles.lookup().findVarHandle(BatchSampler.class, "busy", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private BatchSampler(Sampler[] rows, Executor executor, int chunks) {
     this.rows = rows;
@@ -134,6 +151,7 @@ public final class BatchSampler {
    * @param tokens receives the token of row {@code r} at index {@code r}
    * @throws IllegalArgumentException if the number of rows or tokens differs from {@link #size()},
    *     or a row's logits are rejected by its sampler
+   * @throws ConcurrentModificationException if another call on this batch is in progress
    */
   public void sample(float[][] logits, int[] tokens) {
     Objects.requireNonNull(logits, "logits");
@@ -149,6 +167,7 @@ public final class BatchSampler {
    * @param vocabularySize V
    * @param tokens receives the token of row {@code r} at index {@code r}
    * @throws IllegalArgumentException if {@code logits.length != B * V} or a row is rejected
+   * @throws ConcurrentModificationException if another call on this batch is in progress
    */
   public void sample(float[] logits, int vocabularySize, int[] tokens) {
     Objects.requireNonNull(logits, "logits");
@@ -191,6 +210,7 @@ public final class BatchSampler {
    * @param vocabularySize V
    * @param tokens receives the token of row {@code r} at index {@code r}
    * @throws IllegalArgumentException if {@code logits.remaining() != B * V} or a row is rejected
+   * @throws ConcurrentModificationException if another call on this batch is in progress
    */
   public void sample(FloatBuffer logits, int vocabularySize, int[] tokens) {
     Objects.requireNonNull(logits, "logits");
@@ -239,6 +259,10 @@ public final class BatchSampler {
   private TokenLogprobs[] logprobsOutput;
 
   private void start(float[][] byRow, float[] flat, FloatBuffer buffer, int v, int[] tokens) {
+    if ((boolean) BUSY.getAndSet(this, true)) {
+      throw new ConcurrentModificationException(
+          "a BatchSampler is used by two threads at once; drive each batch from one thread");
+    }
     rowInput = byRow;
     flatInput = flat;
     bufferInput = buffer;
@@ -255,6 +279,7 @@ public final class BatchSampler {
       flatInput = null;
       bufferInput = null;
       output = null;
+      BUSY.setRelease(this, false);
     }
   }
 

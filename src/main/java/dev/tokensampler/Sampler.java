@@ -2,7 +2,10 @@ package dev.tokensampler;
 
 import dev.tokensampler.stage.Candidates;
 import dev.tokensampler.stage.Stage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.FloatBuffer;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import org.apache.commons.rng.RandomProviderState;
@@ -23,7 +26,11 @@ import org.apache.commons.rng.core.RandomProviderDefaultState;
  *
  * <p>The vocabulary size is fixed by the first call; the sampler allocates its buffers then and
  * nothing afterwards. The caller's logits are read, never written. A sampler is not thread-safe:
- * use one per sequence (they are cheap).
+ * use one per sequence (they are cheap). A call to {@code sample} or {@link #restoreState} that
+ * starts while another is in progress (from a second thread, or from a stage re-entering its own
+ * sampler) fails fast with a {@link ConcurrentModificationException} and changes nothing; the
+ * call in progress completes normally. The check is one atomic flag per call; it does not make
+ * a sampler safe to share, since calls that merely alternate between threads are not detected.
  *
  * <p>Errors: {@link NullPointerException} for null logits; {@link IllegalArgumentException},
  * naming the parameter and value, for an empty or mis-sized vector, and for logits that are
@@ -36,6 +43,18 @@ public final class Sampler {
   private Candidates candidates;
   private long tokens;
   private LogprobRecorder recorder;
+  /** Set for the duration of a {@code sample} or {@code restoreState} call. */
+  private volatile boolean busy;
+
+  private static final VarHandle BUSY;
+
+  static {
+    try {
+      BUSY = MethodHandles.lookup().findVarHandle(Sampler.class, "busy", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   Sampler(SamplerConfig config, UniformRandomProvider random) {
     this.config = config;
@@ -55,6 +74,7 @@ public final class Sampler {
    * @throws NullPointerException if {@code logits} is null
    * @throws IllegalArgumentException if the logits are empty, differ in length from the first
    *     call, or break the input rules
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int sample(float[] logits) {
     Objects.requireNonNull(logits, "logits");
@@ -73,12 +93,18 @@ public final class Sampler {
    * @throws IndexOutOfBoundsException if the range does not fit the array
    * @throws IllegalArgumentException if {@code length} is 0, differs from the first call, or the
    *     logits break the input rules
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int sample(float[] logits, int offset, int length) {
     Objects.requireNonNull(logits, "logits");
     checkRange(offset, length, logits.length, "logits.length");
-    candidates(length).reset(logits, offset);
-    return finish();
+    enter();
+    try {
+      candidates(length).reset(logits, offset);
+      return finish();
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -91,11 +117,17 @@ public final class Sampler {
    * @throws NullPointerException if {@code logits} is null
    * @throws IllegalArgumentException if nothing remains, the size differs from the first call, or
    *     the logits break the input rules
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int sample(FloatBuffer logits) {
     Objects.requireNonNull(logits, "logits");
-    candidates(logits.remaining()).reset(logits, logits.position());
-    return finish();
+    enter();
+    try {
+      candidates(logits.remaining()).reset(logits, logits.position());
+      return finish();
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -111,12 +143,18 @@ public final class Sampler {
    * @throws IndexOutOfBoundsException if the range does not fit the buffer's limit
    * @throws IllegalArgumentException if {@code length} is 0, differs from the first call, or the
    *     logits break the input rules
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int sample(FloatBuffer logits, int offset, int length) {
     Objects.requireNonNull(logits, "logits");
     checkRange(offset, length, logits.limit(), "logits.limit()");
-    candidates(length).reset(logits, offset);
-    return finish();
+    enter();
+    try {
+      candidates(length).reset(logits, offset);
+      return finish();
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -156,8 +194,13 @@ public final class Sampler {
     Objects.requireNonNull(logits, "logits");
     Objects.requireNonNull(out, "out");
     checkRange(offset, length, logits.length, "logits.length");
-    candidates(length).reset(logits, offset);
-    return finish(out, logits, offset, offset);
+    enter();
+    try {
+      candidates(length).reset(logits, offset);
+      return finish(out, logits, offset, offset);
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -193,11 +236,16 @@ public final class Sampler {
     Objects.requireNonNull(logits, "logits");
     Objects.requireNonNull(out, "out");
     checkRange(offset, length, logits.limit(), "logits.limit()");
-    candidates(length).reset(logits, offset);
-    if (logits.hasArray()) {
-      return finish(out, logits.array(), logits.arrayOffset() + offset, offset);
+    enter();
+    try {
+      candidates(length).reset(logits, offset);
+      if (logits.hasArray()) {
+        return finish(out, logits.array(), logits.arrayOffset() + offset, offset);
+      }
+      return finish(out, recorder().copy(logits, offset), 0, offset);
+    } finally {
+      exit();
     }
-    return finish(out, recorder().copy(logits, offset), 0, offset);
   }
 
   /**
@@ -253,9 +301,19 @@ public final class Sampler {
    * @throws IllegalArgumentException if the bytes are not such a state (wrong magic, version,
    *     checksum, chain, generator, vocabulary size, or damaged), saying which
    * @throws IllegalStateException if this sampler's generator cannot restore a state
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public void restoreState(byte[] state) {
     Objects.requireNonNull(state, "state");
+    enter();
+    try {
+      restore(state);
+    } finally {
+      exit();
+    }
+  }
+
+  private void restore(byte[] state) {
     RestorableUniformRandomProvider generator = restorable();
     SamplerState.Parsed parsed =
         SamplerState.read(state, stages, random.getClass().getName());
@@ -311,6 +369,18 @@ public final class Sampler {
    */
   public int vocabularySize() {
     return candidates == null ? 0 : candidates.vocabularySize();
+  }
+
+  private void enter() {
+    if ((boolean) BUSY.getAndSet(this, true)) {
+      throw new ConcurrentModificationException(
+          "a Sampler is used by two threads at once (or re-entered from one of its stages); use"
+              + " one sampler per thread and sequence");
+    }
+  }
+
+  private void exit() {
+    BUSY.setRelease(this, false);
   }
 
   private static void checkRange(int offset, int length, int size, String sizeName) {

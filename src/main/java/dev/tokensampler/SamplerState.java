@@ -135,11 +135,11 @@ final class SamplerState {
         throw new IllegalArgumentException(
             "state holds a " + savedGenerator + " generator, this sampler uses " + generator);
       }
-      parsed.generatorState = new byte[in.readInt()];
+      parsed.generatorState = new byte[readLength(in, "generator state")];
       in.readFully(parsed.generatorState);
       parsed.stages = new Stage[current.length];
       for (int i = 0; i < current.length; i++) {
-        byte[] stageState = new byte[in.readInt()];
+        byte[] stageState = new byte[readLength(in, "state of stage " + i)];
         in.readFully(stageState);
         Stage copy = current[i].copy();
         DataInputStream stageIn = new DataInputStream(new ByteArrayInputStream(stageState));
@@ -159,5 +159,19 @@ final class SamplerState {
     } catch (IOException | NegativeArraySizeException e) {
       throw new IllegalArgumentException("state is truncated or malformed: " + e, e);
     }
+  }
+
+  /**
+   * Reads a length field and checks it against the bytes left before the checksum, so that a
+   * damaged length never makes the reader allocate more than the state holds.
+   */
+  private static int readLength(DataInputStream in, String what) throws IOException {
+    int length = in.readInt();
+    int left = in.available() - 4;
+    if (length < 0 || length > left) {
+      throw new IllegalArgumentException("state is truncated or malformed: " + what + " has length "
+          + length + ", " + Math.max(0, left) + " bytes remain");
+    }
+    return length;
   }
 }

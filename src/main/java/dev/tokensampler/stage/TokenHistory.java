@@ -160,9 +160,8 @@ final class TokenHistory {
       throw new IOException(
           "token history length " + count + " exceeds the window of " + capacity);
     }
-    if (capacity == UNBOUNDED && count > tokens.length) {
-      tokens = new int[Integer.highestOneBit(count - 1) << 1];
-    }
+    // No array is sized from the count: a damaged count fails at the end of the input, having
+    // grown the history only as far as the tokens actually present.
     clear();
     for (int i = 0; i < count; i++) {
       int token = in.readInt();
