@@ -68,7 +68,7 @@ public final class TrainTinyGpt {
    * Trains and saves the model.
    *
    * @param args {@code --corpus DIR} (required), {@code --out DIR} (default
-   *     {@code samples/models/brown-gpt}), {@code --steps N} (default 400), {@code --seed N}
+   *     {@code samples/models/brown-gpt}), {@code --steps N} (default 1500), {@code --seed N}
    *     (default 2024)
    * @throws IOException if the corpus cannot be read or the model cannot be written
    */
@@ -82,7 +82,7 @@ public final class TrainTinyGpt {
     }
     Path corpus = Paths.get(options.get("--corpus"));
     Path out = Paths.get(options.getOrDefault("--out", "samples/models/" + MODEL_NAME));
-    int steps = Integer.parseInt(options.getOrDefault("--steps", "400"));
+    int steps = Integer.parseInt(options.getOrDefault("--steps", "1500"));
     long seed = Long.parseLong(options.getOrDefault("--seed", "2024"));
     train(corpus, out, steps, seed);
   }
