@@ -30,7 +30,7 @@ class WarmUpOrderTest {
     "greedy temperature topp topk topk_topp",
     "topk_topp topk topp temperature greedy",
     "topk greedy topp",
-    "tiny-temperature tiny-topp tiny-topk temperature topp topk"
+    "tiny-greedy tiny-temperature tiny-topp tiny-topk temperature topp topk greedy"
   })
   void everyChainStopsAllocatingWhateverRanBefore(String order)
       throws IOException, InterruptedException {

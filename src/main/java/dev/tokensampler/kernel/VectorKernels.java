@@ -22,6 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * is detected with {@code compare(NE)}. On JDK 17, once C2 had compiled a {@code reduceLanes}
  * (in the maximum, which greedy uses), kernels it compiled later could lose their intrinsics and
  * allocate a vector per operation for the rest of the JVM's life ({@code WarmUpOrderTest}).
+ * Likewise, a range too short for one vector (or one 16-lane chunk) runs only scalar code: vector
+ * code that is reached on every call but never in a loop (an accumulator created and stored, a
+ * broadcast) may stay uncompiled and allocate on every call.
  *
  * <p>Loaded only by {@link KernelProvider}, reflectively, after it has checked that the module
  * {@code jdk.incubator.vector} is in the boot layer.
@@ -129,9 +132,12 @@ final class VectorKernels implements Kernels {
     if (max != max) {
       return -1 - firstNaN(a, off, len);
     }
-    FloatVector vmax = FloatVector.broadcast(F, max);
     int bound4 = len & -(4 * W);
     int i = 0;
+    if (bound4 == 0) {
+      return firstEqual(a, off, 0, len, max);
+    }
+    FloatVector vmax = FloatVector.broadcast(F, max);
     for (; i < bound4; i += 4 * W) {
       VectorMask<Float> hit =
           FloatVector.fromArray(F, a, off + i).compare(VectorOperators.EQ, vmax)
@@ -142,7 +148,11 @@ final class VectorKernels implements Kernels {
         break;
       }
     }
-    for (; i < len; i++) {
+    return firstEqual(a, off, i, len, max);
+  }
+
+  private static int firstEqual(float[] a, int off, int from, int len, float max) {
+    for (int i = from; i < len; i++) {
       if (a[off + i] == max) {
         return i;
       }
@@ -176,6 +186,13 @@ final class VectorKernels implements Kernels {
   @Override
   public double expSum(
       float[] a, int off, int len, float max, float scale, float[] dst, float[] blockSums) {
+    if (len < LANES) {
+      java.util.Arrays.fill(lanes, 0f);
+      ScalarKernels.addExp(a, off, 0, len, max, scale, dst, lanes);
+      float sum = Kernels.reduceLanes(lanes);
+      blockSums[0] = sum;
+      return sum;
+    }
     double total = 0;
     int block = 0;
     for (int start = 0; start < len; start += BLOCK, block++) {
@@ -267,6 +284,11 @@ final class VectorKernels implements Kernels {
 
   @Override
   public double sumAbove(float[] e, int from, int to, float threshold) {
+    if (to - from < LANES) {
+      java.util.Arrays.fill(lanes, 0f);
+      ScalarKernels.addAbove(e, from, from, to, threshold, lanes);
+      return Kernels.reduceLanes(lanes);
+    }
     double total = 0;
     for (int start = from; start < to; start += BLOCK) {
       int end = Math.min(start + BLOCK, to);
@@ -356,8 +378,11 @@ final class VectorKernels implements Kernels {
 
   @Override
   public int countAbove(float[] e, int len, float threshold) {
-    FloatVector vt = FloatVector.broadcast(F, threshold);
     int bound = F.loopBound(len);
+    if (bound == 0) {
+      return ScalarKernels.countAbove(e, 0, len, threshold);
+    }
+    FloatVector vt = FloatVector.broadcast(F, threshold);
     int count = 0;
     int i = 0;
     for (; i < bound; i += W) {
@@ -396,6 +421,11 @@ final class VectorKernels implements Kernels {
    */
   @Override
   public double expExponentSum(float[] a, int off, int len, float max, float scale) {
+    if (len < LANES) {
+      java.util.Arrays.fill(lanes, 0f);
+      ScalarKernels.addExpExponent(a, off, 0, len, max, scale, lanes);
+      return Kernels.reduceLanes(lanes);
+    }
     double total = 0;
     for (int start = 0; start < len; start += BLOCK) {
       int end = Math.min(start + BLOCK, len);
@@ -462,6 +492,9 @@ final class VectorKernels implements Kernels {
   @Override
   public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
     int bound4 = len & -(4 * W);
+    if (bound4 == 0) {
+      return ScalarKernels.selectTopK(a, off, 0, len, heap);
+    }
     float threshold = heap.threshold();
     FloatVector nan = FloatVector.zero(F);
     int i = 0;
@@ -517,6 +550,10 @@ final class VectorKernels implements Kernels {
   @Override
   public void logSoftmax(
       float[] a, int off, int len, float max, float scale, float logSum, float[] out) {
+    if (len < W) {
+      ScalarKernels.logSoftmax(a, off, 0, len, max, scale, logSum, out);
+      return;
+    }
     FloatVector vmax = FloatVector.broadcast(F, max);
     FloatVector vscale = FloatVector.broadcast(F, scale);
     FloatVector vlog = FloatVector.broadcast(F, logSum);
@@ -530,6 +567,10 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void multiply(float[] e, int len, float factor) {
+    if (len < W) {
+      ScalarKernels.multiply(e, 0, len, factor);
+      return;
+    }
     FloatVector vf = FloatVector.broadcast(F, factor);
     int bound = F.loopBound(len);
     int i = 0;
