@@ -325,6 +325,10 @@ public final class Sampler {
     }
     byte[] current = defaultState(generator.saveState());
     try {
+      // A generator may accept a state whose internal position is out of range and fail only
+      // when drawing: draw once to check, then restore the state again to undo the draw.
+      generator.restoreState(new RandomProviderDefaultState(parsed.generatorState));
+      generator.nextLong();
       generator.restoreState(new RandomProviderDefaultState(parsed.generatorState));
     } catch (RuntimeException e) {
       generator.restoreState(new RandomProviderDefaultState(current));
