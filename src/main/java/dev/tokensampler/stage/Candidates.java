@@ -326,6 +326,9 @@ public final class Candidates {
   /**
    * Selects the candidate with the largest logit; ties go to the lowest token id. One SIMD pass
    * on the whole vocabulary.
+   *
+   * @throws IllegalArgumentException if a candidate's logit is NaN or +Infinity, or every
+   *     candidate's logit is -Infinity
    */
   public void selectMax() {
     materializeNucleus();
@@ -340,6 +343,7 @@ public final class Candidates {
       selected = p;
       return;
     }
+    rawMax();
     int best = 0;
     for (int i = 1; i < size; i++) {
       float x = logits[offset + i];

@@ -14,8 +14,9 @@ import java.util.Objects;
  *
  * <p>How tokens are removed depends on the candidates. On the whole vocabulary: an allowed set of
  * at most 1024 tokens and at most an eighth of the vocabulary becomes the
- * explicit candidates directly (one read per allowed token, no pass over the vocabulary, and later
- * stages work on those few); a larger allowed set, or a banned set, writes {@code -Infinity} into
+ * explicit candidates directly (one read per allowed token after the max pass that validates the
+ * whole input, so a NaN outside the allowed set is still an error, and later stages work on those
+ * few); a larger allowed set, or a banned set, writes {@code -Infinity} into
  * the copy of the logits that any first write of a step makes (one pass for an allowed set, one
  * write per banned token). On explicit candidates, the removed ones are dropped and the order of
  * the rest (and so a sort by logit) is kept. If no token is left, the sampler throws (see
@@ -111,7 +112,8 @@ public final class TokenMask implements Stage {
    *
    * @param c the candidates
    * @throws IllegalArgumentException if a token id of the mask is not below the vocabulary size,
-   *     or no explicit candidate is left
+   *     if the logits are invalid (NaN, +Infinity, all -Infinity), or no explicit candidate is
+   *     left
    */
   @Override
   public void apply(Candidates c) {
@@ -140,6 +142,7 @@ public final class TokenMask implements Stage {
   private void keepAllowed(Candidates c) {
     int count = allowedIds.length;
     if (count <= EXPLICIT_LIMIT && count <= c.size / 8) {
+      c.rawMax();
       int[] ids = c.explicitIds();
       float[] logits = c.explicitLogits();
       for (int j = 0; j < count; j++) {

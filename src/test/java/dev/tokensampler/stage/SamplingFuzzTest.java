@@ -121,7 +121,7 @@ class SamplingFuzzTest {
       c.validate();
       int token = c.draw(bits);
       assertTrue(token >= 0 && token < logits.length, "token " + token);
-      assertValidLogitsIfDrawn(logits);
+      assertValidLogitsIfDrawn(logits, chain);
       return new Outcome("token " + token);
     } catch (IllegalArgumentException e) {
       assertMessage(e);
@@ -130,15 +130,15 @@ class SamplingFuzzTest {
   }
 
   /** A draw implies valid logits: no NaN, no +Infinity, not all -Infinity. */
-  private static void assertValidLogitsIfDrawn(float[] logits) {
+  private static void assertValidLogitsIfDrawn(float[] logits, List<Stage> chain) {
     boolean finite = false;
     for (int i = 0; i < logits.length; i++) {
       float x = logits[i];
       assertTrue(!Float.isNaN(x) && x != Float.POSITIVE_INFINITY,
-          "drew a token from logits with " + x + " at " + i);
+          "drew a token from logits with " + x + " at " + i + ", chain " + chain);
       finite |= x != Float.NEGATIVE_INFINITY;
     }
-    assertTrue(finite, "drew a token from logits that are all -Infinity");
+    assertTrue(finite, "drew a token from logits that are all -Infinity, chain " + chain);
   }
 
   private static void assertMessage(IllegalArgumentException e) {

@@ -109,6 +109,27 @@ class TokenMaskTest {
     assertThrows(IllegalArgumentException.class, whole::validate);
   }
 
+  /** Found by fuzzing: a few allowed tokens then greedy drew a token from all -Infinity logits. */
+  @Test
+  void greedyOverAFewAllowedTokensStillValidatesTheLogits() {
+    float[] allMasked = new float[64];
+    java.util.Arrays.fill(allMasked, NEG);
+    float[] allowedMasked = ramp(64);
+    allowedMasked[3] = NEG;
+    allowedMasked[10] = NEG;
+    float[] nanOutside = ramp(64);
+    nanOutside[20] = Float.NaN;
+    for (float[] logits : new float[][] {allMasked, allowedMasked, nanOutside}) {
+      Candidates c = CandidatePath.WHOLE_VOCABULARY.start(logits);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+        TokenMask.allowing(bits(3, 10)).apply(c);
+        Greedy.INSTANCE.apply(c);
+      });
+      assertTrue(e.getMessage().contains("-Infinity") || e.getMessage().contains("logits[20] is NaN"),
+          e.getMessage());
+    }
+  }
+
   @Test
   void anIdOutsideTheVocabularyIsAnError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
