@@ -108,6 +108,25 @@ public interface Kernels {
       float[] blockSums);
 
   /**
+   * The sum of {@link ExpChord#exp ExpChord.exp((a[off + i] - max) * scale)} over the elements
+   * with {@code a[off + i] > above}, in the order of this interface: a cheap upper bound, within
+   * the slack stated by {@link ExpChord}, on the weights of {@link #sumWeightsAbove} above the
+   * weight of a logit {@code above}, because the weights never decrease as the logit grows. The
+   * caller guarantees {@code (above - max) * scale >= ExpChord.MIN_INPUT}, so that every counted
+   * element is in the domain of {@link ExpChord#exp}.
+   *
+   * @param a the logits
+   * @param off the first index
+   * @param len the number of elements, at least 1
+   * @param max the maximum of the range
+   * @param scale the positive, finite factor applied after subtracting the maximum
+   * @param above elements must exceed this logit to count; its exponent is at least
+   *     {@code ExpChord.MIN_INPUT}
+   * @return the sum
+   */
+  double chordSumAbove(float[] a, int off, int len, float max, float scale, float above);
+
+  /**
    * The number of elements of {@code e[0, len)} strictly greater than {@code threshold}.
    *
    * @param e the values

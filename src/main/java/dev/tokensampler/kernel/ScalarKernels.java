@@ -140,6 +140,33 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public double chordSumAbove(float[] a, int off, int len, float max, float scale, float above) {
+    double total = 0;
+    for (int start = 0; start < len; start += BLOCK) {
+      int end = Math.min(start + BLOCK, len);
+      java.util.Arrays.fill(lanes, 0f);
+      addChordAbove(a, off, start, end, max, scale, above, lanes);
+      total += Kernels.reduceLanes(lanes);
+    }
+    return total;
+  }
+
+  /**
+   * Adds {@code ExpChord.exp((a[off + i] - max) * scale)} if {@code a[off + i] > above}, for
+   * {@code i} in {@code [start, end)}, to lane {@code i % LANES}.
+   */
+  static void addChordAbove(
+      float[] a, int off, int start, int end, float max, float scale, float above,
+      float[] lanes) {
+    for (int i = start; i < end; i++) {
+      float x = a[off + i];
+      if (x > above) {
+        lanes[i & (LANES - 1)] += ExpChord.exp((x - max) * scale);
+      }
+    }
+  }
+
+  @Override
   public int countAbove(float[] e, int len, float threshold) {
     return countAbove(e, 0, len, threshold);
   }

@@ -58,6 +58,8 @@ final class VectorKernels implements Kernels {
   private static final FloatVector MIN_INPUT = FloatVector.broadcast(F, ExpPoly.MIN_INPUT);
   private static final FloatVector TWO_POW_MINUS_64 =
       FloatVector.broadcast(F, ExpPoly.TWO_POW_MINUS_64);
+  private static final FloatVector CHORD_SCALE = FloatVector.broadcast(F, ExpChord.SCALE);
+  private static final FloatVector CHORD_OFFSET = FloatVector.broadcast(F, ExpChord.OFFSET);
   private static final IntVector EXPONENT_BIAS = IntVector.broadcast(I, ExpPoly.EXPONENT_BIAS);
 
   private final float[] lanes = new float[LANES];
@@ -372,6 +374,69 @@ final class VectorKernels implements Kernels {
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
       total += sum;
+    }
+    return total;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Laid out like {@link #sumAbove}: {@link ExpChord#exp} written out operation for
+   * operation, every lane taking a value (+0 when the logit is not above), one accumulator per
+   * vector of a chunk.
+   */
+  @Override
+  public double chordSumAbove(float[] a, int off, int len, float max, float scale, float above) {
+    if (len < LANES) {
+      java.util.Arrays.fill(lanes, 0f);
+      ScalarKernels.addChordAbove(a, off, 0, len, max, scale, above, lanes);
+      return Kernels.reduceLanes(lanes);
+    }
+    double total = 0;
+    for (int start = 0; start < len; start += BLOCK) {
+      int end = Math.min(start + BLOCK, len);
+      int chunkEnd = start + ((end - start) & -LANES);
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
+      int i = start;
+      for (; i < chunkEnd; i += LANES) {
+        FloatVector x0 = FloatVector.fromArray(F, a, off + i);
+        FloatVector t0 = x0.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
+        FloatVector e0 = t0.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
+            .reinterpretAsFloats();
+        acc0 = acc0.add(e0, x0.compare(VectorOperators.GT, above));
+        if (PER >= 2) {
+          FloatVector x1 = FloatVector.fromArray(F, a, off + i + W);
+          FloatVector t1 = x1.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
+          FloatVector e1 = t1.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
+              .reinterpretAsFloats();
+          acc1 = acc1.add(e1, x1.compare(VectorOperators.GT, above));
+        }
+        if (PER == 4) {
+          FloatVector x2 = FloatVector.fromArray(F, a, off + i + 2 * W);
+          FloatVector t2 = x2.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
+          FloatVector e2 = t2.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
+              .reinterpretAsFloats();
+          acc2 = acc2.add(e2, x2.compare(VectorOperators.GT, above));
+          FloatVector x3 = FloatVector.fromArray(F, a, off + i + 3 * W);
+          FloatVector t3 = x3.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
+          FloatVector e3 = t3.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
+              .reinterpretAsFloats();
+          acc3 = acc3.add(e3, x3.compare(VectorOperators.GT, above));
+        }
+      }
+      acc0.intoArray(lanes, 0);
+      if (PER >= 2) {
+        acc1.intoArray(lanes, W);
+      }
+      if (PER == 4) {
+        acc2.intoArray(lanes, 2 * W);
+        acc3.intoArray(lanes, 3 * W);
+      }
+      ScalarKernels.addChordAbove(a, off, i, end, max, scale, above, lanes);
+      total += Kernels.reduceLanes(lanes);
     }
     return total;
   }

@@ -1,5 +1,6 @@
 package dev.tokensampler.stage;
 
+import dev.tokensampler.kernel.ExpChord;
 import dev.tokensampler.kernel.ExpPoly;
 import dev.tokensampler.kernel.Kernels;
 import dev.tokensampler.kernel.KernelProvider;
@@ -555,6 +556,23 @@ public final class Candidates {
   double sumWeightsAbove(float floor, float skipBelow) {
     return kernels.sumWeightsAbove(
         logits, offset, size, rawMax(), scale, floor, skipBelow, aboveSums);
+  }
+
+  /**
+   * An upper bound on the weights strictly above that of {@code position}, from the cheap
+   * exponential of {@link Kernels#chordSumAbove}: at least the sum {@link #sumWeightsAbove} would
+   * return for that weight. Zero, with no pass, for the largest logit; infinite when the
+   * position's exponent is below the approximation's domain ({@link ExpChord#MIN_INPUT}).
+   */
+  double chordBoundAbove(int position) {
+    float x = logits[offset + position];
+    if (x == rawMax()) {
+      return 0;
+    }
+    if (!(exponentOf(position) >= ExpChord.MIN_INPUT)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return kernels.chordSumAbove(logits, offset, size, rawMax(), scale, x) * (1 + ExpChord.SLACK);
   }
 
   /**

@@ -14,10 +14,14 @@ import dev.tokensampler.random.Seeds;
  * if the token is in the nucleus, return it; otherwise it and everything below it are out, so its
  * weight becomes the floor. Every accepted token is distributed as the renormalised nucleus, and
  * one round suffices with probability about {@code p}. The weights are never stored: the first
- * draw needs only the block sums of the fused softmax pass and the weights of one block, and each
- * round computes {@code A} in one pass over the logits that takes the exponential only of the
- * vectors holding a token near or above {@code w_t}, usually a few percent of them; the same pass
- * leaves the block sums above the floor for the next round. {@link #materialize} finds the nucleus
+ * draw needs only the block sums of the fused softmax pass and the weights of one block. Each
+ * round first bounds {@code A} from above with the cheap exponential of {@link
+ * dev.tokensampler.kernel.ExpChord} (a few operations per logit, at most 6.2% above): if the bound
+ * is below the target, the token is in, which decides most draws inside the nucleus. Otherwise it
+ * computes {@code A} exactly in one pass over the logits that takes the exponential only of the
+ * vectors holding a token near or above {@code w_t}; that pass also leaves the block sums above
+ * the floor for the next round. The bound only ever skips an exact pass whose answer it already
+ * knows, so the tokens are those of the exact test. {@link #materialize} finds the nucleus
  * explicitly for stages that need it: it stores the weights, then binary-searches the float bits of
  * the threshold, one pass per bit.
  */
@@ -44,6 +48,9 @@ final class NucleusDraw {
       long bits = round == 0 ? randomBits : Seeds.derive(randomBits, round - 1);
       double r = Seeds.uniform(bits) * pool;
       int t = round == 0 ? c.locate(r) : c.locateAbove(r, floor);
+      if (c.chordBoundAbove(t) < target) {
+        return t;
+      }
       float wt = c.weightOf(t);
       float y = c.exponentOf(t);
       float skipBelow = y < SKIP_LIMIT ? Float.NEGATIVE_INFINITY : y - SKIP_MARGIN;

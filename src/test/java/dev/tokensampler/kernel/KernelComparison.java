@@ -200,6 +200,7 @@ final class KernelComparison {
     actual.logSoftmax(a, in.off(), len, max, scale, logSum, actualLog);
     assertSameBits(what + ": logSoftmax", expectedLog, actualLog);
     assertUntouched(what + ": logSoftmax", actualLog, len);
+    chordSumAbove(what, in, max, scale);
     return padded(actualWeights, len);
   }
 
@@ -294,6 +295,31 @@ final class KernelComparison {
             in + ": sumWeightsAbove > weight of " + position + " skipping below its exponent",
             in, max, floor, y - 1e-4f, expected.sumAbove(weights, 0, len, floor));
       }
+    }
+  }
+
+  /**
+   * {@code chordSumAbove} agrees to the bit, and bounds the exact weights above the same logit:
+   * {@code sumWeightsAbove(weight of x) <= chordSumAbove(x) (1 + ExpChord.SLACK)}, for every
+   * logit {@code x} in the domain of {@link ExpChord}.
+   */
+  private void chordSumAbove(String what, KernelInput in, float max, float scale) {
+    float[] a = in.array();
+    int len = in.len();
+    float[] blocks = filled(blocks(len));
+    for (int position : new int[] {0, len / 3, len / 2, len - 1, expected.argmax(a, in.off(), len)}) {
+      float above = a[in.off() + position];
+      if (!((above - max) * scale >= ExpChord.MIN_INPUT)) {
+        continue;
+      }
+      String where = what + ": chordSumAbove " + above + " (position " + position + ")";
+      double chord = expected.chordSumAbove(a, in.off(), len, max, scale, above);
+      assertSameBits(where, chord, actual.chordSumAbove(a, in.off(), len, max, scale, above));
+      float weight = ExpPoly.exp((above - max) * scale);
+      double exact = expected.sumWeightsAbove(
+          a, in.off(), len, max, scale, weight, Float.NEGATIVE_INFINITY, blocks);
+      double bound = chord * (1 + ExpChord.SLACK);
+      assertTrue(exact <= bound, () -> where + ": exact " + exact + " above the bound " + bound);
     }
   }
 

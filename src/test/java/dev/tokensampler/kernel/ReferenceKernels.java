@@ -148,6 +148,22 @@ final class ReferenceKernels implements Kernels {
     return total;
   }
 
+  @Override
+  public double chordSumAbove(float[] a, int off, int len, float max, float scale, float above) {
+    double total = 0;
+    for (int start = 0; start < len; start += BLOCK) {
+      float[] lanes = new float[LANES];
+      for (int i = start; i < Math.min(start + BLOCK, len); i++) {
+        float x = a[off + i];
+        if (x > above) {
+          lanes[i % LANES] = lanes[i % LANES] + ExpChord.exp((x - max) * scale);
+        }
+      }
+      total += tree(lanes, 0, 1);
+    }
+    return total;
+  }
+
   /** Offers every position, in order, until the first {@code NaN}. */
   @Override
   public int selectTopK(float[] a, int off, int len, TopKHeap heap) {

@@ -96,6 +96,15 @@ public class KernelBenchmark {
         logits, 0, vocabulary, 14f, 1f, ExpPoly.exp(y), y - 1e-4f, blockSums);
   }
 
+  /**
+   * The cheap upper bound on the mass above the token at the edge of a 0.95 nucleus, which
+   * decides most draws inside it without {@link #sumWeightsAboveNucleusEdge}.
+   */
+  @Benchmark
+  public double chordSumAboveNucleusEdge() {
+    return kernels.chordSumAbove(logits, 0, vocabulary, 14f, 1f, 4.07f);
+  }
+
   @Benchmark
   public int topK40() {
     heap.reset(40, vocabulary);
