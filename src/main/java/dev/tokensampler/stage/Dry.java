@@ -68,6 +68,7 @@ public final class Dry implements Stage {
   private final TokenHistory history;
   private int[] repeatCount = new int[0];
   private final TokenCounts maxRepeat = new TokenCounts();
+  private final HistoryStages.CountedEdit edit = this::penalize;
 
   /**
    * A DRY stage.
@@ -220,30 +221,7 @@ public final class Dry implements Stage {
         maxRepeat.max(history.fromEnd(n - 2 - i), length);
       }
     }
-    if (maxRepeat.size() == 0) {
-      return;
-    }
-    c.materializeNucleus();
-    boolean whole = c.ids == null;
-    c.editLogits();
-    float[] x = c.logits;
-    int o = c.offset;
-    if (whole) {
-      for (int slot = 0, slots = maxRepeat.slots(); slot < slots; slot++) {
-        int token = maxRepeat.keyAt(slot);
-        if (token >= 0 && token < c.size && singleBreakers.get(token) == 0) {
-          x[o + token] -= penalty(maxRepeat.valueAt(slot));
-        }
-      }
-    } else {
-      int[] ids = c.ids;
-      for (int i = 0, size = c.size; i < size; i++) {
-        int length = maxRepeat.get(ids[i]);
-        if (length > 0 && singleBreakers.get(ids[i]) == 0) {
-          x[o + i] -= penalty(length);
-        }
-      }
-    }
+    HistoryStages.editCounted(c, maxRepeat, edit);
   }
 
   /**
@@ -322,6 +300,11 @@ public final class Dry implements Stage {
         }
       }
     }
+  }
+
+  /** Penalises a token by its longest repeat, unless it is a one-token sequence breaker. */
+  private float penalize(float logit, int token, int length) {
+    return singleBreakers.get(token) == 0 ? logit - penalty(length) : logit;
   }
 
   /** Step 4: the penalty for a repetition of this length, in float as llama.cpp stores it. */

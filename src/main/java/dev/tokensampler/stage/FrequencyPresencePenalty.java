@@ -32,6 +32,8 @@ public final class FrequencyPresencePenalty implements Stage {
   private final float presencePenalty;
   private final int penaltyLastN;
   private final CountedWindow window;
+  private final HistoryStages.CountedEdit edit =
+      (logit, token, count) -> logit - penalty(count);
 
   /**
    * Penalties over the whole history.
@@ -104,30 +106,8 @@ public final class FrequencyPresencePenalty implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    TokenCounts counts = window.counts();
-    if ((frequencyPenalty == 0f && presencePenalty == 0f) || counts.size() == 0) {
-      return;
-    }
-    c.materializeNucleus();
-    boolean whole = c.ids == null;
-    c.editLogits();
-    float[] x = c.logits;
-    int o = c.offset;
-    if (whole) {
-      for (int slot = 0, n = counts.slots(); slot < n; slot++) {
-        int token = counts.keyAt(slot);
-        if (token >= 0 && token < c.size) {
-          x[o + token] -= penalty(counts.valueAt(slot));
-        }
-      }
-    } else {
-      int[] ids = c.ids;
-      for (int i = 0, n = c.size; i < n; i++) {
-        int count = counts.get(ids[i]);
-        if (count > 0) {
-          x[o + i] -= penalty(count);
-        }
-      }
+    if (!(frequencyPenalty == 0f && presencePenalty == 0f)) {
+      HistoryStages.editCounted(c, window.counts(), edit);
     }
   }
 

@@ -55,35 +55,64 @@ final class HistoryStages {
     return -1;
   }
 
+  /** A new logit for a candidate that a {@link TokenCounts} holds. */
+  interface CountedEdit {
+    /**
+     * The edited logit.
+     *
+     * @param logit the candidate's logit
+     * @param token its token id
+     * @param count its positive value in the counts
+     * @return the new logit
+     */
+    float edit(float logit, int token, int count);
+  }
+
+  /** The edit of {@link #ban}. */
+  private static final CountedEdit BAN = (logit, token, count) -> Float.NEGATIVE_INFINITY;
+
   /**
    * Gives every token of {@code banned} that is a candidate the logit {@code -Infinity}; edits
-   * nothing if the set is empty. On the whole vocabulary only the banned logits are written; on
-   * explicit candidates each candidate is looked up.
+   * nothing if the set is empty.
    *
    * @param c the candidates
    * @param banned the banned token ids (ids outside the vocabulary are ignored)
    */
   static void ban(Candidates c, TokenCounts banned) {
-    if (banned.size() == 0) {
+    editCounted(c, banned, BAN);
+  }
+
+  /**
+   * Replaces the logit of every candidate that {@code counts} holds by {@code edit}'s value; edits
+   * nothing (and copies nothing) if {@code counts} is empty. On the whole vocabulary only those
+   * logits are visited, through the table of {@code counts}; on explicit candidates each
+   * candidate is looked up. Allocates nothing: callers pass an edit created once.
+   *
+   * @param c the candidates
+   * @param counts the tokens to edit with their counts (ids outside the vocabulary are ignored)
+   * @param edit the new logit of each
+   */
+  static void editCounted(Candidates c, TokenCounts counts, CountedEdit edit) {
+    if (counts.size() == 0) {
       return;
     }
     c.materializeNucleus();
-    boolean whole = c.ids == null;
     c.editLogits();
     float[] x = c.logits;
     int o = c.offset;
-    if (whole) {
-      for (int slot = 0, n = banned.slots(); slot < n; slot++) {
-        int token = banned.keyAt(slot);
+    if (c.ids == null) {
+      for (int slot = 0, n = counts.slots(); slot < n; slot++) {
+        int token = counts.keyAt(slot);
         if (token >= 0 && token < c.size) {
-          x[o + token] = Float.NEGATIVE_INFINITY;
+          x[o + token] = edit.edit(x[o + token], token, counts.valueAt(slot));
         }
       }
     } else {
       int[] ids = c.ids;
       for (int i = 0, n = c.size; i < n; i++) {
-        if (banned.get(ids[i]) > 0) {
-          x[o + i] = Float.NEGATIVE_INFINITY;
+        int count = counts.get(ids[i]);
+        if (count > 0) {
+          x[o + i] = edit.edit(x[o + i], ids[i], count);
         }
       }
     }

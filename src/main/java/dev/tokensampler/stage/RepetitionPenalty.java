@@ -38,6 +38,7 @@ public final class RepetitionPenalty implements Stage {
   private final float penalty;
   private final int penaltyLastN;
   private final CountedWindow window;
+  private final HistoryStages.CountedEdit edit = (logit, token, count) -> penalize(logit);
 
   /**
    * A penalty over the whole history (transformers).
@@ -95,29 +96,8 @@ public final class RepetitionPenalty implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    TokenCounts counts = window.counts();
-    if (penalty == 1f || counts.size() == 0) {
-      return;
-    }
-    c.materializeNucleus();
-    boolean whole = c.ids == null;
-    c.editLogits();
-    float[] x = c.logits;
-    int o = c.offset;
-    if (whole) {
-      for (int slot = 0, n = counts.slots(); slot < n; slot++) {
-        int token = counts.keyAt(slot);
-        if (token >= 0 && token < c.size) {
-          x[o + token] = penalize(x[o + token]);
-        }
-      }
-    } else {
-      int[] ids = c.ids;
-      for (int i = 0, n = c.size; i < n; i++) {
-        if (counts.get(ids[i]) > 0) {
-          x[o + i] = penalize(x[o + i]);
-        }
-      }
+    if (!(penalty == 1f)) {
+      HistoryStages.editCounted(c, window.counts(), edit);
     }
   }
 
