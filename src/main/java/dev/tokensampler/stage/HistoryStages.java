@@ -69,7 +69,7 @@ final class HistoryStages {
     }
     c.materializeNucleus();
     boolean whole = c.ids == null;
-    c.editLogits();
+    c.editLogitsToMask();
     float[] x = c.logits;
     int o = c.offset;
     if (whole) {
