@@ -94,7 +94,7 @@ class SamplingFuzzTest {
         try {
           StageRun.restored(copy, StageRun.saved(stage));
         } catch (java.io.IOException e) {
-          fail("a stage rejected its own state: " + e);
+          fail("a stage rejected its own state: " + stage + ": " + e);
         }
         assertEquals(stage.toString(), copy.toString());
       }
