@@ -68,12 +68,11 @@ final class LogprobRecorder {
       heldValues = new float[n];
     }
     heap.copyTo(heldIds, heldValues);
+    // Ranked by the reported values: logits that round to the same log-probability are a tie.
     int count = 0;
     for (int i = 0; i < held; i++) {
-      count = TokenLogprobs.insert(out.rawIds, out.rawLogprobs, count, heldIds[i], heldValues[i]);
-    }
-    for (int i = 0; i < count; i++) {
-      out.rawLogprobs[i] = rawLogprob(out.rawLogprobs[i]);
+      count = TokenLogprobs.insert(
+          out.rawIds, out.rawLogprobs, count, heldIds[i], rawLogprob(heldValues[i]));
     }
     out.rawCount = count;
   }

@@ -21,10 +21,14 @@ import java.util.Objects;
  * </ul>
  *
  * <p>The alternatives of each distribution are its {@link #capacity()} most likely tokens, most
- * likely first, ties to the lower token id. Raw alternatives cover the whole vocabulary (tokens
- * with logit {@code -Infinity} are never listed, so fewer are listed only when fewer tokens are
- * unmasked); processed alternatives are the remaining candidates of positive probability, so
- * truncation can leave fewer than the capacity. The sampled token need not be among them.
+ * likely first, ties to the lower token id. Likelihood is compared on the reported float values:
+ * two tokens whose log-probabilities round to the same float are tied, even if their logits differ.
+ * Raw alternatives cover the whole vocabulary (tokens with logit {@code -Infinity} are never
+ * listed, so fewer are listed only when fewer tokens are unmasked); they are chosen among the
+ * tokens whose logit is at least the {@code capacity}-th largest, so a token below that logit is
+ * not listed even if its log-probability rounds to the same float as the last one listed.
+ * Processed alternatives are the remaining candidates of positive probability, so truncation can
+ * leave fewer than the capacity. The sampled token need not be among them.
  *
  * <p>Not thread-safe; a holder belongs to the thread that passes it to a sampler.
  */

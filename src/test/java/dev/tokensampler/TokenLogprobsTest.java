@@ -214,6 +214,23 @@ class TokenLogprobsTest {
     assertEquals(out.rawTopLogprob(0), out.rawTopLogprob(16));
   }
 
+  /**
+   * Found by a property test: token 2's logit is one ulp above token 1's, but both
+   * log-probabilities round to the same float; the raw list gave the higher id first while showing
+   * equal values (the processed list already ranked by its reported values).
+   */
+  @Test
+  void logitsThatRoundToTheSameLogprobAreTiedLowerIdFirst() {
+    float[] logits = {0f, -0.01f, Math.nextUp(-0.01f)};
+    TokenLogprobs out = new TokenLogprobs(3);
+    SamplerConfig.builder().build().newSampler(8L).sample(logits, out);
+    assertEquals(out.rawTopLogprob(1), out.rawTopLogprob(2), "the two round to the same float");
+    assertArrayEquals(new int[] {0, 1, 2},
+        IntStream.range(0, 3).map(out::rawTopId).toArray(), "raw");
+    assertArrayEquals(new int[] {0, 1, 2},
+        IntStream.range(0, 3).map(out::processedTopId).toArray(), "processed");
+  }
+
   @Test
   void maskedTokensAreNeverAlternatives() {
     float[] logits = new float[30];

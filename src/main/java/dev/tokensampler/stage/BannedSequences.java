@@ -23,8 +23,9 @@ import java.util.Objects;
  * compares every multi-token sequence with the end of the history ({@code O(total length)}),
  * collects the banned tokens in a reused set, and writes {@code -Infinity} to those logits only
  * (on the whole vocabulary, after the one copy of the caller's logits that any first write of a
- * step costs). Token ids outside the vocabulary are ignored; if every candidate is banned, the
- * sampler throws (see {@link Candidates}).
+ * step costs, and a max pass that validates the logits first, so that a NaN or {@code +Infinity}
+ * at a banned token is still an error). Token ids outside the vocabulary are ignored; if every
+ * candidate is banned, the sampler throws (see {@link Candidates}).
  *
  * <p>Stateful: each sampler needs its own {@link #copy()}; state is saved and restored.
  */

@@ -748,6 +748,19 @@ public final class Candidates {
     invalidate();
   }
 
+  /**
+   * As {@link #editLogits}, for edits that write {@code -Infinity} (masks and bans): validates
+   * the current logits first (see {@link #rawMax}), since such a write would hide a NaN or
+   * {@code +Infinity} that it overwrites. Costs no pass if the maximum of the view is known.
+   *
+   * @throws IllegalArgumentException if the current logits are invalid
+   */
+  void editLogitsToMask() {
+    materializeNucleus();
+    rawMax();
+    editLogits();
+  }
+
   // ---- Random bits of the step, and truncation by a logit threshold (used by MinP, TypicalP,
   // ---- TopNSigma, EpsilonCutoff, EtaCutoff, Xtc, MirostatV1, MirostatV2, DynamicTemperature)
 

@@ -73,13 +73,18 @@ final class HistoryStages {
 
   /**
    * Gives every token of {@code banned} that is a candidate the logit {@code -Infinity}; edits
-   * nothing if the set is empty.
+   * nothing if the set is empty. The logits are validated first (see
+   * {@link Candidates#editLogitsToMask}): the write would hide a NaN or {@code +Infinity}.
    *
    * @param c the candidates
    * @param banned the banned token ids (ids outside the vocabulary are ignored)
+   * @throws IllegalArgumentException if the set is not empty and the logits are invalid
    */
   static void ban(Candidates c, TokenCounts banned) {
-    editCounted(c, banned, BAN);
+    if (banned.size() > 0) {
+      c.editLogitsToMask();
+      editCounted(c, banned, BAN);
+    }
   }
 
   /**

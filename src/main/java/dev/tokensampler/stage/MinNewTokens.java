@@ -25,8 +25,10 @@ import java.util.Objects;
  * constraints first. Call {@code Sampler.reset()} before a new prompt.
  *
  * <p>Stateful (one counter, saved and restored, capped at {@code min_new_tokens}); each sampler
- * needs its own {@link #copy()}. Nothing is allocated per token. If every candidate is an EOS
- * token, the sampler throws (see {@link Candidates}).
+ * needs its own {@link #copy()}. Nothing is allocated per token. Before it masks an EOS token it
+ * validates the logits (one max pass, unless a stage before it already made one), so that a NaN
+ * or {@code +Infinity} at an EOS token is still an error. If every candidate is an EOS token, the
+ * sampler throws (see {@link Candidates}).
  */
 public final class MinNewTokens implements Stage {
   /** The count before the first apply: still reading the prompt. */
@@ -91,7 +93,8 @@ public final class MinNewTokens implements Stage {
    * {@code min_new_tokens} have been accepted since.
    *
    * @param c the candidates
-   * @throws IllegalArgumentException if an EOS id is not below the vocabulary size
+   * @throws IllegalArgumentException if an EOS id is not below the vocabulary size, or an EOS
+   *     token is to be masked and the logits are invalid (NaN, +Infinity, all -Infinity)
    */
   @Override
   public void apply(Candidates c) {
@@ -109,10 +112,14 @@ public final class MinNewTokens implements Stage {
     }
     c.materializeNucleus();
     boolean whole = c.ids == null;
+    boolean editing = false;
     for (int id : eosTokenIds) {
       int position = whole ? id : HistoryStages.positionOf(c, id);
       if (position >= 0 && c.logits[c.offset + position] * c.scale != Float.NEGATIVE_INFINITY) {
-        c.editLogits();
+        if (!editing) {
+          c.editLogitsToMask();
+          editing = true;
+        }
         c.logits[c.offset + position] = Float.NEGATIVE_INFINITY;
       }
     }

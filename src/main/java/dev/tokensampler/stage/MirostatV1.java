@@ -24,7 +24,12 @@ import java.io.IOException;
  *       stages do not run), and {@code mu <- mu - eta * (-log2 q_selected - tau)} in float
  *       arithmetic.
  * </ol>
- * {@code mu} starts at {@code 2 * tau} and returns there on {@link #reset()}. Only the top
+ * {@code mu} starts at {@code 2 * tau} and returns there on {@link #reset()}. {@code mu} stays
+ * finite, so that the state can be saved and restored: a {@code mu} beyond the float range (a
+ * huge {@code tau} or {@code eta}) is clamped to {@code -Float.MAX_VALUE} or
+ * {@code Float.MAX_VALUE}, which give the same probabilities as the infinities would (the top
+ * token and its ties, or no cut), and a {@code q} that rounds to 0 counts as
+ * {@code Float.MIN_VALUE} (149 bits of surprise). llama.cpp lets {@code mu} overflow. Only the top
  * {@code m} logits are selected (a heap pass on the whole vocabulary, no full sort), then top-k.
  *
  * <p>Randomness: the draw uses the step's one random value ({@link Candidates#randomBits()}) as
@@ -72,7 +77,7 @@ public final class MirostatV1 implements Stage {
       throw new IllegalArgumentException("mirostat_m must be >= 2, got " + m);
     }
     this.m = m;
-    this.mu = 2 * this.tau;
+    this.mu = startMu(this.tau);
   }
 
   static float checkParameter(String name, float value) {
@@ -82,10 +87,22 @@ public final class MirostatV1 implements Stage {
     return value + 0f;
   }
 
-  /** {@code mu - eta * (-log2 q - tau)} in float, as llama.cpp computes it. */
+  /**
+   * {@code mu - eta * (-log2 q - tau)} in float, as llama.cpp computes it, kept finite: {@code q}
+   * is at least {@code Float.MIN_VALUE}, and the result is clamped to the finite floats.
+   */
   static float updatedMu(float mu, float tau, float eta, float q) {
-    float surprise = (float) (-Math.log(q) / Math.log(2));
-    return mu - eta * (surprise - tau);
+    float surprise = (float) (-Math.log(Math.max(q, Float.MIN_VALUE)) / Math.log(2));
+    return finite(mu - eta * (surprise - tau));
+  }
+
+  /** The starting {@code mu}, {@code 2 * tau}, clamped to the finite floats. */
+  static float startMu(float tau) {
+    return finite(2 * tau);
+  }
+
+  private static float finite(float mu) {
+    return Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, mu));
   }
 
   static float readMu(DataInput in) throws IOException {
@@ -191,7 +208,7 @@ public final class MirostatV1 implements Stage {
 
   @Override
   public void reset() {
-    mu = 2 * tau;
+    mu = startMu(tau);
   }
 
   @Override

@@ -13,8 +13,12 @@ import java.io.IOException;
  * of the current candidates (at least the most probable one and its ties); draw one of them from
  * their renormalised probabilities {@code q}; select it (later stages do not run); then
  * {@code mu <- mu - eta * (-log2 q_selected - tau)}, in float arithmetic as llama.cpp does.
- * {@code mu} starts at {@code 2 * tau} and returns there on {@link #reset()}. The cut is one
- * comparison pass against a logit threshold; nothing is sorted.
+ * {@code mu} starts at {@code 2 * tau} and returns there on {@link #reset()}. {@code mu} stays
+ * finite, as in {@link MirostatV1}: a {@code mu} beyond the float range is clamped to
+ * {@code -Float.MAX_VALUE} or {@code Float.MAX_VALUE}, which give the same probabilities as the
+ * infinities would (the top token and its ties, or every candidate of positive probability), and
+ * a {@code q} that rounds to 0 counts as {@code Float.MIN_VALUE}; llama.cpp lets {@code mu}
+ * overflow. The cut is one comparison pass against a logit threshold; nothing is sorted.
  *
  * <p>Randomness: the draw uses the step's one random value ({@link Candidates#randomBits()}) as
  * the sampler's own draw would, inverting the cumulative distribution of the survivors in
@@ -44,7 +48,7 @@ public final class MirostatV2 implements Stage {
   public MirostatV2(float tau, float eta) {
     this.tau = MirostatV1.checkParameter("mirostat_tau", tau);
     this.eta = MirostatV1.checkParameter("mirostat_eta", eta);
-    this.mu = 2 * this.tau;
+    this.mu = MirostatV1.startMu(this.tau);
   }
 
   /**
@@ -88,7 +92,7 @@ public final class MirostatV2 implements Stage {
 
   @Override
   public void reset() {
-    mu = 2 * tau;
+    mu = MirostatV1.startMu(tau);
   }
 
   @Override

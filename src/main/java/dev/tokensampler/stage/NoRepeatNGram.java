@@ -19,8 +19,9 @@ import java.io.IOException;
  * amortises to zero per token; at most 2^28 tokens since the last reset). Each
  * {@code apply} scans it, {@code O(length * n)} comparisons at worst and nothing allocated in
  * steady state; banned tokens are collected in a reused set, then written as {@code -Infinity}
- * (only those logits on the whole vocabulary). If every candidate is banned, the sampler throws
- * (see {@link Candidates}).
+ * (only those logits on the whole vocabulary, after a max pass that validates the logits, so that
+ * a NaN or {@code +Infinity} at a banned token is still an error). If every candidate is banned,
+ * the sampler throws (see {@link Candidates}).
  *
  * <p>Stateful: each sampler needs its own {@link #copy()}; state is saved and restored.
  */

@@ -16,12 +16,13 @@ import java.util.Objects;
  * at most 1024 tokens and at most an eighth of the vocabulary becomes the
  * explicit candidates directly (one read per allowed token after the max pass that validates the
  * whole input, so a NaN outside the allowed set is still an error, and later stages work on those
- * few); a larger allowed set, or a banned set, writes {@code -Infinity} into
- * the copy of the logits that any first write of a step makes (one pass for an allowed set, one
- * write per banned token). On explicit candidates, the removed ones are dropped and the order of
- * the rest (and so a sort by logit) is kept. If no token is left, the sampler throws (see
- * {@link Candidates}): this stage does not invent a token. A token id of either set that is not
- * below the vocabulary size is an error at {@code apply}.
+ * few); a larger allowed set, or a banned set, also validates the whole input first (one max pass,
+ * so that a NaN or {@code +Infinity} at a removed token is still an error) and then writes
+ * {@code -Infinity} into the copy of the logits that any first write of a step makes (one pass for
+ * an allowed set, one write per banned token). On explicit candidates, the removed ones are
+ * dropped and the order of the rest (and so a sort by logit) is kept. If no token is left, the
+ * sampler throws (see {@link Candidates}): this stage does not invent a token. A token id of
+ * either set that is not below the vocabulary size is an error at {@code apply}.
  *
  * <p>Stateless and immutable; the sets are copied.
  */
@@ -132,7 +133,7 @@ public final class TokenMask implements Stage {
     } else if (allowed != null) {
       keepAllowed(c);
     } else {
-      c.editLogits();
+      c.editLogitsToMask();
       for (int id : bannedIds) {
         c.logits[c.offset + id] = Float.NEGATIVE_INFINITY;
       }
@@ -152,7 +153,7 @@ public final class TokenMask implements Stage {
       c.useExplicit(count, false);
       return;
     }
-    c.editLogits();
+    c.editLogitsToMask();
     float[] x = c.logits;
     int o = c.offset;
     int from = 0;

@@ -12,9 +12,11 @@ import dev.tokensampler.random.Seeds;
  * {@code xtc_probability}, if {@code A} holds at least two candidates, every candidate of
  * {@code A} strictly more probable than the least probable member of {@code A} is removed; the
  * least probable members (all of them, if tied) and every candidate below the threshold stay.
- * Nothing is removed if that would leave fewer than {@code min_tokens_to_keep} candidates, or if
- * the candidates of {@code A} are all tied. Probabilities are renormalised over the survivors by
- * any later stage or the draw.
+ * Nothing is removed if that would leave fewer than {@code min_tokens_to_keep} unmasked
+ * candidates (a logit of {@code -Infinity} does not count, as for the other stages'
+ * {@code min_tokens_to_keep}), or if the candidates of {@code A} are all tied. Removing also drops
+ * the masked candidates. Probabilities are renormalised over the survivors by any later stage or
+ * the draw.
  *
  * <p>Randomness: the gate is applied iff {@code u < xtc_probability} with
  * {@code u = Seeds.uniform(Seeds.derive(candidates.randomBits(), SALT))}, so it is a deterministic
@@ -134,20 +136,23 @@ public final class Xtc implements Stage {
     if (top < 2 || least == max) {
       return;
     }
-    int removed = 0;
-    if (c.ids == null) {
-      int[] above = c.order();
-      for (int j = 0; j < top; j++) {
-        removed += c.logits[c.offset + above[j]] > least ? 1 : 0;
-      }
-    } else {
-      for (int i = 0; i < c.size; i++) {
-        removed += c.logits[i] > least ? 1 : 0;
-      }
+    if (minTokensToKeep > 1 && survivors(c, least) < minTokensToKeep) {
+      return;
     }
-    if (c.size - removed >= minTokensToKeep) {
-      c.keepAtMost(least);
+    c.keepAtMost(least);
+  }
+
+  /**
+   * The candidates that removing every logit above {@code least} would leave: those of logit at
+   * most {@code least} that are not masked (one pass; at least 1, the least itself).
+   */
+  private static int survivors(Candidates c, float least) {
+    int n = 0;
+    for (int i = c.offset, end = c.offset + c.size; i < end; i++) {
+      float x = c.logits[i];
+      n += x != Float.NEGATIVE_INFINITY && x <= least ? 1 : 0;
     }
+    return n;
   }
 
   @Override

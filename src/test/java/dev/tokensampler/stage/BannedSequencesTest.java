@@ -4,6 +4,8 @@ import static dev.tokensampler.stage.StageRun.accepted;
 import static dev.tokensampler.stage.StageRun.logitsAfter;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,20 @@ class BannedSequencesTest {
     assertArrayEquals(new boolean[] {false, false, false, false, true},
         banned(path, words, 0, 2, 3));
     assertArrayEquals(new boolean[5], banned(path, words, 2, 3, 0));
+  }
+
+  /** A banned token whose logit is NaN or +Infinity is an error, not a masked token. */
+  @Test
+  void invalidLogitsAtABannedTokenAreStillAnError() {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+      float[] logits = {0f, bad, 1f};
+      Candidates c = CandidatePath.WHOLE_VOCABULARY.start(logits);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+        new BannedSequences(List.of(new int[] {1})).apply(c);
+        c.validate();
+      });
+      assertTrue(e.getMessage().startsWith("logits[1] is "), e.getMessage());
+    }
   }
 
   @Test

@@ -63,6 +63,20 @@ class MinNewTokensTest {
     assertTrue(sampler.sample(logits) != 0, "reset starts a new prompt");
   }
 
+  /** An EOS token whose logit is NaN or +Infinity is an error, not a masked token. */
+  @Test
+  void invalidLogitsAtAnEosTokenAreStillAnError() {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+      float[] logits = {0f, 1f, bad};
+      Candidates c = CandidatePath.WHOLE_VOCABULARY.start(logits);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+        new MinNewTokens(2, 0, 2).apply(c);
+        c.validate();
+      });
+      assertTrue(e.getMessage().startsWith("logits[2] is "), e.getMessage());
+    }
+  }
+
   @Test
   void zeroMinimumChangesNothingAndAnEosOutsideTheVocabularyIsAnError() {
     assertEquals(0f, logitsAfter(CandidatePath.WHOLE_VOCABULARY, new float[3],

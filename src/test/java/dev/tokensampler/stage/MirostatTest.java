@@ -178,6 +178,39 @@ class MirostatTest {
     }
   }
 
+  /**
+   * Found by fuzzing: {@code mirostat_tau = Float.MAX_VALUE} started {@code mu} at +Infinity, a
+   * state the stage's own restore rejects. A huge tau or eta now keeps {@code mu} finite (a huge
+   * tau at the largest float, which cuts nothing, as the infinity did), and the state
+   * round-trips.
+   */
+  @ParameterizedTest
+  @EnumSource(TruncationPath.class)
+  void hugeParametersKeepMuFiniteAndTheStateRestorable(TruncationPath path) throws IOException {
+    float max = Float.MAX_VALUE;
+    for (Stage stage : new Stage[] {new MirostatV1(max, 0.1f), new MirostatV2(max, 0.1f),
+        new MirostatV1(3f, max), new MirostatV2(3f, max)}) {
+      boolean hugeTau = stage.toString().contains("tau=" + max);
+      for (long seed = 0; seed < 8; seed++) {
+        Candidates c = path.start(LOGITS, seed);
+        stage.apply(c);
+        assertTrue(c.isSelected());
+        assertTrue(Float.isFinite(mu(stage)), stage + ": mu " + mu(stage) + ", seed " + seed);
+        if (hugeTau) {
+          assertEquals(max, mu(stage), stage.toString());
+          assertEquals(V, c.size(), "no cut: " + stage);
+        }
+      }
+      Stage copy = stage.copy();
+      copy.reset();
+      StageRun.restored(copy, StageRun.saved(stage));
+      assertEquals(mu(stage), mu(copy), "restored " + stage);
+    }
+    assertEquals(5f, MirostatV1.updatedMu(5f, 3f, 0f, 0f), "eta 0 with q rounded to 0");
+    assertEquals(5f - (149f - 3f), MirostatV1.updatedMu(5f, 3f, 1f, 0f),
+        "q rounded to 0 counts as Float.MIN_VALUE: 149 bits");
+  }
+
   private static float[] logits(int step) {
     return RandomLogits.gaussian(new Random(step), V, 2.0);
   }

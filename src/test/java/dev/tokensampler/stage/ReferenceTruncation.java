@@ -26,6 +26,7 @@ final class ReferenceTruncation {
   private final int[] ids;
   private final double[] p;
   private final double max;
+  private final double scale;
   private boolean fragile;
 
   /**
@@ -40,6 +41,7 @@ final class ReferenceTruncation {
     this.ids = Arrays.stream(candidates)
         .filter(id -> logits[id] != Float.NEGATIVE_INFINITY).toArray();
     this.max = Arrays.stream(ids).mapToDouble(id -> logits[id]).max().getAsDouble();
+    this.scale = scale;
     double[] w = Arrays.stream(ids).mapToDouble(id -> Math.exp((logits[id] - max) * scale))
         .toArray();
     double sum = Arrays.stream(w).sum();
@@ -119,6 +121,61 @@ final class ReferenceTruncation {
       return keep(i -> true, 1);
     }
     return keep(i -> logits[ids[i]] <= leastTop, 1);
+  }
+
+  /**
+   * Mirostat 2.0's cut for the surprise bound {@code mu} (bits): {@code -log2 p <= mu}, i.e.
+   * {@code p >= 2^-mu}, and at least the most probable token and its ties.
+   */
+  Kept mirostatV2(double mu) {
+    return keep(i -> atLeast(p[i], Math.pow(2, -mu)), 1);
+  }
+
+  /**
+   * Mirostat's cut (Basu et al., algorithm 1): the Zipf exponent {@code s} by least squares over
+   * the top {@code m} logits sorted, {@code k = (e * 2^mu / (1 - N^-e))^(1 / s)} with
+   * {@code e = s - 1}, and the {@code max(1, floor(k))} largest logits with their ties when
+   * {@code k} is below the number of candidates.
+   */
+  Kept mirostatV1(double mu, int m, int vocabularySize) {
+    int[] sorted = ReferenceSelection.sortedByLogit(logits, ids);
+    double sumTb = 0;
+    double sumTt = 0;
+    for (int i = 0; i < Math.min(m, sorted.length) - 1; i++) {
+      double t = Math.log((i + 2) / (double) (i + 1));
+      sumTb += t * ((double) logits[sorted[i]] - logits[sorted[i + 1]]) * scale;
+      sumTt += t * t;
+    }
+    if (!(sumTt > 0)) {
+      return keep(i -> true, 1);
+    }
+    double s = sumTb / sumTt;
+    double e = s - 1;
+    double base = e == 0 ? Math.pow(2, mu) / Math.log(vocabularySize)
+        : e * Math.pow(2, mu) / (1 - Math.pow(vocabularySize, -e));
+    double k = Math.pow(base, 1 / s);
+    if (k >= 1 && Math.abs(k - Math.rint(k)) <= FRAGILE * k
+        || Math.abs(k - sorted.length) <= FRAGILE * sorted.length) {
+      fragile = true;
+    }
+    if (!(k < sorted.length)) {
+      return keep(i -> true, 1);
+    }
+    float kth = logits[sorted[(int) Math.max(1, Math.floor(k)) - 1]];
+    return keep(i -> logits[ids[i]] >= kth, 1);
+  }
+
+  /**
+   * The probabilities by token id.
+   *
+   * @return {@code p[id]} for every id of the logits, 0 for ids that are not finite candidates
+   */
+  double[] probabilities() {
+    double[] byId = new double[logits.length];
+    for (int i = 0; i < ids.length; i++) {
+      byId[ids[i]] = p[i];
+    }
+    return byId;
   }
 
   double entropy() {

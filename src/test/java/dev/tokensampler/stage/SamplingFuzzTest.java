@@ -9,6 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Tag;
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.ScalarKernels;
+import dev.tokensampler.random.Seeds;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -22,12 +23,18 @@ import java.util.Map;
  * {@link NullPointerException} for null). Valid logits give the same token on the scalar kernels
  * and on the kernels picked for this JVM; invalid logits are rejected by both.
  *
- * <p>A new stage joins by adding a case to {@link #stage}.
+ * <p>Candidates draw from a generator seeded from the input, as a sampler's do, so stages that
+ * take the step's random value (XTC, mirostat) run too.
+ *
+ * <p>A new stage joins by adding a case to {@link #stage} and raising {@code STAGE_KINDS}. The
+ * kind is read as one byte modulo {@code STAGE_KINDS}, so raising it changes the chain that a
+ * saved input builds: re-encode the saved inputs so that they still build the chain they were
+ * saved for (the chain is in the failure message when the fix is reverted).
  */
 @Tag("fuzz")
 class SamplingFuzzTest {
   private static final int MAX_VOCABULARY = 2100;
-  private static final int STAGE_KINDS = 12;
+  private static final int STAGE_KINDS = 21;
 
   @FuzzTest(maxDuration = "30s")
   void sampleArbitraryLogits(FuzzedDataProvider data) {
@@ -62,6 +69,7 @@ class SamplingFuzzTest {
       return;
     }
     Candidates c = new Candidates(v);
+    c.setRandom(Seeds.generator(data.consumeLong()));
     float[] logits = new float[v];
     for (int step = 0; step < 8 && data.remainingBytes() > 0; step++) {
       int accepted = data.consumeInt(0, 6);
@@ -75,7 +83,7 @@ class SamplingFuzzTest {
       try {
         stage.apply(c);
         c.validate();
-        int token = c.draw(data.consumeLong());
+        int token = c.draw(c.randomBits());
         assertTrue(token >= 0 && token < v, "token " + token);
         stage.accept(token);
       } catch (IllegalArgumentException e) {
@@ -86,7 +94,7 @@ class SamplingFuzzTest {
         try {
           StageRun.restored(copy, StageRun.saved(stage));
         } catch (java.io.IOException e) {
-          fail("a stage rejected its own state: " + e);
+          fail("a stage rejected its own state: " + stage + ": " + e);
         }
         assertEquals(stage.toString(), copy.toString());
       }
@@ -112,6 +120,7 @@ class SamplingFuzzTest {
   private static Outcome run(Candidates c, List<Stage> chain, float[] logits, long bits) {
     try {
       c.reset(logits, 0);
+      c.setRandom(Seeds.generator(bits));
       for (Stage stage : chain) {
         stage.apply(c);
         if (c.isSelected()) {
@@ -119,7 +128,7 @@ class SamplingFuzzTest {
         }
       }
       c.validate();
-      int token = c.draw(bits);
+      int token = c.draw(c.randomBits());
       assertTrue(token >= 0 && token < logits.length, "token " + token);
       assertValidLogitsIfDrawn(logits, chain);
       return new Outcome("token " + token);
@@ -204,12 +213,49 @@ class SamplingFuzzTest {
         BitSet allowed = data.consumeBoolean() ? null : bits(data, v);
         return new TokenMask(allowed, bits(data, v));
       }
-      default: {
+      case 11: {
         int[] eos = new int[data.consumeInt(0, 3)];
         for (int i = 0; i < eos.length; i++) {
           eos[i] = data.consumeInt(-1, v + 1);
         }
         return new MinNewTokens(data.consumeInt(-1, 10), eos);
+      }
+      case 12:
+        return new MinP(parameter(data, 0f, 1f), data.consumeInt(-1, 4));
+      case 13:
+        return new TypicalP(parameter(data, 0f, 1f), data.consumeInt(-1, 4));
+      case 14:
+        return new TopNSigma(parameter(data, 0f, 5f));
+      case 15:
+        return new EpsilonCutoff(parameter(data, 0f, 1f), data.consumeInt(-1, 4));
+      case 16:
+        return new EtaCutoff(parameter(data, 0f, 1f), data.consumeInt(-1, 4));
+      case 17:
+        return new Xtc(parameter(data, 0f, 1f), parameter(data, 0f, 1f), data.consumeInt(-1, 4));
+      case 18:
+        return new DynamicTemperature(
+            parameter(data, 0f, 3f), parameter(data, 0f, 3f), parameter(data, 0f, 3f));
+      case 19:
+        return new MirostatV1(
+            parameter(data, 0f, 10f), parameter(data, 0f, 1f), data.consumeInt(-1, 120));
+      default:
+        return new MirostatV2(parameter(data, 0f, 10f), parameter(data, 0f, 1f));
+    }
+  }
+
+  /**
+   * A float parameter whose documented range is about {@code [low, high]}: an edge of it, a value
+   * in it or a little outside it, or any float at all (NaN, infinities, huge, subnormal).
+   */
+  private static float parameter(FuzzedDataProvider data, float low, float high) {
+    switch (data.consumeInt(0, 3)) {
+      case 0:
+        return data.pickValue(new float[] {low, high, -0f, Math.nextDown(low), Math.nextUp(high)});
+      case 1:
+        return data.consumeFloat();
+      default: {
+        float margin = (high - low) / 4;
+        return data.consumeRegularFloat(low - margin, high + margin);
       }
     }
   }

@@ -130,6 +130,39 @@ class TokenMaskTest {
     }
   }
 
+  /**
+   * Found by fuzzing: a banned token whose logit was NaN became -Infinity, and a token was drawn
+   * from the NaN input. Removed tokens are validated before they are masked, on both removal
+   * styles that write -Infinity (a banned set; an allowed set of more than an eighth).
+   */
+  @Test
+  void invalidLogitsAtRemovedTokensAreStillAnError() {
+    BitSet many = new BitSet();
+    many.set(0, 16);
+    float[] nanAtBanned = ramp(64);
+    nanAtBanned[39] = Float.NaN;
+    float[] infinityAtBanned = ramp(64);
+    infinityAtBanned[39] = Float.POSITIVE_INFINITY;
+    float[] onlyBannedFinite = new float[64];
+    java.util.Arrays.fill(onlyBannedFinite, NEG);
+    onlyBannedFinite[39] = 1f;
+    for (TokenMask mask : new TokenMask[] {TokenMask.banning(bits(0, 39, 49)),
+        TokenMask.allowing(many)}) {
+      for (float[] logits : new float[][] {nanAtBanned, infinityAtBanned}) {
+        Candidates c = CandidatePath.WHOLE_VOCABULARY.start(logits);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+          mask.apply(c);
+          c.validate();
+        }, mask.toString());
+        assertTrue(e.getMessage().startsWith("logits[39] is "), e.getMessage());
+      }
+    }
+    Candidates c = CandidatePath.WHOLE_VOCABULARY.start(onlyBannedFinite);
+    TokenMask.banning(bits(39)).apply(c);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::validate);
+    assertTrue(e.getMessage().startsWith("every logit is -Infinity"), e.getMessage());
+  }
+
   @Test
   void anIdOutsideTheVocabularyIsAnError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

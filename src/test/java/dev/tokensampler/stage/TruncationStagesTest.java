@@ -84,6 +84,23 @@ class TruncationStagesTest {
     assertEquals(1 / 1.5, c.scale, 1e-6, "t_max = 1.5");
   }
 
+  /**
+   * Found by a property test: on the whole vocabulary, XTC counted a masked token towards
+   * {@code min_tokens_to_keep} and left one token where two were asked for.
+   */
+  @Test
+  void xtcCountsOnlyUnmaskedCandidatesTowardsMinTokensToKeep() {
+    float[] logits = {0.8f, 1.4f, Float.NEGATIVE_INFINITY}; // p = 0.35, 0.65, 0
+    for (TruncationPath path : TruncationPath.values()) {
+      Candidates kept = path.start(logits, 0);
+      new Xtc(1f, 0.3f, 2).apply(kept);
+      assertArrayEquals(new int[] {0, 1}, TruncationPath.live(kept), path + ", min_keep 2");
+      Candidates cut = path.start(logits, 0);
+      new Xtc(1f, 0.3f, 1).apply(cut);
+      assertArrayEquals(new int[] {0}, TruncationPath.live(cut), path + ", min_keep 1");
+    }
+  }
+
   @Test
   void disabledSettingsLeaveTheWholeVocabulary() {
     for (Stage stage : new Stage[] {
