@@ -40,6 +40,8 @@ final class VectorKernels implements Kernels {
    * that it boxes the mask on every call, so the hot loops read the lanes one by one instead.
    */
   static final boolean MASK_TO_LONG_INTRINSIC = Runtime.version().feature() >= 19;
+  /** The bits of {@code toLong()} of four masks side by side. */
+  private static final long BLOCK4_LANES = 4 * W == 64 ? -1L : (1L << (4 * W)) - 1;
 
   // Constant operands live in static finals (C2 on JDK 17 then keeps them in registers). A
   // loop-carried vector must never start from one of them: it would be boxed on every iteration.
@@ -542,74 +544,70 @@ final class VectorKernels implements Kernels {
     return total;
   }
 
-  /** Offers the elements of {@code a[off + from, off + to)} at or above the threshold. */
-  private static float offer(float[] a, int off, int from, int to, TopKHeap heap, float threshold) {
-    for (int p = from; p < to; p++) {
-      float x = a[off + p];
-      if (x >= threshold) {
-        heap.offer(x, p);
-        threshold = heap.threshold();
-      }
-    }
-    return threshold;
-  }
-
   @Override
   public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
     int bound4 = len & -(4 * W);
-    if (bound4 == 0) {
-      return ScalarKernels.selectTopK(a, off, 0, len, heap);
-    }
     float threshold = heap.threshold();
-    FloatVector nan = FloatVector.zero(F);
     int i = 0;
     for (; i < bound4; i += 4 * W) {
-      FloatVector v0 = FloatVector.fromArray(F, a, off + i);
-      FloatVector v1 = FloatVector.fromArray(F, a, off + i + W);
-      FloatVector v2 = FloatVector.fromArray(F, a, off + i + 2 * W);
-      FloatVector v3 = FloatVector.fromArray(F, a, off + i + 3 * W);
-      nan = nan.add(v0.add(v1).add(v2.add(v3)));
-      VectorMask<Float> m0 = v0.compare(VectorOperators.GE, threshold);
-      VectorMask<Float> m1 = v1.compare(VectorOperators.GE, threshold);
-      VectorMask<Float> m2 = v2.compare(VectorOperators.GE, threshold);
-      VectorMask<Float> m3 = v3.compare(VectorOperators.GE, threshold);
-      if (m0.or(m1).or(m2.or(m3)).anyTrue()) {
-        if (MASK_TO_LONG_INTRINSIC) {
-          long bits =
-              m0.toLong() | m1.toLong() << W | m2.toLong() << (2 * W) | m3.toLong() << (3 * W);
-          for (; bits != 0; bits &= bits - 1) {
-            int p = i + Long.numberOfTrailingZeros(bits);
-            float x = a[off + p];
-            if (x >= threshold) {
-              heap.offer(x, p);
-              threshold = heap.threshold();
-            }
-          }
-        } else {
-          // Only the vectors with a hit, each from its first hit: the threshold only rises, so
-          // the lanes before it still fail.
-          if (m0.anyTrue()) {
-            threshold = offer(a, off, i + m0.firstTrue(), i + W, heap, threshold);
-          }
-          if (m1.anyTrue()) {
-            threshold = offer(a, off, i + W + m1.firstTrue(), i + 2 * W, heap, threshold);
-          }
-          if (m2.anyTrue()) {
-            threshold = offer(a, off, i + 2 * W + m2.firstTrue(), i + 3 * W, heap, threshold);
-          }
-          if (m3.anyTrue()) {
-            threshold = offer(a, off, i + 3 * W + m3.firstTrue(), i + 4 * W, heap, threshold);
+      // A lane is a hit, or NaN, unless it is below the threshold: one test per 4 vectors.
+      VectorMask<Float> below0 = FloatVector.fromArray(F, a, off + i)
+          .compare(VectorOperators.LT, threshold);
+      VectorMask<Float> below1 = FloatVector.fromArray(F, a, off + i + W)
+          .compare(VectorOperators.LT, threshold);
+      VectorMask<Float> below2 = FloatVector.fromArray(F, a, off + i + 2 * W)
+          .compare(VectorOperators.LT, threshold);
+      VectorMask<Float> below3 = FloatVector.fromArray(F, a, off + i + 3 * W)
+          .compare(VectorOperators.LT, threshold);
+      if (below0.and(below1).and(below2.and(below3)).allTrue()) {
+        continue;
+      }
+      if (MASK_TO_LONG_INTRINSIC) {
+        long bits = ~(below0.toLong() | below1.toLong() << W | below2.toLong() << (2 * W)
+            | below3.toLong() << (3 * W)) & BLOCK4_LANES;
+        for (; bits != 0; bits &= bits - 1) {
+          int p = i + Long.numberOfTrailingZeros(bits);
+          float x = a[off + p];
+          if (x >= threshold) {
+            heap.offer(x, p);
+            threshold = heap.threshold();
+          } else if (x != x) {
+            return p;
           }
         }
-      }
-    }
-    if (bound4 > 0 && nan.compare(VectorOperators.NE, nan).anyTrue()) {
-      int p = firstNaN(a, off, bound4);
-      if (p >= 0) {
-        return p;
+      } else {
+        // Each vector with a hit from its first hit: the threshold only rises, so the lanes
+        // before it still fail. (A mask passed to a method would be boxed on JDK 17.)
+        int first0 = below0.not().firstTrue();
+        int first1 = below1.not().firstTrue();
+        int first2 = below2.not().firstTrue();
+        int first3 = below3.not().firstTrue();
+        int nan = offerFrom(a, off, i, first0, heap);
+        if (nan < 0) {
+          nan = offerFrom(a, off, i + W, first1, heap);
+        }
+        if (nan < 0) {
+          nan = offerFrom(a, off, i + 2 * W, first2, heap);
+        }
+        if (nan < 0) {
+          nan = offerFrom(a, off, i + 3 * W, first3, heap);
+        }
+        if (nan >= 0) {
+          return nan;
+        }
+        threshold = heap.threshold();
       }
     }
     return ScalarKernels.selectTopK(a, off, i, len, heap);
+  }
+
+  /**
+   * Offers the lanes of the vector at {@code from} from lane {@code first} (its first lane not
+   * below the threshold, or {@link #W} for none) as {@link ScalarKernels#selectTopK} does;
+   * returns the first NaN position or -1.
+   */
+  private static int offerFrom(float[] a, int off, int from, int first, TopKHeap heap) {
+    return first == W ? -1 : ScalarKernels.selectTopK(a, off, from + first, from + W, heap);
   }
 
   @Override
