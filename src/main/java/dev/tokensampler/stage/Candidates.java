@@ -217,6 +217,11 @@ public final class Candidates {
    * Sets the logit of candidate {@code i}. The first write of a step copies the caller's logits
    * (one pass over the vocabulary) and folds any pending temperature into the copy.
    *
+   * <p>Writing {@code -Infinity} over a {@code NaN} or {@code +Infinity} hides it from the checks
+   * that later stages and the draw make. A stage that masks tokens should call
+   * {@link #maxLogit()} once before its first write: it validates the current logits and throws
+   * on invalid ones, as the built-in masks do.
+   *
    * @param i the candidate position, {@code 0 <= i < size()}
    * @param value the new logit, finite or {@code -Infinity}
    */
@@ -268,9 +273,11 @@ public final class Candidates {
   }
 
   /**
-   * The largest logit, with any pending temperature applied.
+   * The largest logit, with any pending temperature applied. The first call of a step validates
+   * the current logits (one SIMD pass on the whole vocabulary).
    *
    * @return the maximum
+   * @throws IllegalArgumentException if a logit is NaN or +Infinity, or every logit is -Infinity
    */
   public float maxLogit() {
     materializeNucleus();
