@@ -756,16 +756,54 @@ public final class Candidates {
   }
 
   /**
-   * As {@link #editLogits}, for edits that write {@code -Infinity} (masks and bans): validates
-   * the current logits first (see {@link #rawMax}), since such a write would hide a NaN or
-   * {@code +Infinity} that it overwrites. Costs no pass if the maximum of the view is known.
+   * As {@link #editLogits}, for edits that write {@code -Infinity} (masks and bans) through
+   * {@link #writeLogit} and {@link #maskRange}: validates the current logits first (see
+   * {@link #rawMax}), since such a write would hide a NaN or {@code +Infinity} that it overwrites,
+   * and keeps their maximum known, so that a stage after the mask needs no second pass unless a
+   * masked candidate held it. Costs no pass if the maximum of the view is already known.
    *
    * @throws IllegalArgumentException if the current logits are invalid
    */
   void editLogitsToMask() {
     materializeNucleus();
-    rawMax();
+    float folded = rawMax() * scale;
     editLogits();
+    // Folding multiplied every logit by the positive scale; rounding is monotone, so the largest
+    // product is the product of the largest logit (unless it overflowed, which rawMax reports).
+    if (folded != Float.POSITIVE_INFINITY) {
+      max = folded;
+      maxKnown = true;
+    }
+  }
+
+  /**
+   * Writes the logit of candidate {@code i}, after {@link #editLogits} or
+   * {@link #editLogitsToMask}; forgets the known maximum if this candidate held it or the value is
+   * above it.
+   */
+  void writeLogit(int i, float value) {
+    int p = offset + i;
+    if (logits[p] == max || value > max) {
+      maxKnown = false;
+    }
+    logits[p] = value;
+  }
+
+  /**
+   * Writes {@code -Infinity} as the logit of the candidates {@code [from, to)}, as
+   * {@link #writeLogit} does.
+   */
+  void maskRange(int from, int to) {
+    float[] x = logits;
+    float m = max;
+    boolean held = false;
+    for (int p = offset + from, end = offset + to; p < end; p++) {
+      held |= x[p] == m;
+      x[p] = Float.NEGATIVE_INFINITY;
+    }
+    if (held) {
+      maxKnown = false;
+    }
   }
 
   // ---- Random bits of the step, and truncation by a logit threshold (used by MinP, TypicalP,

@@ -83,7 +83,7 @@ final class HistoryStages {
   static void ban(Candidates c, TokenCounts banned) {
     if (banned.size() > 0) {
       c.editLogitsToMask();
-      editCounted(c, banned, BAN);
+      writeCounted(c, banned, BAN);
     }
   }
 
@@ -98,18 +98,21 @@ final class HistoryStages {
    * @param edit the new logit of each
    */
   static void editCounted(Candidates c, TokenCounts counts, CountedEdit edit) {
-    if (counts.size() == 0) {
-      return;
+    if (counts.size() > 0) {
+      c.editLogits();
+      writeCounted(c, counts, edit);
     }
-    c.materializeNucleus();
-    c.editLogits();
+  }
+
+  /** The loop of {@link #editCounted}, after the candidates were prepared for edits. */
+  private static void writeCounted(Candidates c, TokenCounts counts, CountedEdit edit) {
     float[] x = c.logits;
     int o = c.offset;
     if (c.ids == null) {
       for (int slot = 0, n = counts.slots(); slot < n; slot++) {
         int token = counts.keyAt(slot);
         if (token >= 0 && token < c.size) {
-          x[o + token] = edit.edit(x[o + token], token, counts.valueAt(slot));
+          c.writeLogit(token, edit.edit(x[o + token], token, counts.valueAt(slot)));
         }
       }
     } else {
@@ -117,7 +120,7 @@ final class HistoryStages {
       for (int i = 0, n = c.size; i < n; i++) {
         int count = counts.get(ids[i]);
         if (count > 0) {
-          x[o + i] = edit.edit(x[o + i], ids[i], count);
+          c.writeLogit(i, edit.edit(x[o + i], ids[i], count));
         }
       }
     }

@@ -120,7 +120,7 @@ public final class MinNewTokens implements Stage {
           c.editLogitsToMask();
           editing = true;
         }
-        c.logits[c.offset + position] = Float.NEGATIVE_INFINITY;
+        c.writeLogit(position, Float.NEGATIVE_INFINITY);
       }
     }
   }

@@ -135,7 +135,7 @@ public final class TokenMask implements Stage {
     } else {
       c.editLogitsToMask();
       for (int id : bannedIds) {
-        c.logits[c.offset + id] = Float.NEGATIVE_INFINITY;
+        c.writeLogit(id, Float.NEGATIVE_INFINITY);
       }
     }
   }
@@ -154,18 +154,12 @@ public final class TokenMask implements Stage {
       return;
     }
     c.editLogitsToMask();
-    float[] x = c.logits;
-    int o = c.offset;
     int from = 0;
     for (int id : allowedIds) {
-      for (int i = from; i < id; i++) {
-        x[o + i] = Float.NEGATIVE_INFINITY;
-      }
+      c.maskRange(from, id);
       from = id + 1;
     }
-    for (int i = from; i < c.size; i++) {
-      x[o + i] = Float.NEGATIVE_INFINITY;
-    }
+    c.maskRange(from, c.size);
   }
 
   /** Drops the masked explicit candidates, keeping the order of the rest. */

@@ -1,0 +1,151 @@
+package dev.tokensampler.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tokensampler.kernel.KernelProvider;
+import dev.tokensampler.kernel.Kernels;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Masks and bans validate the logits with one maximum pass ({@link Candidates#editLogitsToMask})
+ * and keep that maximum for the stages after them: the softmax after a mask makes no second pass
+ * unless a masked token held the maximum, and its probabilities are bit for bit those computed
+ * with a fresh maximum.
+ */
+class MaskKeepsMaximumTest {
+  private static final int V = 1000;
+
+  /** Counts the calls of {@link Kernels#max} on this JVM's kernels. */
+  private static final class MaxCounter implements InvocationHandler {
+    private final Kernels target = KernelProvider.newKernels();
+    int maxCalls;
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      if (method.getName().equals("max")) {
+        maxCalls++;
+      }
+      try {
+        return method.invoke(target, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    }
+
+    Kernels kernels() {
+      return (Kernels) Proxy.newProxyInstance(
+          Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class}, this);
+    }
+  }
+
+  private static BitSet allBut(int... excluded) {
+    BitSet set = new BitSet();
+    set.set(0, V);
+    for (int id : excluded) {
+      set.clear(id);
+    }
+    return set;
+  }
+
+  /** Each masking stage, given the token it removes. */
+  static List<Arguments> masks() {
+    IntFunction<Stage> ban = t -> {
+      BitSet set = new BitSet();
+      set.set(t);
+      return TokenMask.banning(set);
+    };
+    IntFunction<Stage> allowMost = t -> TokenMask.allowing(allBut(t, t / 2 + 1, V - 1));
+    IntFunction<Stage> badWord = t -> new BannedSequences(List.of(new int[] {t}));
+    IntFunction<Stage> minNewTokens = t -> new MinNewTokens(5, t);
+    return List.of(
+        Arguments.of("banned token", ban),
+        Arguments.of("allowed set of all but three", allowMost),
+        Arguments.of("one-token bad word", badWord),
+        Arguments.of("min_new_tokens on its EOS", minNewTokens));
+  }
+
+  private static float[] logits() {
+    float[] x = new float[V];
+    for (int i = 0; i < V; i++) {
+      x[i] = (float) Math.sin(i * 0.37) * 4f + (i % 11) * 0.125f;
+    }
+    return x;
+  }
+
+  private static int argmax(float[] x) {
+    int best = 0;
+    for (int i = 1; i < x.length; i++) {
+      if (x[i] > x[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static float[] probabilities(Candidates c) {
+    float[] p = new float[c.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = c.probability(i);
+    }
+    return p;
+  }
+
+  /** Runs temperature (before or after the mask) and the mask; returns the probabilities. */
+  private static float[] run(Candidates c, float[] logits, Stage mask, boolean temperatureFirst,
+      boolean freshMaximum) {
+    c.reset(logits, 0);
+    Stage temperature = new Temperature(0.7f);
+    if (temperatureFirst) {
+      temperature.apply(c);
+    }
+    mask.apply(c);
+    if (freshMaximum) {
+      c.editLogits();
+    }
+    if (!temperatureFirst) {
+      temperature.apply(c);
+    }
+    return probabilities(c);
+  }
+
+  private static void check(IntFunction<Stage> mask, int removed, boolean temperatureFirst,
+      int expectedMaxPasses) {
+    float[] logits = logits();
+    MaxCounter counter = new MaxCounter();
+    Candidates counted = new Candidates(V, counter.kernels());
+    float[] kept = run(counted, logits, mask.apply(removed), temperatureFirst, false);
+    assertEquals(expectedMaxPasses, counter.maxCalls, "maximum passes");
+
+    float[] fresh = run(new Candidates(V), logits, mask.apply(removed), temperatureFirst, true);
+    assertEquals(fresh.length, kept.length);
+    for (int i = 0; i < fresh.length; i++) {
+      assertEquals(Float.floatToRawIntBits(fresh[i]), Float.floatToRawIntBits(kept[i]),
+          "probability of candidate " + i);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("masks")
+  void theSoftmaxAfterAMaskReusesItsMaximum(String name, IntFunction<Stage> mask) {
+    int top = argmax(logits());
+    check(mask, (top + 17) % V, false, 1);
+    check(mask, (top + 17) % V, true, 1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("masks")
+  void maskingTheMaximumTokenCostsASecondPass(String name, IntFunction<Stage> mask) {
+    int top = argmax(logits());
+    check(mask, top, false, 2);
+    check(mask, top, true, 2);
+  }
+}
