@@ -220,7 +220,8 @@ public final class Candidates {
    * <p>Writing {@code -Infinity} over a {@code NaN} or {@code +Infinity} hides it from the checks
    * that later stages and the draw make. A stage that masks tokens should call
    * {@link #maxLogit()} once before its first write: it validates the current logits and throws
-   * on invalid ones, as the built-in masks do.
+   * on invalid ones, as the built-in masks do. That maximum stays known for the stages after it,
+   * unless a write replaces the candidate that held it or writes a larger value (or NaN).
    *
    * @param i the candidate position, {@code 0 <= i < size()}
    * @param value the new logit, finite or {@code -Infinity}
@@ -229,9 +230,9 @@ public final class Candidates {
     materializeNucleus();
     Objects.checkIndex(i, size);
     makeWritable();
-    logits[offset + i] = value;
+    writeLogit(i, value);
     sorted = false;
-    invalidate();
+    invalidateWeights();
   }
 
   /**
@@ -255,8 +256,7 @@ public final class Candidates {
       return;
     }
     scale = product == 0f ? Float.MIN_VALUE : product;
-    weightsKnown = false;
-    sumKnown = false;
+    invalidateWeights();
   }
 
   /**
@@ -665,12 +665,20 @@ public final class Candidates {
     }
     if (scale != 1f) {
       kernels.multiply(logits, size, scale);
+      // Rounding is monotone and the scale positive, so the largest product is the product of
+      // the largest logit, unless it overflowed (which a new pass reports).
+      max *= scale;
+      maxKnown &= max != Float.POSITIVE_INFINITY;
       scale = 1f;
     }
   }
 
   private void invalidate() {
     maxKnown = false;
+    invalidateWeights();
+  }
+
+  private void invalidateWeights() {
     weightsKnown = false;
     sumKnown = false;
   }
@@ -766,24 +774,20 @@ public final class Candidates {
    */
   void editLogitsToMask() {
     materializeNucleus();
-    float folded = rawMax() * scale;
-    editLogits();
-    // Folding multiplied every logit by the positive scale; rounding is monotone, so the largest
-    // product is the product of the largest logit (unless it overflowed, which rawMax reports).
-    if (folded != Float.POSITIVE_INFINITY) {
-      max = folded;
-      maxKnown = true;
-    }
+    rawMax();
+    makeWritable();
+    sorted = false;
+    invalidateWeights();
   }
 
   /**
-   * Writes the logit of candidate {@code i}, after {@link #editLogits} or
-   * {@link #editLogitsToMask}; forgets the known maximum if this candidate held it or the value is
-   * above it.
+   * Writes the logit of candidate {@code i} into writable logits (after {@link #editLogits} or
+   * {@link #editLogitsToMask}); forgets the known maximum if this candidate held it or the value is
+   * not at most the maximum (larger, or NaN).
    */
   void writeLogit(int i, float value) {
     int p = offset + i;
-    if (logits[p] == max || value > max) {
+    if (logits[p] == max || !(value <= max)) {
       maxKnown = false;
     }
     logits[p] = value;

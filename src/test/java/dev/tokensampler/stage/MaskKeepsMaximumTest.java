@@ -1,6 +1,7 @@
 package dev.tokensampler.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.Kernels;
@@ -11,6 +12,7 @@ import java.lang.reflect.Proxy;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Masks and bans validate the logits with one maximum pass ({@link Candidates#editLogitsToMask})
  * and keep that maximum for the stages after them: the softmax after a mask makes no second pass
  * unless a masked token held the maximum, and its probabilities are bit for bit those computed
- * with a fresh maximum.
+ * with a fresh maximum. A custom stage that validates with {@link Candidates#maxLogit()} and masks
+ * with {@link Candidates#setLogit} gets the same, and a NaN it writes is still reported.
  */
 class MaskKeepsMaximumTest {
   private static final int V = 1000;
@@ -66,11 +69,16 @@ class MaskKeepsMaximumTest {
     IntFunction<Stage> allowMost = t -> TokenMask.allowing(allBut(t, t / 2 + 1, V - 1));
     IntFunction<Stage> badWord = t -> new BannedSequences(List.of(new int[] {t}));
     IntFunction<Stage> minNewTokens = t -> new MinNewTokens(5, t);
+    IntFunction<Stage> customMask = t -> c -> {
+      c.maxLogit();
+      c.setLogit(t, Float.NEGATIVE_INFINITY);
+    };
     return List.of(
         Arguments.of("banned token", ban),
         Arguments.of("allowed set of all but three", allowMost),
         Arguments.of("one-token bad word", badWord),
-        Arguments.of("min_new_tokens on its EOS", minNewTokens));
+        Arguments.of("min_new_tokens on its EOS", minNewTokens),
+        Arguments.of("custom stage: maxLogit, then setLogit", customMask));
   }
 
   private static float[] logits() {
@@ -147,5 +155,14 @@ class MaskKeepsMaximumTest {
     int top = argmax(logits());
     check(mask, top, false, 2);
     check(mask, top, true, 2);
+  }
+
+  @Test
+  void aNanWrittenAfterTheMaximumIsStillReported() {
+    Candidates c = new Candidates(V);
+    c.reset(logits(), 0);
+    c.maxLogit();
+    c.setLogit((argmax(logits()) + 17) % V, Float.NaN);
+    assertThrows(IllegalArgumentException.class, c::maxLogit);
   }
 }
