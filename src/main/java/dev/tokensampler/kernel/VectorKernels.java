@@ -615,20 +615,26 @@ final class VectorKernels implements Kernels {
         }
       } else {
         // Each vector with a hit from its first hit: the threshold only rises, so the lanes
-        // before it still fail. (A mask passed to a method would be boxed on JDK 17.)
+        // before it still fail. (A mask passed to a method would be boxed on JDK 17.) The scalar
+        // walk is called only for vectors with a hit, and called directly: behind a helper, C2
+        // could compile the helper on its own, too big to inline, and then pay a call for every
+        // vector of every block with a hit.
         int first0 = below0.not().firstTrue();
         int first1 = below1.not().firstTrue();
         int first2 = below2.not().firstTrue();
         int first3 = below3.not().firstTrue();
-        int nan = offerFrom(a, off, i, first0, heap);
-        if (nan < 0) {
-          nan = offerFrom(a, off, i + W, first1, heap);
+        int nan = -1;
+        if (first0 < W) {
+          nan = ScalarKernels.selectTopK(a, off, i + first0, i + W, heap);
         }
-        if (nan < 0) {
-          nan = offerFrom(a, off, i + 2 * W, first2, heap);
+        if (nan < 0 && first1 < W) {
+          nan = ScalarKernels.selectTopK(a, off, i + W + first1, i + 2 * W, heap);
         }
-        if (nan < 0) {
-          nan = offerFrom(a, off, i + 3 * W, first3, heap);
+        if (nan < 0 && first2 < W) {
+          nan = ScalarKernels.selectTopK(a, off, i + 2 * W + first2, i + 3 * W, heap);
+        }
+        if (nan < 0 && first3 < W) {
+          nan = ScalarKernels.selectTopK(a, off, i + 3 * W + first3, i + 4 * W, heap);
         }
         if (nan >= 0) {
           return nan;
@@ -637,15 +643,6 @@ final class VectorKernels implements Kernels {
       }
     }
     return ScalarKernels.selectTopK(a, off, i, len, heap);
-  }
-
-  /**
-   * Offers the lanes of the vector at {@code from} from lane {@code first} (its first lane not
-   * below the threshold, or {@link #W} for none) as {@link ScalarKernels#selectTopK} does;
-   * returns the first NaN position or -1.
-   */
-  private static int offerFrom(float[] a, int off, int from, int first, TopKHeap heap) {
-    return first == W ? -1 : ScalarKernels.selectTopK(a, off, from + first, from + W, heap);
   }
 
   @Override
