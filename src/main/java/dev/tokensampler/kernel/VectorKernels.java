@@ -421,9 +421,11 @@ final class VectorKernels implements Kernels {
   /**
    * {@inheritDoc}
    *
-   * <p>Laid out like {@link #sumAbove}: {@link ExpChord#exp} written out operation for
-   * operation, every lane taking a value (+0 when the logit is not above), one accumulator per
-   * vector of a chunk.
+   * <p>Laid out like {@link #expSum}: {@link ExpChord#exp} written out operation for operation,
+   * one vector per step, every lane taking a value (+0 when the logit is not above), the
+   * accumulators rotating so that vector {@code k} of each chunk goes to accumulator {@code k}.
+   * One vector per step rather than one chunk keeps the C2 compile under its inlining cutoff at
+   * 128 bits, where a chunk is four vectors (see {@link #expSum}).
    */
   @Override
   public double chordSumAbove(float[] a, int off, int len, float max, float scale, float above) {
@@ -440,31 +442,23 @@ final class VectorKernels implements Kernels {
       FloatVector acc1 = FloatVector.zero(F);
       FloatVector acc2 = FloatVector.zero(F);
       FloatVector acc3 = FloatVector.zero(F);
-      int i = start;
-      for (; i < chunkEnd; i += LANES) {
-        FloatVector x0 = FloatVector.fromArray(F, a, off + i);
-        FloatVector t0 = x0.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
-        FloatVector e0 = t0.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
+      for (int i = start; i < chunkEnd; i += W) {
+        FloatVector x = FloatVector.fromArray(F, a, off + i);
+        FloatVector t = x.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
+        FloatVector e = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
             .reinterpretAsFloats();
-        acc0 = acc0.add(e0, x0.compare(VectorOperators.GT, above));
-        if (PER >= 2) {
-          FloatVector x1 = FloatVector.fromArray(F, a, off + i + W);
-          FloatVector t1 = x1.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
-          FloatVector e1 = t1.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
-              .reinterpretAsFloats();
-          acc1 = acc1.add(e1, x1.compare(VectorOperators.GT, above));
-        }
-        if (PER == 4) {
-          FloatVector x2 = FloatVector.fromArray(F, a, off + i + 2 * W);
-          FloatVector t2 = x2.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
-          FloatVector e2 = t2.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
-              .reinterpretAsFloats();
-          acc2 = acc2.add(e2, x2.compare(VectorOperators.GT, above));
-          FloatVector x3 = FloatVector.fromArray(F, a, off + i + 3 * W);
-          FloatVector t3 = x3.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
-          FloatVector e3 = t3.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
-              .reinterpretAsFloats();
-          acc3 = acc3.add(e3, x3.compare(VectorOperators.GT, above));
+        // acc0 takes this vector; rotating makes acc0 take the next one.
+        FloatVector sum = acc0.add(e, x.compare(VectorOperators.GT, above));
+        if (PER == 1) {
+          acc0 = sum;
+        } else if (PER == 2) {
+          acc0 = acc1;
+          acc1 = sum;
+        } else {
+          acc0 = acc1;
+          acc1 = acc2;
+          acc2 = acc3;
+          acc3 = sum;
         }
       }
       acc0.intoArray(lanes, 0);
@@ -475,7 +469,7 @@ final class VectorKernels implements Kernels {
         acc2.intoArray(lanes, 2 * W);
         acc3.intoArray(lanes, 3 * W);
       }
-      ScalarKernels.addChordAbove(a, off, i, end, max, scale, above, lanes);
+      ScalarKernels.addChordAbove(a, off, chunkEnd, end, max, scale, above, lanes);
       total += Kernels.reduceLanes(lanes);
     }
     return total;
