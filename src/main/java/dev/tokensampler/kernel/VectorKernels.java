@@ -183,15 +183,9 @@ final class VectorKernels implements Kernels {
    * never entered the loop), and the kernel would then allocate on every call. Vector {@code k} of
    * each 16-lane chunk goes to accumulator {@code k} (one 512-bit, two 256-bit or four 128-bit
    * vectors per chunk): the accumulators rotate so that {@code acc0} always takes the next vector,
-   * and a block holds a whole number of chunks, so the rotation ends where it started. The
-   * accumulators are stored in place, never passed to a method.
-   *
-   * <p>The loops with and without the store are two methods, not two loops of one: C2 stops
-   * inlining in a method once it has created about 18,000 nodes ({@code NodeCountInliningCutoff}),
-   * and two spelled-out exponentials come close to that. Whatever it parses after the limit
-   * (the loop parsed second, the accumulator stores after the loops) is left as calls, whose
-   * vectors are boxed: the kernel would allocate on every call, depending on what the profile
-   * had made C2 inline before. Each method alone stays well under the limit.
+   * and a block holds a whole number of chunks, so the rotation ends where it started. Two loops,
+   * with and without the store, so that neither holds a branch. The accumulators are stored in
+   * place, never passed to a method.
    */
   @Override
   public double expSum(
@@ -203,13 +197,6 @@ final class VectorKernels implements Kernels {
       blockSums[0] = sum;
       return sum;
     }
-    return dst == null
-        ? expSum(a, off, len, max, scale, blockSums)
-        : expSumStored(a, off, len, max, scale, dst, blockSums);
-  }
-
-  /** {@link #expSum} of at least {@link Kernels#LANES} elements without a destination. */
-  private double expSum(float[] a, int off, int len, float max, float scale, float[] blockSums) {
     double total = 0;
     int block = 0;
     for (int start = 0; start < len; start += BLOCK, block++) {
@@ -219,93 +206,68 @@ final class VectorKernels implements Kernels {
       FloatVector acc1 = FloatVector.zero(F);
       FloatVector acc2 = FloatVector.zero(F);
       FloatVector acc3 = FloatVector.zero(F);
-      for (int i = start; i < vectorEnd; i += W) {
-        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
-        FloatVector tm = y.mul(LOG2E).add(MAGIC);
-        FloatVector n = tm.sub(MAGIC);
-        FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-        FloatVector p = f.mul(P0).add(P1);
-        p = p.mul(f).add(P2);
-        p = p.mul(f).add(P3);
-        p = p.mul(f).add(P4);
-        p = p.mul(f).add(P5);
-        FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
-        FloatVector pow =
-            tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
-            .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
-        // acc0 takes this vector; rotating makes acc0 take the next one.
-        FloatVector sum = acc0.add(e);
-        if (PER == 1) {
-          acc0 = sum;
-        } else if (PER == 2) {
-          acc0 = acc1;
-          acc1 = sum;
-        } else {
-          acc0 = acc1;
-          acc1 = acc2;
-          acc2 = acc3;
-          acc3 = sum;
+      if (dst == null) {
+        for (int i = start; i < vectorEnd; i += W) {
+          FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+          FloatVector tm = y.mul(LOG2E).add(MAGIC);
+          FloatVector n = tm.sub(MAGIC);
+          FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+          FloatVector p = f.mul(P0).add(P1);
+          p = p.mul(f).add(P2);
+          p = p.mul(f).add(P3);
+          p = p.mul(f).add(P4);
+          p = p.mul(f).add(P5);
+          FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+          FloatVector pow =
+              tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                  .reinterpretAsFloats();
+          FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+              .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+          // acc0 takes this vector; rotating makes acc0 take the next one.
+          FloatVector sum = acc0.add(e);
+          if (PER == 1) {
+            acc0 = sum;
+          } else if (PER == 2) {
+            acc0 = acc1;
+            acc1 = sum;
+          } else {
+            acc0 = acc1;
+            acc1 = acc2;
+            acc2 = acc3;
+            acc3 = sum;
+          }
         }
-      }
-      acc0.intoArray(lanes, 0);
-      if (PER >= 2) {
-        acc1.intoArray(lanes, W);
-      }
-      if (PER == 4) {
-        acc2.intoArray(lanes, 2 * W);
-        acc3.intoArray(lanes, 3 * W);
-      }
-      ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, null, lanes);
-      float sum = Kernels.reduceLanes(lanes);
-      blockSums[block] = sum;
-      total += sum;
-    }
-    return total;
-  }
-
-  /** {@link #expSum} of at least {@link Kernels#LANES} elements, storing every weight. */
-  private double expSumStored(
-      float[] a, int off, int len, float max, float scale, float[] dst, float[] blockSums) {
-    double total = 0;
-    int block = 0;
-    for (int start = 0; start < len; start += BLOCK, block++) {
-      int end = Math.min(start + BLOCK, len);
-      int vectorEnd = start + ((end - start) & -LANES);
-      FloatVector acc0 = FloatVector.zero(F);
-      FloatVector acc1 = FloatVector.zero(F);
-      FloatVector acc2 = FloatVector.zero(F);
-      FloatVector acc3 = FloatVector.zero(F);
-      for (int i = start; i < vectorEnd; i += W) {
-        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
-        FloatVector tm = y.mul(LOG2E).add(MAGIC);
-        FloatVector n = tm.sub(MAGIC);
-        FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-        FloatVector p = f.mul(P0).add(P1);
-        p = p.mul(f).add(P2);
-        p = p.mul(f).add(P3);
-        p = p.mul(f).add(P4);
-        p = p.mul(f).add(P5);
-        FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
-        FloatVector pow =
-            tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
-            .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
-        e.intoArray(dst, i);
-        // acc0 takes this vector; rotating makes acc0 take the next one.
-        FloatVector sum = acc0.add(e);
-        if (PER == 1) {
-          acc0 = sum;
-        } else if (PER == 2) {
-          acc0 = acc1;
-          acc1 = sum;
-        } else {
-          acc0 = acc1;
-          acc1 = acc2;
-          acc2 = acc3;
-          acc3 = sum;
+      } else {
+        for (int i = start; i < vectorEnd; i += W) {
+          FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+          FloatVector tm = y.mul(LOG2E).add(MAGIC);
+          FloatVector n = tm.sub(MAGIC);
+          FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+          FloatVector p = f.mul(P0).add(P1);
+          p = p.mul(f).add(P2);
+          p = p.mul(f).add(P3);
+          p = p.mul(f).add(P4);
+          p = p.mul(f).add(P5);
+          FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+          FloatVector pow =
+              tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                  .reinterpretAsFloats();
+          FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+              .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+          e.intoArray(dst, i);
+          // acc0 takes this vector; rotating makes acc0 take the next one.
+          FloatVector sum = acc0.add(e);
+          if (PER == 1) {
+            acc0 = sum;
+          } else if (PER == 2) {
+            acc0 = acc1;
+            acc1 = sum;
+          } else {
+            acc0 = acc1;
+            acc1 = acc2;
+            acc2 = acc3;
+            acc3 = sum;
+          }
         }
       }
       acc0.intoArray(lanes, 0);
