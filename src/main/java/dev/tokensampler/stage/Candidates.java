@@ -229,10 +229,8 @@ public final class Candidates {
   public void setLogit(int i, float value) {
     materializeNucleus();
     Objects.checkIndex(i, size);
-    makeWritable();
+    prepareWrites();
     writeLogit(i, value);
-    sorted = false;
-    invalidateWeights();
   }
 
   /**
@@ -757,10 +755,8 @@ public final class Candidates {
    * and forgets every cached maximum, weight and sort order.
    */
   void editLogits() {
-    materializeNucleus();
-    makeWritable();
-    sorted = false;
-    invalidate();
+    prepareWrites();
+    maxKnown = false;
   }
 
   /**
@@ -775,6 +771,17 @@ public final class Candidates {
   void editLogitsToMask() {
     materializeNucleus();
     rawMax();
+    prepareWrites();
+  }
+
+  /**
+   * The preparation shared by every kind of write: resolves a pending nucleus, makes the logits
+   * writable (folding a pending scale into them and into a known maximum) and forgets the sort
+   * order, weights and sum. The known maximum is left to the writes ({@link #writeLogit},
+   * {@link #maskRange}) or forgotten by {@link #editLogits}.
+   */
+  private void prepareWrites() {
+    materializeNucleus();
     makeWritable();
     sorted = false;
     invalidateWeights();
