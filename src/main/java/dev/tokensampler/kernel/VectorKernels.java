@@ -40,6 +40,21 @@ final class VectorKernels implements Kernels {
    * that it boxes the mask on every call, so the hot loops read the lanes one by one instead.
    */
   static final boolean MASK_TO_LONG_INTRINSIC = Runtime.version().feature() >= 19;
+  /**
+   * Whether {@link #expSum} keeps its lane sums in vectors carried by its loops (JDK 25 and later)
+   * or in {@link #lanes}, loaded and stored on every step, with the loops with and without the
+   * store in methods of their own. On JDK 17, C2 may compile the store of a vector carried by a
+   * loop as a call, depending on the profile it has when it compiles, and the vector is then boxed
+   * on every iteration for the rest of the JVM's life ({@code WarmUpOrderTest}: 5 of 6 fresh JVMs
+   * failed with early compilation, and about 2 in 100 at the default thresholds; with the sums in
+   * memory, 0 of 96 with early compilation, at every width). Sums in memory cost nothing
+   * measurable on JDK 17, where the loop is bound by the exponential, but 25-50% more in the
+   * kernel on JDK 25, where the chain of additions through memory becomes the bound. JDK 25 passed
+   * the same tests with the sums in registers; the JDKs between were not measured and take the
+   * form tested on JDK 17.
+   */
+  static final boolean ACCUMULATORS_IN_REGISTERS = Runtime.version().feature() >= 25;
+
   /** The bits of {@code toLong()} of four masks side by side. */
   private static final long BLOCK4_LANES = 4 * W == 64 ? -1L : (1L << (4 * W)) - 1;
 
@@ -180,12 +195,15 @@ final class VectorKernels implements Kernels {
    * C2 inlines a callee that is already compiled only if its code is small, and a vector passed to
    * a call that is not inlined is boxed. A helper would be compiled on its own whenever the loop
    * ran in the interpreter first (for instance after a deoptimisation, when small vocabularies had
-   * never entered the loop), and the kernel would then allocate on every call. Vector {@code k} of
-   * each 16-lane chunk goes to accumulator {@code k} (one 512-bit, two 256-bit or four 128-bit
-   * vectors per chunk): the accumulators rotate so that {@code acc0} always takes the next vector,
-   * and a block holds a whole number of chunks, so the rotation ends where it started. Two loops,
-   * with and without the store, so that neither holds a branch. The accumulators are stored in
-   * place, never passed to a method.
+   * never entered the loop), and the kernel would then allocate on every call.
+   *
+   * <p>With {@link #ACCUMULATORS_IN_REGISTERS}, vector {@code k} of each 16-lane chunk goes to
+   * accumulator {@code k} (one 512-bit, two 256-bit or four 128-bit vectors per chunk): the
+   * accumulators rotate so that {@code acc0} always takes the next vector, and a block holds a
+   * whole number of chunks, so the rotation ends where it started. Two loops, with and without
+   * the store, so that neither holds a branch. The accumulators are stored in place, never passed
+   * to a method. Otherwise the sums are taken in memory by {@link #expSumInMemory} and
+   * {@link #expSumStoredInMemory}.
    */
   @Override
   public double expSum(
@@ -196,6 +214,11 @@ final class VectorKernels implements Kernels {
       float sum = Kernels.reduceLanes(lanes);
       blockSums[0] = sum;
       return sum;
+    }
+    if (!ACCUMULATORS_IN_REGISTERS) {
+      return dst == null
+          ? expSumInMemory(a, off, len, max, scale, blockSums)
+          : expSumStoredInMemory(a, off, len, max, scale, dst, blockSums);
     }
     double total = 0;
     int block = 0;
@@ -277,6 +300,88 @@ final class VectorKernels implements Kernels {
       if (PER == 4) {
         acc2.intoArray(lanes, 2 * W);
         acc3.intoArray(lanes, 3 * W);
+      }
+      ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, dst, lanes);
+      float sum = Kernels.reduceLanes(lanes);
+      blockSums[block] = sum;
+      total += sum;
+    }
+    return total;
+  }
+
+  /**
+   * {@link #expSum} without a destination, of at least {@link Kernels#LANES} elements, where the
+   * lanes of a block are summed in {@link #lanes}: each vector is added to its lanes, loaded and
+   * stored again, so that no vector is carried by the loop.
+   */
+  private double expSumInMemory(
+      float[] a, int off, int len, float max, float scale, float[] blockSums) {
+    double total = 0;
+    int block = 0;
+    for (int start = 0; start < len; start += BLOCK, block++) {
+      int end = Math.min(start + BLOCK, len);
+      int vectorEnd = start + ((end - start) & -LANES);
+      java.util.Arrays.fill(lanes, 0f);
+      for (int i = start; i < vectorEnd; i += W) {
+        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        FloatVector tm = y.mul(LOG2E).add(MAGIC);
+        FloatVector n = tm.sub(MAGIC);
+        FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = f.mul(P0).add(P1);
+        p = p.mul(f).add(P2);
+        p = p.mul(f).add(P3);
+        p = p.mul(f).add(P4);
+        p = p.mul(f).add(P5);
+        FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+        FloatVector pow =
+            tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+            .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+        int lane = i & (LANES - 1);
+        FloatVector.fromArray(F, lanes, lane).add(e).intoArray(lanes, lane);
+      }
+      ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, null, lanes);
+      float sum = Kernels.reduceLanes(lanes);
+      blockSums[block] = sum;
+      total += sum;
+    }
+    return total;
+  }
+
+  /**
+   * {@link #expSumInMemory} storing every weight in {@code dst}. A method of its own: a sampler
+   * may run the loop without the store over the whole vocabulary on every call and this one on a
+   * single block per call (the rejection draw of top-p), and each loop must be compiled on a
+   * profile of its own.
+   */
+  private double expSumStoredInMemory(
+      float[] a, int off, int len, float max, float scale, float[] dst, float[] blockSums) {
+    double total = 0;
+    int block = 0;
+    for (int start = 0; start < len; start += BLOCK, block++) {
+      int end = Math.min(start + BLOCK, len);
+      int vectorEnd = start + ((end - start) & -LANES);
+      java.util.Arrays.fill(lanes, 0f);
+      for (int i = start; i < vectorEnd; i += W) {
+        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        FloatVector tm = y.mul(LOG2E).add(MAGIC);
+        FloatVector n = tm.sub(MAGIC);
+        FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = f.mul(P0).add(P1);
+        p = p.mul(f).add(P2);
+        p = p.mul(f).add(P3);
+        p = p.mul(f).add(P4);
+        p = p.mul(f).add(P5);
+        FloatVector r = p.mul(f.mul(f)).add(f).add(ONE);
+        FloatVector pow =
+            tm.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
+            .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
+        e.intoArray(dst, i);
+        int lane = i & (LANES - 1);
+        FloatVector.fromArray(F, lanes, lane).add(e).intoArray(lanes, lane);
       }
       ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, dst, lanes);
       float sum = Kernels.reduceLanes(lanes);
