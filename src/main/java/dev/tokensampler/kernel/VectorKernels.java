@@ -24,7 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * allocate a vector per operation for the rest of the JVM's life ({@code WarmUpOrderTest}).
  * Likewise, a range too short for one vector (or one 16-lane chunk) runs only scalar code: vector
  * code that is reached on every call but never in a loop (an accumulator created and stored, a
- * broadcast) may stay uncompiled and allocate on every call.
+ * broadcast) may stay uncompiled and allocate on every call. Below JDK 25, {@link #expSum} keeps
+ * its lane sums in memory rather than in vectors carried by its loops (see
+ * {@link #ACCUMULATORS_IN_REGISTERS}).
  *
  * <p>Loaded only by {@link KernelProvider}, reflectively, after it has checked that the module
  * {@code jdk.incubator.vector} is in the boot layer.
