@@ -49,11 +49,11 @@ final class VectorKernels implements Kernels {
    * loop as a call, depending on the profile it has when it compiles, and the vector is then boxed
    * on every iteration for the rest of the JVM's life ({@code WarmUpOrderTest}: 5 of 6 fresh JVMs
    * failed with early compilation, and about 2 in 100 at the default thresholds; with the sums in
-   * memory, 0 of 96 with early compilation, at every width). Sums in memory cost nothing
-   * measurable on JDK 17, where the loop is bound by the exponential, but 25-50% more in the
-   * kernel on JDK 25, where the chain of additions through memory becomes the bound. JDK 25 passed
-   * the same tests with the sums in registers; the JDKs between were not measured and take the
-   * form tested on JDK 17.
+   * memory, 0 of 96 with early compilation, at every width). With the sums in memory the kernel
+   * costs the same on JDK 17, where the loop is bound by the exponential, but 25-50% more on JDK
+   * 25, where the chain of additions through memory becomes the bound. On JDK 25, with the sums in
+   * registers, none of the same 96 runs allocated in this kernel; the JDKs between were not
+   * measured and take the form tested on JDK 17.
    */
   static final boolean ACCUMULATORS_IN_REGISTERS = Runtime.version().feature() >= 25;
 
