@@ -1,5 +1,6 @@
 package dev.tokensampler;
 
+import dev.tokensampler.internal.logits.LogitRule;
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.Kernels;
 import dev.tokensampler.kernel.TopKHeap;
@@ -106,15 +107,12 @@ final class LogprobRecorder {
 
   private static IllegalArgumentException invalid(float[] a, int off, int inputOffset, float max) {
     if (max == Float.NEGATIVE_INFINITY) {
-      return new IllegalArgumentException(
-          "every logit is -Infinity: raw log-probabilities need at least one finite logit");
+      return LogitRule.noneFinite("raw log-probabilities");
     }
     int p = 0;
-    while (!(Float.isNaN(a[off + p]) || a[off + p] == Float.POSITIVE_INFINITY)) {
+    while (LogitRule.isValid(a[off + p])) {
       p++;
     }
-    String value = Float.isNaN(a[off + p]) ? "NaN" : "+Infinity";
-    return new IllegalArgumentException("logits[" + (inputOffset + p) + "] is " + value
-        + "; raw log-probabilities need logits that are finite or -Infinity");
+    return LogitRule.invalid("logits[" + (inputOffset + p) + "]", a[off + p]);
   }
 }

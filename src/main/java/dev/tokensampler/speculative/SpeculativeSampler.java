@@ -1,6 +1,7 @@
 package dev.tokensampler.speculative;
 
 import dev.tokensampler.SamplerConfig;
+import dev.tokensampler.internal.logits.LogitRule;
 import dev.tokensampler.random.Seeds;
 import dev.tokensampler.stage.Candidates;
 import dev.tokensampler.stage.Stage;
@@ -319,18 +320,6 @@ public final class SpeculativeSampler {
   }
 
   private static void checkTargetRow(float[] logits, int row, int v) {
-    boolean anyFinite = false;
-    for (int j = 0; j < v; j++) {
-      float x = logits[row * v + j];
-      if (x != x || x == Float.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException("targetLogits[" + row + "][" + j + "] is "
-            + (x != x ? "NaN" : "+Infinity") + "; logits must be finite or -Infinity");
-      }
-      anyFinite |= x != Float.NEGATIVE_INFINITY;
-    }
-    if (!anyFinite) {
-      throw new IllegalArgumentException(
-          "targetLogits row " + row + ": every logit is -Infinity");
-    }
+    LogitRule.checkRow(logits, row * v, v, "targetLogits", row);
   }
 }

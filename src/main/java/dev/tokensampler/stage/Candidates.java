@@ -1,5 +1,6 @@
 package dev.tokensampler.stage;
 
+import dev.tokensampler.internal.logits.LogitRule;
 import dev.tokensampler.kernel.ExpChord;
 import dev.tokensampler.kernel.ExpPoly;
 import dev.tokensampler.kernel.Kernels;
@@ -459,19 +460,15 @@ public final class Candidates {
       while (logits[offset + p] != Float.POSITIVE_INFINITY) {
         p++;
       }
-      throw new IllegalArgumentException(
-          "logits[" + inputIndex(p) + "] is +Infinity; logits must be finite or -Infinity"
-              + " (to force a token, mask the others with -Infinity)");
+      throw LogitRule.invalid("logits[" + inputIndex(p) + "]", m);
     }
     if (m == Float.NEGATIVE_INFINITY) {
-      throw new IllegalArgumentException(
-          "every logit is -Infinity: at least one token must be allowed");
+      throw LogitRule.noneFinite("");
     }
   }
 
   IllegalArgumentException nanAt(int position) {
-    return new IllegalArgumentException(
-        "logits[" + inputIndex(position) + "] is NaN; logits must be finite or -Infinity");
+    return LogitRule.invalid("logits[" + inputIndex(position) + "]", Float.NaN);
   }
 
   private int inputIndex(int position) {
