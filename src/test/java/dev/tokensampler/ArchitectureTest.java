@@ -33,6 +33,12 @@ import org.w3c.dom.NodeList;
  *   <li>DJL stays optional: no main class outside {@code dev.tokensampler.djl} uses {@code ai.djl},
  *       the DJL API is an optional dependency and every other DJL artifact is test-only;
  *   <li>only {@code dev.tokensampler.kernel} uses the Vector API ({@code jdk.incubator.vector});
+ *   <li>the root package {@code dev.tokensampler} does not use {@code dev.tokensampler.kernel}: it
+ *       reaches the kernels through the stages' {@code Candidates};
+ *   <li>no class of {@code dev.tokensampler.stage} reads or writes another class's fields: each
+ *       piece of the candidates owns its state, and stages use methods;
+ *   <li>no class of {@code dev.tokensampler.stage} uses a built-in stage other than itself: stages
+ *       do not borrow each other's statics, and the core pieces never call down into a stage;
  *   <li>the input rule for logits ("finite or -Infinity") and its error messages are written once;
  * </ul>
  *
@@ -100,6 +106,83 @@ class ArchitectureTest {
     assertEquals(List.of(), using(p -> !p.equals(ROOT + "/kernel"), "jdk/incubator/vector/"));
     assertTrue(!using(p -> p.equals(ROOT + "/kernel"), "jdk/incubator/vector/").isEmpty(),
         "the check sees the kernels' use of the Vector API");
+  }
+
+  @Test
+  void theRootPackageDoesNotUseTheKernels() {
+    assertEquals(List.of(), using(p -> p.equals(ROOT), ROOT + "/kernel/"));
+    assertTrue(!using(p -> p.equals(ROOT + "/stage"), ROOT + "/kernel/").isEmpty(),
+        "the check sees the stages' use of the kernels");
+  }
+
+  private static final String STAGE = ROOT + "/stage/";
+
+  private static boolean isStage(ClassFile c) {
+    return c.interfaces.contains(STAGE + "Stage");
+  }
+
+  /**
+   * Field references of {@code c} whose owner is another top-level class of the library: reads
+   * and writes of another class's fields (constants are inlined by the compiler and never
+   * appear).
+   */
+  private static List<String> foreignFieldAccesses(ClassFile c) {
+    List<String> found = new ArrayList<>();
+    for (ClassFile.Member m : c.members) {
+      if (m.field && m.owner.startsWith(ROOT + "/")
+          && !ClassFile.topLevel(m.owner).equals(ClassFile.topLevel(c.name))) {
+        found.add(c.name + " -> " + m);
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void noClassOfTheStagePackageUsesAnotherClassesFields() throws IOException {
+    List<String> found = new ArrayList<>();
+    for (ClassFile c : classes.values()) {
+      if (c.name.startsWith(STAGE)) {
+        found.addAll(foreignFieldAccesses(c));
+      }
+    }
+    assertEquals(List.of(), found);
+    // The check sees field accesses: this test reads ClassFile.Member's fields.
+    Path self = Path.of(ArchitectureTest.class.getResource("ArchitectureTest.class").getPath());
+    assertTrue(!foreignFieldAccesses(ClassFile.read(self)).isEmpty(), "the check sees a read");
+  }
+
+  /**
+   * Members of built-in stages used by another class of the stage package: a stage borrowing a
+   * sibling's static, or a core piece ({@code Candidates}, {@code Chain} and the package-private
+   * pieces) calling down into a stage.
+   */
+  private static List<String> usesOfStages(ClassFile c) {
+    List<String> found = new ArrayList<>();
+    for (ClassFile.Member m : c.members) {
+      ClassFile owner = classes.get(m.owner);
+      if (owner != null && isStage(owner)
+          && !ClassFile.topLevel(m.owner).equals(ClassFile.topLevel(c.name))) {
+        found.add(c.name + " -> " + m);
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void noClassOfTheStagePackageUsesABuiltInStage() {
+    List<String> found = new ArrayList<>();
+    int stages = 0;
+    for (ClassFile c : classes.values()) {
+      stages += isStage(c) ? 1 : 0;
+      if (c.name.startsWith(STAGE)) {
+        found.addAll(usesOfStages(c));
+      }
+    }
+    assertTrue(stages >= 20, "found the built-in stages: " + stages);
+    assertEquals(List.of(), found);
+    // The check sees uses of stages: the config builder creates them.
+    assertTrue(!usesOfStages(classes.get(ROOT + "/SamplerConfig$Builder")).isEmpty(),
+        "the check sees the builder's use of the stages");
   }
 
   /** Occurrences in main sources of string literals containing {@code text}. */

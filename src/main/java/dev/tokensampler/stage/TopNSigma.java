@@ -47,11 +47,10 @@ public final class TopNSigma implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    c.materializeNucleus();
     float max = c.rawMax();
-    float[] x = c.logits;
-    int from = c.offset;
-    int to = from + c.size;
+    float[] x = c.rawLogits();
+    int from = c.rawOffset();
+    int to = from + c.size();
     double sum = 0;
     int count = 0;
     for (int i = from; i < to; i++) {
@@ -74,7 +73,7 @@ public final class TopNSigma implements Stage {
     if (threshold < bound) {
       threshold = Math.nextUp(threshold);
     }
-    c.keepAtLeast(Math.max(threshold, -Float.MAX_VALUE), 1);
+    c.keepRawAtLeast(Math.max(threshold, -Float.MAX_VALUE), 1);
   }
 
   @Override

@@ -81,18 +81,17 @@ public final class TypicalP implements Stage {
     if (mass >= 1f) {
       return;
     }
-    c.materializeNucleus();
     float max = c.rawMax();
-    c.ensureWeights();
+    float[] w = c.weights();
     double mean = c.meanExponent();
-    int n = c.size;
-    float[] x = c.logits;
-    float[] w = c.weights;
+    int n = c.size();
+    float[] x = c.rawLogits();
+    int offset = c.rawOffset();
     float[] score = c.keys();
-    float scale = c.scale;
+    float scale = c.scaleFactor();
     float maxScore = 0f;
     for (int i = 0; i < n; i++) {
-      float y = (x[c.offset + i] - max) * scale;
+      float y = (x[offset + i] - max) * scale;
       if (w[i] > 0f) {
         score[i] = (float) Math.abs(y - mean);
         maxScore = Math.max(maxScore, score[i]);
@@ -102,7 +101,7 @@ public final class TypicalP implements Stage {
     }
     float[] keys = c.selectionKeys();
     float[] weights = c.selectionWeights();
-    double target = mass * c.weightSum * (1 - Candidates.MASS_TOLERANCE);
+    double target = mass * c.sum() * (1 - Candidates.MASS_TOLERANCE);
     float bound = WeightedSelection.smallestKeyReaching(
         score, w, n, target, maxScore, c.buckets(), keys, weights);
     if (Float.isNaN(bound)) {

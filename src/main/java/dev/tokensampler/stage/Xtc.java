@@ -106,8 +106,7 @@ public final class Xtc implements Stage {
     if (probability == 0f) {
       return;
     }
-    c.materializeNucleus();
-    if (c.size < 2) {
+    if (c.size() < 2) {
       return;
     }
     float max = c.rawMax();
@@ -118,20 +117,12 @@ public final class Xtc implements Stage {
     float bound = c.rawThreshold(logThreshold + Math.log(c.sum()));
     float least = Float.POSITIVE_INFINITY;
     int top = 0;
-    if (c.ids == null) {
-      int[] above = c.order();
-      top = c.kernels.selectAtLeast(c.logits, c.offset, c.size, bound, above);
-      for (int j = 0; j < top; j++) {
-        least = Math.min(least, c.logits[c.offset + above[j]]);
-      }
-    } else {
-      for (int i = 0; i < c.size; i++) {
-        float x = c.logits[i];
-        if (x >= bound) {
-          top++;
-          least = Math.min(least, x);
-        }
-      }
+    int[] above = c.order();
+    top = c.selectAtLeast(bound, above);
+    float[] x = c.rawLogits();
+    int offset = c.rawOffset();
+    for (int j = 0; j < top; j++) {
+      least = Math.min(least, x[offset + above[j]]);
     }
     if (top < 2 || least == max) {
       return;
@@ -148,8 +139,9 @@ public final class Xtc implements Stage {
    */
   private static int survivors(Candidates c, float least) {
     int n = 0;
-    for (int i = c.offset, end = c.offset + c.size; i < end; i++) {
-      float x = c.logits[i];
+    float[] logits = c.rawLogits();
+    for (int i = c.rawOffset(), end = i + c.size(); i < end; i++) {
+      float x = logits[i];
       n += x != Float.NEGATIVE_INFINITY && x <= least ? 1 : 0;
     }
     return n;
