@@ -423,27 +423,9 @@ public final class Candidates {
    *     the logits break the input rules
    */
   public void keepAtLeast(float threshold, int minKeep) {
-    if (!Float.isFinite(threshold)) {
-      throw new IllegalArgumentException("threshold must be finite, got " + threshold);
-    }
-    if (minKeep < 1) {
-      throw new IllegalArgumentException("minKeep must be >= 1, got " + minKeep);
-    }
+    Truncation.checkThreshold(threshold, minKeep);
     rawMax();
-    float scale = view.scale();
-    float t = threshold;
-    if (scale != 1f) {
-      // The smallest raw float whose product with the scale reaches the threshold: the product
-      // is monotone in the raw logit, so the raw set kept is exactly the set asked for.
-      t = (float) (threshold / (double) scale);
-      while (t * scale < threshold) {
-        t = Math.nextUp(t);
-      }
-      while (Math.nextDown(t) * scale >= threshold) {
-        t = Math.nextDown(t);
-      }
-    }
-    truncation.keepAtLeast(Math.max(t, -Float.MAX_VALUE), minKeep);
+    truncation.keepAtLeast(Truncation.rawThreshold(threshold, view.scale()), minKeep);
   }
 
   /**
@@ -457,15 +439,7 @@ public final class Candidates {
    *     none of them is a candidate, or if the logits break the input rules
    */
   public void keepTokens(int... tokenIds) {
-    int previous = -1;
-    for (int j = 0; j < tokenIds.length; j++) {
-      int id = tokenIds[j];
-      if (id <= previous || id >= view.vocabularySize()) {
-        throw new IllegalArgumentException("tokenIds[" + j + "] must be in (" + previous + ", "
-            + view.vocabularySize() + "): ids strictly increasing, in the vocabulary; got " + id);
-      }
-      previous = id;
-    }
+    Truncation.checkTokenIds(tokenIds, view.vocabularySize());
     if (keepListedTokens(tokenIds) == 0) {
       throw new IllegalArgumentException("tokenIds keeps none of the " + size()
           + " candidates: no token can be sampled");
@@ -492,10 +466,10 @@ public final class Candidates {
    * @throws NullPointerException if {@code allowedBits} is null
    */
   public void keepAllowed(long[] allowedBits) {
-    checkWords(allowedBits.length, 64);
+    Truncation.checkWords(allowedBits.length, 64, view.vocabularySize());
     view();
     if (!truncation.keepAllowed(allowedBits)) {
-      throw noneAllowed();
+      throw Truncation.noneAllowed();
     }
   }
 
@@ -508,24 +482,11 @@ public final class Candidates {
    * @throws NullPointerException if {@code allowedBits} is null
    */
   public void keepAllowed(int[] allowedBits) {
-    checkWords(allowedBits.length, 32);
+    Truncation.checkWords(allowedBits.length, 32, view.vocabularySize());
     view();
     if (!truncation.keepAllowed(allowedBits)) {
-      throw noneAllowed();
+      throw Truncation.noneAllowed();
     }
-  }
-
-  private void checkWords(int length, int bits) {
-    int needed = (view.vocabularySize() + bits - 1) / bits;
-    if (length < needed) {
-      throw new IllegalArgumentException("allowedBits.length must be >= " + needed + " ("
-          + bits + "-bit words for " + view.vocabularySize() + " tokens), got " + length);
-    }
-  }
-
-  private static IllegalArgumentException noneAllowed() {
-    return new IllegalArgumentException("allowedBits allows no candidate with a finite logit:"
-        + " no token can be sampled");
   }
 
   // ---- for the built-in stages: reads ----
@@ -536,30 +497,17 @@ public final class Candidates {
     return weights.rawMax();
   }
 
-  /** The raw logits: candidate {@code i} is {@code rawLogits()[rawOffset() + i]}; read only. */
-  float[] rawLogits() {
-    return view().logits();
+  /**
+   * The candidates' view, with a pending nucleus resolved, for the loops of the built-in stages:
+   * read only (writes and truncations go through this class, which keeps the pieces in step).
+   */
+  LogitView logitView() {
+    return view();
   }
 
-  /** See {@link #rawLogits()}. */
-  int rawOffset() {
-    return view().offset();
-  }
-
-  /** The token ids of explicit candidates (read only), or null on the whole vocabulary. */
-  int[] explicitIds() {
-    return view().ids();
-  }
-
-  /** The pending temperature factor: logit = raw logit times this. */
-  float scaleFactor() {
-    return view().scale();
-  }
-
-  /** The weights {@code exp((raw - max) * scale)} by position; read only. */
-  float[] weights() {
-    view();
-    return weights.weights();
+  /** The work arrays of the built-in stages. */
+  StageScratch scratch() {
+    return scratch;
   }
 
   /** The sum {@code S} of the weights {@code exp((logit - max) * scale)}; at least 1. */
@@ -568,19 +516,13 @@ public final class Candidates {
     return weights.sum();
   }
 
-  /** The mean under the current probabilities of {@code (logit - max) * scale}; at most 0. */
-  double meanExponent() {
-    view();
-    return weights.meanExponent();
-  }
-
   /**
    * The Shannon entropy, in nats, of the current candidates' probabilities:
    * {@code H = ln S - (sum of w_i y_i) / S}, with {@code y_i} the scaled logit minus the maximum,
    * {@code w_i = exp(y_i)} and {@code S} their sum (two fused passes; no logarithm per token).
    */
   double entropy() {
-    return Math.log(sum()) - meanExponent();
+    return Math.log(sum()) - weights.meanExponent();
   }
 
   /**
@@ -598,47 +540,10 @@ public final class Candidates {
     return Math.max(t, -Float.MAX_VALUE);
   }
 
-  /** The position of a token id, or -1 if it is not a candidate. */
-  int positionOf(int token) {
-    return view().positionOf(token);
-  }
-
   /** Draws a candidate position with {@code randomBits}, as the chain's draw does. */
   int drawPosition(long randomBits) {
     rawMax();
     return weights.locate(Seeds.uniform(randomBits) * weights.sum());
-  }
-
-  /** Positions of the candidates whose raw logit is at least {@code bound}, into {@code out}. */
-  int selectAtLeast(float bound, int[] out) {
-    view();
-    return truncation.selectAtLeast(bound, out);
-  }
-
-  /** The {@code m} largest raw logits, largest first, into {@link #keys()}; how many. */
-  int largestLogits(int m) {
-    view();
-    return truncation.largestLogits(m, scratch.keys(), scratch.order());
-  }
-
-  float[] keys() {
-    return scratch.keys();
-  }
-
-  float[] selectionKeys() {
-    return scratch.selectionKeys();
-  }
-
-  float[] selectionWeights() {
-    return scratch.selectionWeights();
-  }
-
-  double[] buckets() {
-    return scratch.buckets();
-  }
-
-  int[] order() {
-    return scratch.order();
   }
 
   // ---- for the built-in stages: writes ----
@@ -687,38 +592,19 @@ public final class Candidates {
 
   // ---- for the built-in stages: truncation ----
 
-  /** Sorts explicit candidates by logit, largest first, ties by increasing id. */
-  void sortExplicit() {
-    view();
-    truncation.sortExplicit();
-  }
-
-  /** Keeps the first {@code count} explicit candidates (their order is kept). */
-  void truncate(int count) {
-    if (view().truncate(count)) {
-      weights.forget();
-    }
-  }
-
   /**
-   * Keeps the candidates whose raw logit is at least {@code threshold}, in their order; if fewer
-   * than {@code minKeep} pass, keeps the {@code minKeep} largest logits and their ties instead.
+   * The truncations of the view, for the built-in stages, with a pending nucleus resolved. They
+   * do not validate: a stage validates first (e.g. by {@link #rawMax}).
    */
-  void keepRawAtLeast(float threshold, int minKeep) {
+  Truncation truncation() {
     view();
-    truncation.keepAtLeast(threshold, minKeep);
+    return truncation;
   }
 
-  /** Keeps the candidates whose raw logit is finite and at most {@code high}, in their order. */
-  void keepAtMost(float high) {
+  /** The weights and sums of the view, with a pending nucleus resolved. */
+  StepWeights stepWeights() {
     view();
-    truncation.keepAtMost(high);
-  }
-
-  /** Keeps the candidates whose key (by position) is at most {@code bound}, in their order. */
-  void keepKeysAtMost(float[] key, float bound) {
-    view();
-    truncation.keepKeysAtMost(key, bound);
+    return weights;
   }
 
   /** Leaves pending the nucleus of mass {@code p} of the whole vocabulary (see {@link Nucleus}). */
@@ -736,16 +622,6 @@ public final class Candidates {
   int keepListedTokens(int[] sortedIds) {
     rawMax();
     return truncation.keepTokens(sortedIds, sortedIds.length);
-  }
-
-  /**
-   * Keeps the explicit candidates whose id is in {@code set} ({@code members}) or not in it.
-   *
-   * @return how many were kept; if none, nothing changed
-   */
-  int keepTokensIn(java.util.BitSet set, boolean members) {
-    view();
-    return truncation.keepTokensIn(set, members);
   }
 
   /**

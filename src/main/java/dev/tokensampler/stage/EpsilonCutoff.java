@@ -72,7 +72,7 @@ public final class EpsilonCutoff implements Stage {
   @Override
   public void apply(Candidates c) {
     double logSum = Math.log(c.sum());
-    c.keepRawAtLeast(c.rawThreshold(logEpsilon + logSum), minTokensToKeep);
+    c.truncation().keepAtLeast(c.rawThreshold(logEpsilon + logSum), minTokensToKeep);
   }
 
   @Override

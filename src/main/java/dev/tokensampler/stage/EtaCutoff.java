@@ -84,7 +84,7 @@ public final class EtaCutoff implements Stage {
   public void apply(Candidates c) {
     double eta = cutoff(c.entropy());
     double logBound = Math.log(eta * (1 - Candidates.MASS_TOLERANCE)) + Math.log(c.sum());
-    c.keepRawAtLeast(c.rawThreshold(logBound), minTokensToKeep);
+    c.truncation().keepAtLeast(c.rawThreshold(logBound), minTokensToKeep);
   }
 
   @Override

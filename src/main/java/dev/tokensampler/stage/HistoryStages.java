@@ -85,9 +85,10 @@ final class HistoryStages {
 
   /** The loop of {@link #editCounted}, after the candidates were prepared for edits. */
   private static void writeCounted(Candidates c, TokenCounts counts, CountedEdit edit) {
-    float[] x = c.rawLogits();
-    int o = c.rawOffset();
-    int[] ids = c.explicitIds();
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int o = view.offset();
+    int[] ids = view.ids();
     if (ids == null) {
       int size = c.size();
       for (int slot = 0, n = counts.slots(); slot < n; slot++) {

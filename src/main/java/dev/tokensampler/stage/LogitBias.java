@@ -90,9 +90,10 @@ public final class LogitBias implements Stage {
           + " is outside the vocabulary of size " + c.vocabularySize());
     }
     c.editLogits();
-    float[] x = c.rawLogits();
-    int o = c.rawOffset();
-    int[] candidateIds = c.explicitIds();
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int o = view.offset();
+    int[] candidateIds = view.ids();
     if (candidateIds == null) {
       for (int j = 0; j < ids.length; j++) {
         c.writeLogit(ids[j], x[o + ids[j]] + biases[j]);

@@ -111,7 +111,7 @@ public final class MinNewTokens implements Stage {
       }
     }
     for (int id : eosTokenIds) {
-      int position = c.positionOf(id);
+      int position = c.logitView().positionOf(id);
       if (position >= 0 && c.logit(position) != Float.NEGATIVE_INFINITY) {
         c.mask(position);
       }

@@ -135,9 +135,9 @@ public final class MirostatV1 implements Stage {
   @Override
   public void apply(Candidates c) {
     c.rawMax();
-    int count = c.largestLogits(m);
-    float[] top = c.keys();
-    float scale = c.scaleFactor();
+    int count = c.truncation().largestLogits(m, c.scratch().keys(), c.scratch().order());
+    float[] top = c.scratch().keys();
+    float scale = c.logitView().scale();
     double sumTb = 0;
     double sumTt = 0;
     int pairs = Math.min(m, count) - 1;

@@ -82,7 +82,7 @@ public final class MirostatV2 implements Stage {
   public void apply(Candidates c) {
     c.rawMax();
     double logSum = Math.log(c.sum());
-    c.keepRawAtLeast(c.rawThreshold(logSum - mu * LN2), 1);
+    c.truncation().keepAtLeast(c.rawThreshold(logSum - mu * LN2), 1);
     int position = c.drawPosition(c.randomBits());
     float q = c.probability(position);
     c.select(position);

@@ -156,7 +156,10 @@ public final class TokenMask implements Stage {
 
   /** Drops the masked explicit candidates, keeping the order of the rest. */
   private void keepExplicit(Candidates c) {
-    int kept = allowed != null ? c.keepTokensIn(allowed, true) : c.keepTokensIn(banned, false);
+    Truncation truncation = c.truncation();
+    int kept = allowed != null
+        ? truncation.keepTokensIn(allowed, true)
+        : truncation.keepTokensIn(banned, false);
     if (kept == 0) {
       throw new IllegalArgumentException(
           "the token mask removes every candidate: no token can be sampled");

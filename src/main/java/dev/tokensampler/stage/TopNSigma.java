@@ -48,8 +48,9 @@ public final class TopNSigma implements Stage {
   @Override
   public void apply(Candidates c) {
     float max = c.rawMax();
-    float[] x = c.rawLogits();
-    int from = c.rawOffset();
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int from = view.offset();
     int to = from + c.size();
     double sum = 0;
     int count = 0;
@@ -73,7 +74,7 @@ public final class TopNSigma implements Stage {
     if (threshold < bound) {
       threshold = Math.nextUp(threshold);
     }
-    c.keepRawAtLeast(Math.max(threshold, -Float.MAX_VALUE), 1);
+    c.truncation().keepAtLeast(Math.max(threshold, -Float.MAX_VALUE), 1);
   }
 
   @Override

@@ -70,10 +70,10 @@ public final class TopP implements Stage {
       c.setNucleus(p, minTokensToKeep);
       return;
     }
-    c.sortExplicit();
-    float[] w = c.weights();
+    c.truncation().sortExplicit();
+    float[] w = c.stepWeights().weights();
     double target = p * c.sum() * (1 - Candidates.MASS_TOLERANCE);
-    float[] logits = c.rawLogits();
+    float[] logits = c.logitView().logits();
     int size = c.size();
     double massBeforeGroup = 0;
     double running = 0;
@@ -90,7 +90,7 @@ public final class TopP implements Stage {
       }
       running += w[i];
     }
-    c.truncate(keep);
+    c.truncation().truncate(keep);
   }
 
   @Override

@@ -29,8 +29,59 @@ final class Truncation {
     this.weights = weights;
   }
 
-  TopKHeap heap() {
-    return heap;
+  // ---- checks of the public primitives' arguments
+
+  static void checkThreshold(float threshold, int minKeep) {
+    if (!Float.isFinite(threshold)) {
+      throw new IllegalArgumentException("threshold must be finite, got " + threshold);
+    }
+    if (minKeep < 1) {
+      throw new IllegalArgumentException("minKeep must be >= 1, got " + minKeep);
+    }
+  }
+
+  /**
+   * The smallest raw logit (at least {@code -Float.MAX_VALUE}) whose product with {@code scale}
+   * reaches {@code threshold}: the product is monotone in the raw logit, so keeping the raw
+   * logits at or above it keeps exactly the scaled logits at or above the threshold.
+   */
+  static float rawThreshold(float threshold, float scale) {
+    float t = threshold;
+    if (scale != 1f) {
+      t = (float) (threshold / (double) scale);
+      while (t * scale < threshold) {
+        t = Math.nextUp(t);
+      }
+      while (Math.nextDown(t) * scale >= threshold) {
+        t = Math.nextDown(t);
+      }
+    }
+    return Math.max(t, -Float.MAX_VALUE);
+  }
+
+  static void checkTokenIds(int[] tokenIds, int vocabularySize) {
+    int previous = -1;
+    for (int j = 0; j < tokenIds.length; j++) {
+      int id = tokenIds[j];
+      if (id <= previous || id >= vocabularySize) {
+        throw new IllegalArgumentException("tokenIds[" + j + "] must be in (" + previous + ", "
+            + vocabularySize + "): ids strictly increasing, in the vocabulary; got " + id);
+      }
+      previous = id;
+    }
+  }
+
+  static void checkWords(int length, int bits, int vocabularySize) {
+    int needed = (vocabularySize + bits - 1) / bits;
+    if (length < needed) {
+      throw new IllegalArgumentException("allowedBits.length must be >= " + needed + " ("
+          + bits + "-bit words for " + vocabularySize + " tokens), got " + length);
+    }
+  }
+
+  static IllegalArgumentException noneAllowed() {
+    return new IllegalArgumentException("allowedBits allows no candidate with a finite logit:"
+        + " no token can be sampled");
   }
 
   /** Makes {@code count} survivors written into the view's explicit arrays the candidates. */
@@ -39,7 +90,8 @@ final class Truncation {
     weights.forget();
   }
 
-  private void truncate(int count) {
+  /** Keeps the first {@code count} explicit candidates (their order is kept). */
+  void truncate(int count) {
     if (view.truncate(count)) {
       weights.forget();
     }

@@ -82,13 +82,16 @@ public final class TypicalP implements Stage {
       return;
     }
     float max = c.rawMax();
-    float[] w = c.weights();
-    double mean = c.meanExponent();
+    StepWeights stepWeights = c.stepWeights();
+    float[] w = stepWeights.weights();
+    double mean = stepWeights.meanExponent();
     int n = c.size();
-    float[] x = c.rawLogits();
-    int offset = c.rawOffset();
-    float[] score = c.keys();
-    float scale = c.scaleFactor();
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int offset = view.offset();
+    float scale = view.scale();
+    StageScratch scratch = c.scratch();
+    float[] score = scratch.keys();
     float maxScore = 0f;
     for (int i = 0; i < n; i++) {
       float y = (x[offset + i] - max) * scale;
@@ -99,11 +102,11 @@ public final class TypicalP implements Stage {
         score[i] = Float.POSITIVE_INFINITY;
       }
     }
-    float[] keys = c.selectionKeys();
-    float[] weights = c.selectionWeights();
+    float[] keys = scratch.selectionKeys();
+    float[] weights = scratch.selectionWeights();
     double target = mass * c.sum() * (1 - Candidates.MASS_TOLERANCE);
     float bound = WeightedSelection.smallestKeyReaching(
-        score, w, n, target, maxScore, c.buckets(), keys, weights);
+        score, w, n, target, maxScore, scratch.buckets(), keys, weights);
     if (Float.isNaN(bound)) {
       return;
     }
@@ -113,7 +116,7 @@ public final class TypicalP implements Stage {
           WeightedSelection.smallestKeyReaching(keys, null, n, Math.min(minTokensToKeep, n));
       bound = Math.max(bound, kth);
     }
-    c.keepKeysAtMost(score, bound);
+    c.truncation().keepKeysAtMost(score, bound);
   }
 
   @Override

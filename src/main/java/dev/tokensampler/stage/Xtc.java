@@ -117,10 +117,11 @@ public final class Xtc implements Stage {
     float bound = c.rawThreshold(logThreshold + Math.log(c.sum()));
     float least = Float.POSITIVE_INFINITY;
     int top = 0;
-    int[] above = c.order();
-    top = c.selectAtLeast(bound, above);
-    float[] x = c.rawLogits();
-    int offset = c.rawOffset();
+    int[] above = c.scratch().order();
+    top = c.truncation().selectAtLeast(bound, above);
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int offset = view.offset();
     for (int j = 0; j < top; j++) {
       least = Math.min(least, x[offset + above[j]]);
     }
@@ -130,7 +131,7 @@ public final class Xtc implements Stage {
     if (minTokensToKeep > 1 && survivors(c, least) < minTokensToKeep) {
       return;
     }
-    c.keepAtMost(least);
+    c.truncation().keepAtMost(least);
   }
 
   /**
@@ -139,8 +140,9 @@ public final class Xtc implements Stage {
    */
   private static int survivors(Candidates c, float least) {
     int n = 0;
-    float[] logits = c.rawLogits();
-    for (int i = c.rawOffset(), end = i + c.size(); i < end; i++) {
+    LogitView view = c.logitView();
+    float[] logits = view.logits();
+    for (int i = view.offset(), end = i + view.size(); i < end; i++) {
       float x = logits[i];
       n += x != Float.NEGATIVE_INFINITY && x <= least ? 1 : 0;
     }
