@@ -98,7 +98,7 @@ public final class Candidates {
    * @param kernels the kernels to use, owned by this instance from now on
    * @throws IllegalArgumentException if {@code vocabularySize < 1}
    */
-  public Candidates(int vocabularySize, Kernels kernels) {
+  Candidates(int vocabularySize, Kernels kernels) {
     if (vocabularySize < 1) {
       throw new IllegalArgumentException("vocabularySize must be >= 1, got " + vocabularySize);
     }
