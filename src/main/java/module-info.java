@@ -15,14 +15,16 @@
  *
  * <p>The package {@code dev.tokensampler.kernel} is internal and not exported.
  */
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+@SuppressWarnings("requires-automatic")
 module dev.tokensampler {
   requires transitive org.apache.commons.rng.api;
   requires org.apache.commons.rng.core;
 
   requires static jdk.incubator.vector;
-  // DJL's types appear in the API of dev.tokensampler.djl.
-  requires static transitive ai.djl.api;
+  // Not transitive: DJL's types appear in the API of dev.tokensampler.djl only, and a consumer
+  // that does not use that package must compile without DJL (its classes therefore suppress
+  // the "exports" lint).
+  requires static ai.djl.api;
   requires static com.google.gson;
 
   exports dev.tokensampler;
