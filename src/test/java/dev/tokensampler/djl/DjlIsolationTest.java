@@ -18,12 +18,14 @@ import org.w3c.dom.NodeList;
 
 /**
  * DJL stays optional for users of the core: no main source outside {@code dev.tokensampler.djl}
- * mentions {@code ai.djl}, the DJL API is an optional dependency, and every other DJL artifact
- * (the engine) is test-only. Reads the sources and {@code pom.xml} of the project directory.
+ * mentions {@code ai.djl} but the module descriptor, which requires it statically only (not
+ * transitively, so a consumer of the core compiles without DJL), the DJL API is an optional
+ * dependency, and every other DJL artifact (the engine) is test-only. Reads the sources and {@code pom.xml} of the project directory.
  */
 class DjlIsolationTest {
   private static final Path MAIN = Path.of("src/main/java");
   private static final Path ADAPTER = MAIN.resolve("dev/tokensampler/djl");
+  private static final Path MODULE_INFO = MAIN.resolve("module-info.java");
 
   @Test
   void onlyTheAdapterPackageUsesDjl() throws IOException {
@@ -32,10 +34,21 @@ class DjlIsolationTest {
     try (Stream<Path> files = Files.walk(MAIN)) {
       offenders = files
           .filter(f -> f.toString().endsWith(".java") && !f.startsWith(ADAPTER))
+          .filter(f -> !f.equals(MODULE_INFO))
           .filter(f -> read(f).contains("ai.djl"))
           .collect(Collectors.toList());
     }
     assertEquals(List.of(), offenders);
+  }
+
+  /** The module descriptor names DJL once, as a static (compile-time only) requirement. */
+  @Test
+  void theModuleRequiresDjlStaticallyOnly() {
+    List<String> djlLines = read(MODULE_INFO).lines()
+        .map(String::strip)
+        .filter(line -> line.startsWith("requires") && line.contains("ai.djl"))
+        .collect(Collectors.toList());
+    assertEquals(List.of("requires static ai.djl.api;"), djlLines);
   }
 
   private static String read(Path file) {
