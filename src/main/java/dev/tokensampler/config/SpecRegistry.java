@@ -28,7 +28,6 @@ import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TopP;
 import dev.tokensampler.stage.TypicalP;
 import dev.tokensampler.stage.Xtc;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +69,7 @@ final class SpecRegistry {
   static final StageKind MIN_NEW_TOKENS = StageKind.of("min_new_tokens", INT,
       SpecRegistry::minNewTokens).offWhen(v -> v.i("min_new_tokens") == 0);
   static final StageKind SUPPRESS_TOKENS = StageKind.of("suppress_tokens", INT_LIST,
-      v -> TokenMask.banning(tokenSet("suppress_tokens", v.ints("suppress_tokens"))))
+      v -> TokenMask.banningIds(tokenIds("suppress_tokens", v.ints("suppress_tokens"))))
       .offWhen(v -> v.ints("suppress_tokens").length == 0);
   static final StageKind TOP_N_SIGMA = StageKind.of("top_n_sigma", FLOAT,
       v -> new TopNSigma(v.f("top_n_sigma"))).offWhen(v -> v.f("top_n_sigma") == -1f);
@@ -196,14 +195,12 @@ final class SpecRegistry {
     return new MinNewTokens(v.i("min_new_tokens"), v.ints(EOS_TOKEN_ID));
   }
 
-  private static BitSet tokenSet(String key, int[] ids) {
-    BitSet set = new BitSet();
+  private static int[] tokenIds(String key, int[] ids) {
     for (int id : ids) {
       if (id < 0) {
         throw new IllegalArgumentException(key + " token ids must be >= 0, got " + id);
       }
-      set.set(id);
     }
-    return set;
+    return ids;
   }
 }

@@ -72,6 +72,8 @@ public final class Dry implements Stage {
   /** The one-token breakers (value 1); read only after construction. */
   private final TokenCounts singleBreakers;
   private final int maxExponent;
+  /** The largest id of any breaker, -1 without breakers. */
+  private final int largestBreakerId;
   /** Null when the stage is disabled. */
   private final TokenHistory history;
   private int[] repeatCount = new int[0];
@@ -139,6 +141,13 @@ public final class Dry implements Stage {
       }
     }
     this.maxExponent = base > 1.000001f ? (int) (FLOAT_MAX_LOG / (float) Math.log(base)) : 0;
+    int largest = -1;
+    for (int[] breaker : breakers) {
+      for (int id : breaker) {
+        largest = Math.max(largest, id);
+      }
+    }
+    this.largestBreakerId = largest;
     boolean enabled = multiplier != 0f && capacity != 0;
     int window = capacity == TokenHistory.UNBOUNDED ? MAX_WINDOW : Math.min(capacity, MAX_WINDOW);
     this.history = enabled ? new TokenHistory(window) : null;
@@ -151,6 +160,7 @@ public final class Dry implements Stage {
     this.penaltyLastN = other.penaltyLastN;
     this.breakers = other.breakers;
     this.maxExponent = other.maxExponent;
+    this.largestBreakerId = other.largestBreakerId;
     this.firstBreaker = other.firstBreaker;
     this.singleBreakers = other.singleBreakers;
     this.history = other.history == null ? null : other.history.copy();
@@ -205,10 +215,21 @@ public final class Dry implements Stage {
     return copies;
   }
 
+  /**
+   * Penalises the tokens that would extend a repetition.
+   *
+   * @param c the candidates
+   * @throws IllegalArgumentException if a breaker id is not below the vocabulary size, or a logit
+   *     is to be edited and the logits are invalid
+   */
   @Override
   public void apply(Candidates c) {
     if (history == null) {
       return;
+    }
+    if (largestBreakerId >= c.vocabularySize()) {
+      throw new IllegalArgumentException("dry_sequence_breakers token " + largestBreakerId
+          + " is outside the vocabulary of size " + c.vocabularySize());
     }
     int n = history.size();
     if (n <= allowedLength) {
