@@ -247,7 +247,7 @@ public final class Dry implements Stage {
         maxRepeat.max(history.fromEnd(n - 2 - i), length);
       }
     }
-    HistoryStages.editCounted(c, maxRepeat, edit);
+    HistoryStages.editCounted(c, maxRepeat, edit, this);
   }
 
   /**

@@ -77,7 +77,9 @@ public final class LogitBias implements Stage {
    * Adds the biases.
    *
    * @param c the candidates
-   * @throws IllegalArgumentException if a biased token id is not below the vocabulary size
+   * @throws IllegalArgumentException if a biased token id is not below the vocabulary size, or a
+   *     bias makes a valid logit {@code +Infinity} (an overflow past 3.4e38: the message names
+   *     this stage)
    */
   @Override
   public void apply(Candidates c) {
@@ -96,14 +98,24 @@ public final class LogitBias implements Stage {
     int o = c.offset;
     if (whole) {
       for (int j = 0; j < ids.length; j++) {
-        x[o + ids[j]] += biases[j];
+        float before = x[o + ids[j]];
+        float after = before + biases[j];
+        if (!(after < Float.POSITIVE_INFINITY)) {
+          HistoryStages.checkCreated(this, ids[j], before, after);
+        }
+        x[o + ids[j]] = after;
       }
     } else {
       int[] candidateIds = c.ids;
       for (int i = 0, n = c.size; i < n; i++) {
         int j = Arrays.binarySearch(ids, candidateIds[i]);
         if (j >= 0) {
-          x[o + i] += biases[j];
+          float before = x[o + i];
+          float after = before + biases[j];
+          if (!(after < Float.POSITIVE_INFINITY)) {
+            HistoryStages.checkCreated(this, ids[j], before, after);
+          }
+          x[o + i] = after;
         }
       }
     }

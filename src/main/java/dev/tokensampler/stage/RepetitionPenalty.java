@@ -98,7 +98,7 @@ public final class RepetitionPenalty implements Stage {
   @Override
   public void apply(Candidates c) {
     if (!(penalty == 1f)) {
-      HistoryStages.editCounted(c, window.counts(), edit);
+      HistoryStages.editCounted(c, window.counts(), edit, this);
     }
   }
 

@@ -68,4 +68,36 @@ class HostileStageInputTest {
     assertTrue(StageRun.apply(path, logits, new BannedSequences(List.of(new int[] {1, 4})))
         .size() > 0);
   }
+
+  /** An overflow inside a stage names the stage, not the caller's logits. */
+  @Test
+  void infinitiesCreatedByAStageNameTheStage() {
+    float[] logits = new float[8];
+    logits[5] = 3e38f;
+    Stage[][] chains = {
+        {new LogitBias(java.util.Map.of(5, 3e38f))},
+        {StageRun.accepted(new RepetitionPenalty(0.1f, 8), 5)},
+        {StageRun.accepted(new FrequencyPresencePenalty(-3e38f, 0f, 8), 5, 5)},
+    };
+    for (Stage[] chain : chains) {
+      SamplerConfig.Builder builder = SamplerConfig.builder();
+      for (Stage stage : chain) {
+        builder.stage(stage);
+      }
+      Sampler sampler = builder.build().newSampler(1L);
+      sampler.accept(5);
+      sampler.accept(5);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> sampler.sample(logits));
+      assertTrue(e.getMessage().startsWith("stage " + chain[0]), e.getMessage());
+      assertTrue(e.getMessage().contains("token 5"), e.getMessage());
+      assertTrue(e.getMessage().contains("Infinity"), e.getMessage());
+    }
+    float[] bad = logits.clone();
+    bad[5] = Float.NaN;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SamplerConfig
+        .builder().stage(new LogitBias(java.util.Map.of(5, 1f))).build().newSampler(1L)
+        .sample(bad));
+    assertEquals("logits[5] is NaN; logits must be finite or -Infinity", e.getMessage());
+  }
 }
