@@ -46,7 +46,7 @@ final class SpecRegistry {
   static final String PRESET = "preset";
 
   static final StageKind LOGIT_BIAS = StageKind.of("logit_bias", BIAS_MAP,
-      v -> new LogitBias(v.biases("logit_bias"))).offWhen(v -> v.biases("logit_bias").isEmpty());
+      v -> logitBias(v.biases("logit_bias"))).offWhen(v -> v.biases("logit_bias").isEmpty());
   static final StageKind REPETITION_PENALTY = StageKind.of("repetition_penalty", FLOAT,
       v -> new RepetitionPenalty(v.f("repetition_penalty"), v.penaltyLastN()))
       .offWhen(v -> v.f("repetition_penalty") == 1f);
@@ -164,6 +164,14 @@ final class SpecRegistry {
     g.put(EOS_TOKEN_ID, INT_LIST);
     g.put(SEED, LONG);
     return Collections.unmodifiableMap(g);
+  }
+
+  private static Stage logitBias(Map<Integer, Float> biases) {
+    if (biases instanceof TokenBiases) {
+      TokenBiases compact = (TokenBiases) biases;
+      return new LogitBias(compact.ids(), compact.biases());
+    }
+    return new LogitBias(biases);
   }
 
   private static Stage temperature(SpecValues v) {

@@ -4,9 +4,6 @@ import dev.tokensampler.internal.Excerpt;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /** The value types of spec keys: how a value is parsed from text and written back canonically. */
 enum ValueType {
@@ -23,8 +20,6 @@ enum ValueType {
   /** Token biases, e.g. {@code {15043:-1.5,29871:2}}. */
   BIAS_MAP;
 
-  private static final Pattern NUMBER =
-      Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|[+-]?Infinity");
 
   /** Parses {@code text} as the value of {@code key}, naming both on failure. */
   Object parse(String key, String text) {
@@ -70,14 +65,8 @@ enum ValueType {
         }
         return s.append(']').toString();
       }
-      case BIAS_MAP: {
-        StringBuilder s = new StringBuilder("{");
-        @SuppressWarnings("unchecked")
-        Map<Integer, Float> biases = (Map<Integer, Float>) value;
-        biases.forEach((id, bias) -> s.append(s.length() == 1 ? "" : ",")
-            .append(id).append(':').append(bias));
-        return s.append('}').toString();
-      }
+      case BIAS_MAP:
+        return ((TokenBiases) value).format(new StringBuilder()).toString();
       default:
         return String.valueOf(value);
     }
@@ -102,7 +91,7 @@ enum ValueType {
   }
 
   private static float parseFloat(String t) {
-    if (t.length() > 1000 || !NUMBER.matcher(t).matches()) {
+    if (!isNumber(t)) {
       throw new NumberFormatException();
     }
     return Float.parseFloat(t);
@@ -122,6 +111,51 @@ enum ValueType {
     }
     requireInteger(t, from, to);
     return Integer.parseInt(t, from, to, 10);
+  }
+
+  /**
+   * Whether {@code t} is a decimal number: an optional sign, then {@code Infinity}, or ASCII
+   * digits with an optional fraction and exponent (at most 1000 characters).
+   */
+  private static boolean isNumber(String t) {
+    int n = t.length();
+    if (n == 0 || n > 1000) {
+      return false;
+    }
+    int i = t.charAt(0) == '+' || t.charAt(0) == '-' ? 1 : 0;
+    if (t.startsWith("Infinity", i)) {
+      return i + 8 == n;
+    }
+    int digits = 0;
+    while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+      i++;
+      digits++;
+    }
+    if (i < n && t.charAt(i) == '.') {
+      i++;
+      while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (i < n && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+        i++;
+      }
+      int exponent = 0;
+      while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+        i++;
+        exponent++;
+      }
+      if (exponent == 0) {
+        return false;
+      }
+    }
+    return i == n;
   }
 
   /** Checks that {@code t[from, to)} is an optional ASCII sign and ASCII digits. */
@@ -215,27 +249,56 @@ enum ValueType {
     return lists.toArray(new int[0][]);
   }
 
-  private static Map<Integer, Float> biasMap(String t) {
+  private static TokenBiases biasMap(String t) {
     if (!t.startsWith("{") || !t.endsWith("}")) {
       throw new NumberFormatException();
     }
-    Map<Integer, Float> biases = new TreeMap<>();
-    String body = t.substring(1, t.length() - 1).trim();
-    if (body.isEmpty()) {
-      return biases;
+    int from = 1;
+    int to = t.length() - 1;
+    while (from < to && Character.isWhitespace(t.charAt(from))) {
+      from++;
     }
-    for (String entry : body.split(",", -1)) {
-      int colon = entry.indexOf(':');
-      if (colon < 0) {
+    if (from == to) {
+      return new TokenBiases(new int[0], new float[0]);
+    }
+    int count = 1;
+    for (int i = from; i < to; i++) {
+      if (t.charAt(i) == ',') {
+        count++;
+      }
+    }
+    int[] ids = new int[count];
+    float[] values = new float[count];
+    long[] order = new long[count];
+    int n = 0;
+    int begin = from;
+    for (int i = from; i <= to; i++) {
+      if (i == to || t.charAt(i) == ',') {
+        int colon = t.indexOf(':', begin);
+        if (colon < 0 || colon >= i) {
+          throw new NumberFormatException();
+        }
+        ids[n] = parseInt(t, begin, colon);
+        values[n] = parseFloat(t.substring(colon + 1, i).trim());
+        order[n] = ((long) ids[n] << 32) | n;
+        n++;
+        begin = i + 1;
+      }
+    }
+    java.util.Arrays.sort(order);
+    int[] sortedIds = new int[n];
+    float[] sortedValues = new float[n];
+    for (int j = 0; j < n; j++) {
+      int k = (int) order[j];
+      sortedIds[j] = ids[k];
+      sortedValues[j] = values[k];
+      if (j > 0 && sortedIds[j] == sortedIds[j - 1]) {
         throw new NumberFormatException();
       }
-      int id = parseInt(entry.substring(0, colon).trim());
-      if (biases.put(id, parseFloat(entry.substring(colon + 1).trim())) != null) {
-        throw new NumberFormatException();
-      }
     }
-    return biases;
+    return new TokenBiases(sortedIds, sortedValues);
   }
+
 
   private static String list(int[] values) {
     return list(new StringBuilder(), values).toString();

@@ -135,6 +135,13 @@ class HostileConfigTest {
     String specText = spec.append(']').toString();
     used = allocation(() -> SamplerSpec.parse(specText));
     assertTrue(used < 40L * specText.length(), used + " bytes for " + specText.length());
+    StringBuilder bias = new StringBuilder("logit_bias={");
+    for (int i = 0; i < 1_000_000; i++) {
+      bias.append(i == 0 ? "" : ",").append(i).append(":-1.5");
+    }
+    String biasText = bias.append('}').toString();
+    used = allocation(() -> SamplerSpec.parse(biasText));
+    assertTrue(used < 40L * biasText.length(), used + " bytes for " + biasText.length());
   }
 
   @Test
