@@ -1,6 +1,7 @@
 package dev.tokensampler;
 
 import dev.tokensampler.internal.Excerpt;
+import dev.tokensampler.stage.Chain;
 import dev.tokensampler.stage.Stage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,23 +20,24 @@ import java.util.zip.CRC32;
  *
  * <pre>
  * int    magic 0x54534D50 ("TSMP")
- * short  format version (1)
+ * short  format version (1, or 2 when a failed call kept a random value)
  * UTF    chain fingerprint: each stage's class name and, where it defines one, toString(); a
  *        fingerprint of more than 16,384 characters is stored as "sha-256:" and its digest
  * int    vocabulary size (0 before the first token), at most 2^30
  * long   tokens sampled so far, not negative
  * UTF    generator class name
  * int    n, then n bytes: the generator state (Commons RNG saveState)
+ * long   version 2 only: the random value a failed call took, kept for the next call
  * per stage: int n, then n bytes written by Stage.saveState
  * int    CRC-32 of every byte before it
  * </pre>
  *
  * Restoring checks, before changing anything, the length, magic, version, checksum, fingerprint,
  * vocabulary size, token count, generator type and every stage's state (each restored into a copy
- * of the stage), and fails with an {@link IllegalArgumentException} that says which check failed
- * (whatever a stage's {@code restoreState} throws is wrapped in one); a state from another chain,
- * another library version's format or a damaged copy is never half-applied. Text read from a state
- * is quoted in messages as an {@link Excerpt}.
+ * of the stage, see {@link Chain#restoreState}), and fails with an {@link IllegalArgumentException}
+ * that says which check failed (whatever a stage's {@code restoreState} throws is wrapped in one);
+ * a state from another chain, another library version's format or a damaged copy is never
+ * half-applied. Text read from a state is quoted in messages as an {@link Excerpt}.
  *
  * <p><b>Stage identity.</b> A stage is identified by its class name, plus its {@code toString()}
  * where its class defines one. A lambda or other hidden class has no stable name (the JVM numbers
@@ -47,6 +49,8 @@ import java.util.zip.CRC32;
 final class SamplerState {
   static final int MAGIC = 0x54534D50;
   static final short VERSION = 1;
+  /** The version of a state that holds a kept random value. */
+  static final short VERSION_WITH_KEPT_VALUE = 2;
   /** The largest vocabulary size a state may hold. */
   static final int MAX_VOCABULARY = 1 << 30;
   /** Longer fingerprints are stored as their SHA-256 digest. */
@@ -54,9 +58,9 @@ final class SamplerState {
 
   private SamplerState() {}
 
-  static String fingerprint(Stage[] stages) {
+  static String fingerprint(Chain chain) {
     StringBuilder text = new StringBuilder();
-    for (Stage stage : stages) {
+    for (Stage stage : chain.stages()) {
       if (text.length() > 0) {
         text.append(" -> ");
       }
@@ -104,30 +108,23 @@ final class SamplerState {
     }
   }
 
-  static byte[] write(
-      Stage[] stages, int vocabularySize, long tokens, String generator, byte[] generatorState) {
+  static byte[] write(Chain chain, int vocabularySize, long tokens, String generator,
+      byte[] generatorState, Long keptRandomValue) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(MAGIC);
-      out.writeShort(VERSION);
-      out.writeUTF(fingerprint(stages));
+      out.writeShort(keptRandomValue == null ? VERSION : VERSION_WITH_KEPT_VALUE);
+      out.writeUTF(fingerprint(chain));
       out.writeInt(vocabularySize);
       out.writeLong(tokens);
       out.writeUTF(generator);
       out.writeInt(generatorState.length);
       out.write(generatorState);
-      for (int i = 0; i < stages.length; i++) {
-        ByteArrayOutputStream stageBytes = new ByteArrayOutputStream();
-        try {
-          stages[i].saveState(new DataOutputStream(stageBytes));
-        } catch (IOException e) {
-          throw new UncheckedIOException("stage " + i + " (" + Excerpt.of(stages[i].toString())
-              + ") failed to save its state: " + Excerpt.of(e.toString()), e);
-        }
-        out.writeInt(stageBytes.size());
-        stageBytes.writeTo(out);
+      if (keptRandomValue != null) {
+        out.writeLong(keptRandomValue);
       }
+      chain.saveState(out);
       CRC32 crc = new CRC32();
       crc.update(bytes.toByteArray());
       out.writeInt((int) crc.getValue());
@@ -135,7 +132,7 @@ final class SamplerState {
       return bytes.toByteArray();
     } catch (IOException e) {
       // Only the stages write to a stream that can fail; ByteArrayOutputStream does not.
-      throw new UncheckedIOException("the state could not be written: " + e, e);
+      throw new UncheckedIOException(Excerpt.of(e.getMessage()), e);
     }
   }
 
@@ -144,10 +141,13 @@ final class SamplerState {
     int vocabularySize;
     long tokens;
     byte[] generatorState;
-    Stage[] stages;
+    /** The random value a failed call kept, or null. */
+    Long keptRandomValue;
+    /** The stages' section: per stage, int n then n bytes (see {@link Chain#saveState}). */
+    byte[] stageStates;
   }
 
-  static Parsed read(byte[] state, Stage[] current, String generator) {
+  static Parsed read(byte[] state, Chain chain, String generator) {
     if (state.length < 4 + 2 + 4) {
       throw new IllegalArgumentException(
           "state is not a sampler state: " + state.length + " bytes is too short");
@@ -161,9 +161,9 @@ final class SamplerState {
                 + ", expected 0x" + Integer.toHexString(MAGIC));
       }
       short version = in.readShort();
-      if (version != VERSION) {
-        throw new IllegalArgumentException(
-            "state has format version " + version + ", this library reads version " + VERSION);
+      if (version != VERSION && version != VERSION_WITH_KEPT_VALUE) {
+        throw new IllegalArgumentException("state has format version " + version
+            + ", this library reads versions " + VERSION + " and " + VERSION_WITH_KEPT_VALUE);
       }
       CRC32 crc = new CRC32();
       crc.update(state, 0, state.length - 4);
@@ -173,7 +173,7 @@ final class SamplerState {
         throw new IllegalArgumentException("state is corrupt: checksum mismatch");
       }
       String fingerprint = in.readUTF();
-      String expected = fingerprint(current);
+      String expected = fingerprint(chain);
       if (!fingerprint.equals(expected)) {
         throw new IllegalArgumentException("state was saved by another chain: saved ["
             + Excerpt.of(fingerprint) + "], this sampler [" + Excerpt.of(expected)
@@ -197,26 +197,14 @@ final class SamplerState {
       }
       parsed.generatorState = new byte[readLength(in, "generator state")];
       in.readFully(parsed.generatorState);
-      parsed.stages = new Stage[current.length];
-      for (int i = 0; i < current.length; i++) {
-        byte[] stageState = new byte[readLength(in, "state of stage " + i)];
-        in.readFully(stageState);
-        Stage copy = current[i].copy();
-        DataInputStream stageIn = new DataInputStream(new ByteArrayInputStream(stageState));
-        try {
-          copy.restoreState(stageIn);
-        } catch (IOException | RuntimeException e) {
-          throw new IllegalArgumentException("state of stage " + i + " ("
-              + Excerpt.of(current[i].toString()) + ") is truncated or malformed: "
-              + Excerpt.of(e.toString()), e);
-        }
-        if (stageIn.available() != 0) {
-          throw new IllegalArgumentException(
-              "state of stage " + i + " (" + Excerpt.of(current[i].toString()) + ") has "
-                  + stageIn.available() + " unread bytes");
-        }
-        parsed.stages[i] = copy;
+      if (version == VERSION_WITH_KEPT_VALUE) {
+        parsed.keptRandomValue = in.readLong();
       }
+      int start = state.length - in.available();
+      for (int i = 0, n = chain.stages().size(); i < n; i++) {
+        in.skipBytes(readLength(in, "state of stage " + i));
+      }
+      parsed.stageStates = java.util.Arrays.copyOfRange(state, start, state.length - in.available());
       if (in.available() != 4) {
         throw new IllegalArgumentException(
             "state has " + (in.available() - 4) + " unexpected trailing bytes");

@@ -135,23 +135,22 @@ public final class LogitBias implements Stage {
       throw new IllegalArgumentException("logit_bias token " + last
           + " is outside the vocabulary of size " + c.vocabularySize());
     }
-    c.materializeNucleus();
-    boolean whole = c.ids == null;
     c.editLogits();
-    float[] x = c.logits;
-    int o = c.offset;
-    if (whole) {
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int o = view.offset();
+    int[] candidateIds = view.ids();
+    if (candidateIds == null) {
       for (int j = 0; j < ids.length; j++) {
         float before = x[o + ids[j]];
         float after = before + biases[j];
         if (!(after < Float.POSITIVE_INFINITY)) {
           HistoryStages.checkCreated(this, ids[j], before, after);
         }
-        x[o + ids[j]] = after;
+        c.writeLogit(ids[j], after);
       }
     } else {
-      int[] candidateIds = c.ids;
-      for (int i = 0, n = c.size; i < n; i++) {
+      for (int i = 0, n = c.size(); i < n; i++) {
         int j = Arrays.binarySearch(ids, candidateIds[i]);
         if (j >= 0) {
           float before = x[o + i];
@@ -159,7 +158,7 @@ public final class LogitBias implements Stage {
           if (!(after < Float.POSITIVE_INFINITY)) {
             HistoryStages.checkCreated(this, ids[j], before, after);
           }
-          x[o + i] = after;
+          c.writeLogit(i, after);
         }
       }
     }

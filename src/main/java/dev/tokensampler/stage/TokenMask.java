@@ -34,7 +34,7 @@ import java.util.Objects;
  */
 public final class TokenMask implements Stage {
   /** The largest allowed set turned directly into explicit candidates. */
-  static final int EXPLICIT_LIMIT = 1024;
+  static final int EXPLICIT_LIMIT = Truncation.EXPLICIT_LIMIT;
 
   /** Whether the ids are an allowed set (minus the banned ids) rather than a banned set. */
   private final boolean allowing;
@@ -187,13 +187,12 @@ public final class TokenMask implements Stage {
       throw new IllegalArgumentException((allowing ? "allowed" : "banned") + " token "
           + last + " is outside the vocabulary of size " + c.vocabularySize());
     }
-    c.materializeNucleus();
-    if (c.ids != null) {
+    if (!c.isWholeVocabulary()) {
       keepExplicit(c);
     } else if (allowing) {
       keepAllowed(c);
     } else {
-      c.editLogitsToMask();
+      c.prepareMask();
       for (int id : ids) {
         c.writeLogit(id, Float.NEGATIVE_INFINITY);
       }
@@ -202,45 +201,25 @@ public final class TokenMask implements Stage {
 
   private void keepAllowed(Candidates c) {
     int count = ids.length;
-    if (count <= EXPLICIT_LIMIT && count <= c.size / 8) {
-      c.rawMax();
-      int[] explicitIds = c.explicitIds();
-      float[] logits = c.explicitLogits();
-      for (int j = 0; j < count; j++) {
-        explicitIds[j] = ids[j];
-        logits[j] = c.logits[c.offset + ids[j]];
-      }
-      c.useExplicit(count, false);
+    if (count <= EXPLICIT_LIMIT && count <= c.size() / 8) {
+      c.keepListedTokens(ids);
       return;
     }
-    c.editLogitsToMask();
+    c.prepareMask();
     int from = 0;
     for (int id : ids) {
       c.maskRange(from, id);
       from = id + 1;
     }
-    c.maskRange(from, c.size);
+    c.maskRange(from, c.size());
   }
 
   /** Drops the masked explicit candidates, keeping the order of the rest. */
   private void keepExplicit(Candidates c) {
-    int[] candidateIds = c.ids;
-    float[] logits = c.logits;
-    int o = c.offset;
-    int kept = 0;
-    for (int i = 0, n = c.size; i < n; i++) {
-      int id = candidateIds[i];
-      if ((Arrays.binarySearch(ids, id) >= 0) == allowing) {
-        candidateIds[kept] = id;
-        logits[o + kept] = logits[o + i];
-        kept++;
-      }
-    }
-    if (kept == 0) {
+    if (c.truncation().keepTokensIn(ids, allowing) == 0) {
       throw new IllegalArgumentException(
           "the token mask removes every candidate: no token can be sampled");
     }
-    c.truncate(kept);
   }
 
   /** Up to 8 ids as {@link BitSet#toString()} writes them, else their count. */
