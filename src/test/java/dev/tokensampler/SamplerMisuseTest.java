@@ -184,4 +184,23 @@ class SamplerMisuseTest {
       assertEquals(expected, c.sample(logits(t)), "restored, step " + t);
     }
   }
+
+  @Test
+  void speculativeStateChangesFromInsideAStageFailFast() {
+    AtomicReference<dev.tokensampler.speculative.SpeculativeSampler> self = new AtomicReference<>();
+    AtomicReference<RuntimeException> seen = new AtomicReference<>();
+    Stage reentrant = c -> {
+      try {
+        self.get().accept(1);
+      } catch (RuntimeException e) {
+        seen.set(e);
+      }
+    };
+    dev.tokensampler.speculative.SpeculativeSampler spec = dev.tokensampler.speculative
+        .SpeculativeSampler.create(SamplerConfig.builder().stage(reentrant).build(), 1L);
+    self.set(spec);
+    int[] out = new int[1];
+    assertEquals(1, spec.verify(logits(0), new float[0], new int[0], 0, V, out));
+    assertTrue(seen.get() instanceof ConcurrentModificationException, String.valueOf(seen.get()));
+  }
 }
