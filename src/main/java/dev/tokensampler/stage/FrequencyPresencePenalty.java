@@ -107,7 +107,7 @@ public final class FrequencyPresencePenalty implements Stage {
   @Override
   public void apply(Candidates c) {
     if (!(frequencyPenalty == 0f && presencePenalty == 0f)) {
-      HistoryStages.editCounted(c, window.counts(), edit);
+      HistoryStages.editCounted(c, window.counts(), edit, this);
     }
   }
 

@@ -22,8 +22,9 @@ import java.io.IOException;
  * needed: feed only the tokens that should count. Token ids outside the vocabulary are ignored.
  *
  * <p>Cost: the window's distinct tokens are kept with their counts (a ring buffer and a hash map,
- * both preallocated or grown by doubling, so nothing is allocated per token in steady state; the
- * whole-history form holds up to 2^28 tokens since the last reset). On the whole
+ * both grown by doubling with the tokens actually seen, never sized from {@code penalty_last_n}, so
+ * nothing is allocated per token in steady state; any window holds up to 2^28 tokens since the
+ * last reset). On the whole
  * vocabulary, {@code apply} edits only the logits of those tokens, after the one copy of the
  * caller's logits that any first write of a step costs; on explicit candidates, it looks up each
  * candidate. Changes logits only; to be used before truncation (llama.cpp and transformers
@@ -97,7 +98,7 @@ public final class RepetitionPenalty implements Stage {
   @Override
   public void apply(Candidates c) {
     if (!(penalty == 1f)) {
-      HistoryStages.editCounted(c, window.counts(), edit);
+      HistoryStages.editCounted(c, window.counts(), edit, this);
     }
   }
 

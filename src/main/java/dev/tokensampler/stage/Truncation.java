@@ -290,16 +290,17 @@ final class Truncation {
   }
 
   /**
-   * Keeps the explicit candidates whose token id is in {@code set} ({@code members}) or not in it
-   * ({@code !members}), in their order.
+   * Keeps the explicit candidates whose token id is in {@code sortedIds} ({@code members}) or not
+   * in it ({@code !members}), in their order; each id is looked up by binary search.
    *
+   * @param sortedIds distinct ids in increasing order
    * @return how many were kept; if none, the view is unchanged
    */
-  int keepTokensIn(java.util.BitSet set, boolean members) {
+  int keepTokensIn(int[] sortedIds, boolean members) {
     int[] ids = view.ids();
     int kept = 0;
     for (int i = 0, n = view.size(); i < n; i++) {
-      if (set.get(ids[i]) == members) {
+      if ((java.util.Arrays.binarySearch(sortedIds, ids[i]) >= 0) == members) {
         view.move(i, kept++);
       }
     }
