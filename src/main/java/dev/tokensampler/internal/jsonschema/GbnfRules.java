@@ -42,9 +42,12 @@ final class GbnfRules {
   /** Reserves a fresh name (for a rule whose body is defined later, as a recursive one). */
   String reserve(String hint) {
     String base = sanitize(hint);
+    if (RESERVED.contains(base) || base.startsWith("fmt-")) {
+      base = "r-" + base;
+    }
     String name = base;
     int n = nextSuffix.getOrDefault(base, 0);
-    while (bodies.containsKey(name) || RESERVED.contains(name) || name.startsWith("fmt-")) {
+    while (bodies.containsKey(name)) {
       n++;
       name = base + "-" + n;
     }
