@@ -147,9 +147,9 @@ final class GbnfRules {
       case '\t': b.append("\\t"); return;
       default:
     }
-    if (inClass && (c == ']' || c == '-' || c == '^' || c == '[')) {
+    if (inClass && (c == ']' || c == '[')) {
       b.append('\\').append((char) c);
-    } else if (c < 0x20 || c == 0x7F) {
+    } else if (c < 0x20 || c == 0x7F || inClass && (c == '-' || c == '^')) {
       b.append(String.format("\\x%02X", c));
     } else if (c >= 0xD800 && c <= 0xDFFF) {
       b.append(String.format("\\u%04X", c));
