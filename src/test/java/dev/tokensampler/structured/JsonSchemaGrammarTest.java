@@ -244,12 +244,38 @@ class JsonSchemaGrammarTest {
     schema("{'type':'object','patternProperties':{'^[a-z]+$':{'type':'integer'}},"
         + "'additionalProperties':false}").valid("{}", "{\"ab\":1,\"c\":2}")
         .invalid("{\"A\":1}", "{\"ab\":\"x\"}");
+    // Without additionalProperties: false, only members under the pattern are written (a subset).
+    schema("{'type':'object','properties':{'id':{'type':'string'}},"
+        + "'patternProperties':{'^n_':{'type':'integer'}}}").valid("{\"id\":\"x\",\"n_a\":1}")
+        .invalid("{\"n_a\":\"x\"}", "{\"id\":1}", "{\"other\":1}");
+    // A declared name under a pattern must satisfy both schemas.
+    schema("{'type':'object','properties':{'n_1':{'type':'integer'}},"
+        + "'patternProperties':{'^n_':{'minimum':5}},'additionalProperties':false}")
+        .valid("{}", "{\"n_1\":5}").invalid("{\"n_1\":4}", "{\"n_2\":6}");
+    // A pattern every name matches applies to all members.
+    schema("{'type':'object','properties':{'a':{}},'patternProperties':{'.*':{'type':'string'}}}")
+        .valid("{\"a\":\"x\",\"b\":\"y\"}").invalid("{\"a\":1}", "{\"b\":1}");
+  }
+
+  @Test
+  void notInItsExpressibleForms() {
+    schema("{'not':{'type':['string','object']}}").valid("1", "null", "[]", "true")
+        .invalid("\"a\"", "{}");
+    schema("{'type':'object','properties':{'a':{},'b':{'type':'integer'}},"
+        + "'not':{'required':['a']}}").valid("{}", "{\"b\":1}", "{\"c\":1}")
+        .invalid("{\"a\":1}", "{\"a\":1,\"b\":1}", "\"x\"");
+    schema("{'type':'string','not':{'enum':['a','bc']}}").valid("\"\"", "\"b\"", "\"abc\"",
+        "\"bcd\"").invalid("\"a\"", "\"bc\"");
+    schema("{'type':'object','properties':{'x':{'not':{}},'y':{'type':'integer'}}}")
+        .valid("{\"y\":1}").invalid("{\"x\":1}", "{\"x\":null,\"y\":1}");
+    schema("{'oneOf':[{'required':['a']},{'required':['b']}],'type':'object'}")
+        .valid("{\"a\":1}", "{\"b\":1}").invalid("{}", "{\"a\":1,\"b\":2}");
   }
 
   @Test
   void unsupportedKeywordsNameThemselves() {
     String[][] cases = {
-        {"{'type':'object','properties':{'a':{'not':{'type':'string'}}}}", "#/properties/a/not"},
+        {"{'type':'object','properties':{'a':{'not':{'minLength':3}}}}", "#/properties/a/not"},
         {"{'if':{'type':'string'},'then':{'minLength':1}}", "#/if"},
         {"{'type':'array','contains':{'type':'string'}}", "#/contains"},
         {"{'type':'array','uniqueItems':true}", "#/uniqueItems"},

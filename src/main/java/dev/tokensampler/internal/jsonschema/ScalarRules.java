@@ -27,12 +27,29 @@ final class ScalarRules {
 
   private static final String QUOTE = "\"\\\"\"";
 
+  /**
+   * An internal keyword (not valid in a user schema's JSON Schema vocabulary, so never met
+   * there): the strings a {@code not} excludes.
+   */
+  static final String NOT_STRINGS = "$tokensampler:notStrings";
+
   String string(JsonObject o, String ptr) {
     String format = o.has("format") ? Schemas.string(o, "format", ptr) : null;
     if (format != null && !StringFormats.KNOWN.contains(format)) {
       format = null; // not a format of any draft: validators ignore it
     }
     boolean lengths = o.has("minLength") || o.has("maxLength");
+    if (o.has(NOT_STRINGS)) {
+      if (format != null || lengths || o.has("pattern")) {
+        throw new IllegalArgumentException(Keywords.child(ptr, "not")
+            + ": not enum/const beside format, pattern or a length bound is not supported");
+      }
+      java.util.Set<String> names = new java.util.LinkedHashSet<>();
+      for (JsonElement e : o.getAsJsonArray(NOT_STRINGS)) {
+        names.add(e.getAsString());
+      }
+      return c.structures.notNames(names);
+    }
     if (format != null) {
       if (StringFormats.ruleFor(format) == null) {
         throw new IllegalArgumentException(Keywords.child(ptr, "format") + ": format \"" + format

@@ -32,6 +32,9 @@ import java.util.regex.PatternSyntaxException;
  */
 final class StructureRules {
   private static final int MAX_OBJECT_STATES = 20_000;
+  /** Patterns that every property name matches. */
+  private static final Set<String> UNIVERSAL_PATTERNS = Set.of("", ".*", "^.*", ".*$",
+      "(.*)", "[\\s\\S]*", "^[\\s\\S]*$");
   private final SchemaCompiler c;
 
   StructureRules(SchemaCompiler c) {
@@ -90,48 +93,68 @@ final class StructureRules {
         ? Schemas.object(o, "patternProperties", ptr) : new JsonObject();
     boolean trivialPatterns = patterns.entrySet().stream()
         .allMatch(e -> Keywords.isTrivial(e.getValue()));
+    Set<String> allNames = new LinkedHashSet<>(props.keySet());
+    allNames.addAll(required);
     if (patterns.size() > 0 && !(trivialPatterns && !additionalFalse)) {
-      if (!additionalFalse) {
-        throw new IllegalArgumentException(Keywords.child(ptr, "patternProperties")
-            + ": patternProperties is supported only with additionalProperties false or with"
-            + " schemas that accept anything");
-      }
-      if (patterns.size() > 1) {
-        throw new IllegalArgumentException(Keywords.child(ptr, "patternProperties")
-            + ": more than one pattern is not supported");
-      }
-      String pattern = patterns.keySet().iterator().next();
-      String where = Keywords.child(Keywords.child(ptr, "patternProperties"), pattern);
-      Set<String> names = new LinkedHashSet<>(props.keySet());
-      names.addAll(required);
-      for (String name : names) {
-        if (javaFind(pattern, name, where)) {
-          throw new IllegalArgumentException(where + ": a declared or required name (\"" + name
-              + "\") matching a pattern property is not supported");
+      // Declared and required names matching a pattern must also satisfy its schema.
+      boolean declaredMatch = false;
+      for (String name : allNames) {
+        for (String pattern : patterns.keySet()) {
+          String where = Keywords.child(Keywords.child(ptr, "patternProperties"), pattern);
+          if (javaFind(pattern, name, where)) {
+            declaredMatch = true;
+            JsonElement base = props.containsKey(name) ? props.get(name) : new JsonObject();
+            props.put(name, Keywords.isTrivial(base) ? patterns.get(pattern)
+                : SchemaMerger.allOf(base, patterns.get(pattern)));
+            propPtr.putIfAbsent(name, where);
+          }
         }
       }
-      String body = RegexTranslator.translate(pattern, where, c.options.maxRepeat(),
-          c.charRule());
-      if (body != null && c.options.undeclaredProperties()) {
-        extraKey = "\"\\\"\" " + body + " \"\\\"\"";
-        extraValue = patterns.get(pattern);
-        extraPtr = where;
+      // Undeclared members: only under one pattern (or all patterns with one schema), and only
+      // where no declared name matches (a subset of the valid objects otherwise).
+      Set<String> schemas = new LinkedHashSet<>();
+      patterns.entrySet().forEach(e -> schemas.add(e.getValue().toString()));
+      String universal = null;
+      for (String pattern : patterns.keySet()) {
+        if (UNIVERSAL_PATTERNS.contains(pattern)) {
+          universal = pattern;
+        }
+      }
+      if (c.options.undeclaredProperties() && schemas.size() == 1) {
+        String pattern = patterns.keySet().iterator().next();
+        if (universal != null) {
+          extraKey = notNames(allNames);
+          extraValue = patterns.get(universal);
+          extraPtr = Keywords.child(Keywords.child(ptr, "patternProperties"), universal);
+        } else if (!declaredMatch) {
+          List<String> keys = new ArrayList<>();
+          for (String p : patterns.keySet()) {
+            String where = Keywords.child(Keywords.child(ptr, "patternProperties"), p);
+            String body = RegexTranslator.translate(p, where, c.options.maxRepeat(),
+                c.charRule());
+            if (body != null) {
+              keys.add(body);
+            }
+          }
+          if (!keys.isEmpty()) {
+            extraKey = "\"\\\"\" " + SchemaCompiler.union(keys) + " \"\\\"\"";
+            extraValue = patterns.get(pattern);
+            extraPtr = Keywords.child(Keywords.child(ptr, "patternProperties"), pattern);
+          }
+        }
       }
     } else if (!additionalFalse && c.options.undeclaredProperties()) {
-      Set<String> names = new LinkedHashSet<>(props.keySet());
-      names.addAll(required);
-      extraKey = notNames(names);
+      extraKey = notNames(allNames);
       extraValue = additional == null ? new JsonObject() : additional;
     }
     // Required names not declared: their schema is what additionalProperties says.
     for (String name : required) {
       if (!props.containsKey(name)) {
-        if (additionalFalse && patterns.size() == 0) {
+        if (additionalFalse) {
           return null;
         }
-        props.put(name, additional == null || patterns.size() > 0 ? new JsonObject()
-            : additional);
-        propPtr.put(name, extraPtr);
+        props.put(name, additional == null ? new JsonObject() : additional);
+        propPtr.put(name, Keywords.child(ptr, "additionalProperties"));
       }
     }
     if (o.has("propertyNames") && !Keywords.isTrivial(o.get("propertyNames"))) {
@@ -304,7 +327,7 @@ final class StructureRules {
    * A JSON string (with quotes) whose value is none of {@code names}: a trie over the names'
    * canonical spellings, leaving it with a character no name continues with.
    */
-  private String notNames(Set<String> names) {
+  String notNames(Set<String> names) {
     c.charRule();
     Trie trie = new Trie();
     for (String n : names) {
