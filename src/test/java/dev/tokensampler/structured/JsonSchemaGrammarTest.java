@@ -171,6 +171,12 @@ class JsonSchemaGrammarTest {
         "0.001").invalid("0", "0.0", "1.5", "1.01", "-0.5");
     schema("{'type':'number','minimum':-2,'exclusiveMaximum':3}").valid("-2", "-2.0", "-1.5",
         "2.999", "0").invalid("-2.5", "3", "3.0", "-3");
+    schema("{'type':'number','minimum':0.3,'exclusiveMaximum':2.5}").valid("0.3", "0.30",
+        "0.5", "1", "2", "2.49", "2.4999").invalid("0.29", "0.2", "0", "2.5", "2.50", "3", "-1");
+    schema("{'type':'number','minimum':-1.5,'maximum':-0.25}").valid("-1.5", "-1", "-0.25",
+        "-0.3", "-1.25").invalid("-1.51", "-2", "-0.2", "0", "-0.249");
+    schema("{'type':'number','exclusiveMinimum':0.05,'maximum':0.0501}").valid("0.0501",
+        "0.05001").invalid("0.05", "0.050", "0.0502", "0.06");
     schema("{'type':'integer','multipleOf':5}").valid("0", "5", "-15", "100").invalid("3", "51");
   }
 

@@ -12,9 +12,9 @@ import java.util.Map;
  * numbers ({@code minimum}, {@code maximum}, exclusive bounds in both draft-04 and later forms,
  * {@code multipleOf} of 1, 2, 5 or 10).
  *
- * <p>Numbers with bounds are written without an exponent. A bound that is not an integer is
- * rounded inwards for {@code number} (so {@code minimum: 0.5} accepts numbers from 1): the grammar
- * then accepts a subset of the valid numbers. Bounds beyond +-10^17 are clamped to it.
+ * <p>Numbers with bounds are written without an exponent, and compared with the bounds exactly as
+ * decimals; integers with a non-integer bound use the nearest integer inside it. Bounds beyond
+ * +-10^17 are moved to it (a subset of the valid numbers), or refused where that would widen.
  */
 final class ScalarRules {
   private static final BigDecimal CLAMP = new BigDecimal("1e17");
@@ -189,6 +189,9 @@ final class ScalarRules {
       }
       return c.numberRule();
     }
+    if (!isInteger) {
+      return decimalNumber(lo, loExclusive, hi, hiExclusive, ptr);
+    }
     // Integer bounds, rounded inwards.
     Long a = null;
     boolean aIncl = true;
@@ -246,6 +249,39 @@ final class ScalarRules {
         maIncl = bIncl;
       }
       String e = NumberRanges.magnitude(ma, maIncl, a == null ? -1 : -a, aIncl, fraction);
+      if (e != null) {
+        alts.add("\"-\" " + e);
+      }
+    }
+    String u = SchemaCompiler.union(alts);
+    return u == null ? null : "(" + u + ")";
+  }
+
+  /** Numbers (no exponent) between decimal bounds, exactly; null bounds are open. */
+  private String decimalNumber(BigDecimal lo, boolean loExcl, BigDecimal hi, boolean hiExcl,
+      String ptr) {
+    if (lo != null) {
+      lo = BigDecimal.valueOf(clamp(lo.setScale(0, RoundingMode.FLOOR), ptr, true))
+          .max(lo);
+    }
+    if (hi != null) {
+      hi = BigDecimal.valueOf(clamp(hi.setScale(0, RoundingMode.CEILING), ptr, false)).min(hi);
+    }
+    java.util.List<String> alts = new java.util.ArrayList<>();
+    // Non-negative values: magnitude in [max(lo, 0), hi].
+    if (hi == null || hi.signum() > 0 || hi.signum() == 0 && !hiExcl) {
+      boolean fromZero = lo == null || lo.signum() < 0;
+      String e = NumberRanges.decimalMagnitude(fromZero ? BigDecimal.ZERO : lo,
+          fromZero || !loExcl, hi, !hiExcl);
+      if (e != null) {
+        alts.add(e);
+      }
+    }
+    // Negative values: magnitude in (max(-hi, 0), -lo].
+    if (lo == null || lo.signum() < 0) {
+      boolean toZero = hi == null || hi.signum() >= 0;
+      String e = NumberRanges.decimalMagnitude(toZero ? BigDecimal.ZERO : hi.negate(),
+          !toZero && !hiExcl, lo == null ? null : lo.negate(), !loExcl);
       if (e != null) {
         alts.add("\"-\" " + e);
       }
