@@ -117,6 +117,10 @@ class JsonSchemaGrammarTest {
     schema("{'type':'string','pattern':'^a|b$'}").valid("\"ax\"", "\"xb\"").invalid("\"xa\"");
     schema("{'type':'string','pattern':'^[a-z]*$','maxLength':3}").valid("\"\"", "\"abc\"")
         .invalid("\"abcd\"", "\"A\"");
+    schema("{'type':'string','pattern':'^[A-Z]{2}-(\\\\d{3}|x)$','minLength':4,'maxLength':6}")
+        .valid("\"AB-123\"", "\"AB-x\"").invalid("\"AB-12\"");
+    assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(
+        q("{'type':'string','pattern':'^(ab)+$','maxLength':4}")));
     schema("{'type':'string','pattern':'x.y'}").valid("\"x-y\"").invalid("\"x\\ny\"");
     assertThrows(IllegalArgumentException.class,
         () -> JsonSchemaGrammar.toGbnf(q("{'pattern':'(a)\\\\1'}")));

@@ -75,6 +75,13 @@ final class ScalarRules {
             c.charRule());
         return body == null ? null : QUOTE + " " + body + " " + QUOTE;
       }
+      long[] implied = RegexTranslator.lengths(pattern, where, c.options.maxRepeat());
+      if (implied[0] >= min && (max < 0 || implied[1] >= 0 && implied[1] <= max)) {
+        // Every string of the pattern's grammar already has an allowed length.
+        String body = RegexTranslator.translate(pattern, where, c.options.maxRepeat(),
+            c.charRule());
+        return body == null ? null : QUOTE + " " + body + " " + QUOTE;
+      }
       RegexTranslator.SimpleRepeat r = RegexTranslator.simpleRepeat(pattern, where,
           c.options.maxRepeat());
       if (r == null) {
