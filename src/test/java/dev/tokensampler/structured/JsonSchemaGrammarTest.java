@@ -330,6 +330,14 @@ class JsonSchemaGrammarTest {
     e = assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(q(defs.toString())));
     assertTrue(e.getMessage().contains("maxWork") || e.getMessage().contains("deeper"),
         e.getMessage());
+    // Thousands of properties compile without deep recursion.
+    StringBuilder wide = new StringBuilder("{'type':'object','properties':{");
+    for (int i = 0; i < 5000; i++) {
+      wide.append(i == 0 ? "" : ",").append("'p").append(i).append("':{'type':'integer'}");
+    }
+    GbnfRecognizer w = new GbnfRecognizer(JsonSchemaGrammar.toGbnf(
+        q(wide + "},'required':['p4999']}")));
+    assertTrue(w.accepts("{\"p3\":1,\"p4999\":2}"));
     String deep = "{\"items\":".repeat(300) + "{}" + "}".repeat(300);
     assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(deep));
   }

@@ -235,7 +235,7 @@ final class StructureRules {
       this.ptr = ptr;
       long capL = Math.max(1, maxP >= 0 ? maxP + 1 : minP);
       capL = Math.min(capL, props.size() + 2L + Math.max(minP, 0));
-      if ((props.size() + 1L) * (capL + 1) > MAX_OBJECT_STATES) {
+      if (capL > 1 && (props.size() + 1L) * (capL + 1) > MAX_OBJECT_STATES) {
         throw new IllegalArgumentException(ptr + ": minProperties/maxProperties with "
             + props.size() + " properties needs more than " + MAX_OBJECT_STATES + " states");
       }
@@ -245,11 +245,17 @@ final class StructureRules {
     }
 
     String build() {
-      return state(0, 0);
+      // From the last position back, so that no state recurses into the next (no deep stack).
+      for (int i = props.size(); i >= 0; i--) {
+        for (long count = 0; count <= cap; count++) {
+          state(i, count);
+        }
+      }
+      return memo.get(0L);
     }
 
     /** Properties from position i on, count already written (capped). Null if impossible. */
-    String state(int i, long count) {
+    private String state(int i, long count) {
       if (maxP >= 0 && count > maxP) {
         return null;
       }
@@ -264,12 +270,12 @@ final class StructureRules {
       } else {
         Prop p = props.get(i);
         String sep = count > 0 ? "\",\"" + w + " " : "";
-        String with = state(i + 1, Math.min(count + 1, cap));
+        String with = next(i + 1, Math.min(count + 1, cap));
         String present = with == null ? null : (sep + p.kv + " " + with).trim();
         if (p.required) {
           body = present;
         } else {
-          String absent = state(i + 1, count);
+          String absent = next(i + 1, count);
           List<String> alts = new ArrayList<>();
           if (present != null) {
             alts.add(present);
@@ -290,6 +296,14 @@ final class StructureRules {
       }
       memo.put(key, result);
       return result;
+    }
+
+    /** A state already computed (the builder goes backwards). */
+    private String next(int i, long count) {
+      if (maxP >= 0 && count > maxP) {
+        return null;
+      }
+      return memo.get((long) i * (cap + 1) + count);
     }
 
     /** Undeclared properties after the declared ones. */
