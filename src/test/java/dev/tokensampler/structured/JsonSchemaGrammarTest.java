@@ -274,6 +274,12 @@ class JsonSchemaGrammarTest {
     schema("{'type':'object','properties':{'a':{},'b':{'type':'integer'}},"
         + "'not':{'required':['a']}}").valid("{}", "{\"b\":1}", "{\"c\":1}")
         .invalid("{\"a\":1}", "{\"a\":1,\"b\":1}", "\"x\"");
+    schema("{'type':'object','not':{'required':['a','b']}}").valid("{}", "{\"a\":1}",
+        "{\"b\":1,\"c\":2}").invalid("{\"a\":1,\"b\":2}");
+    schema("{'type':'object','not':{'anyOf':[{'required':['a']},{'required':['b']}]}}")
+        .valid("{}", "{\"c\":1}").invalid("{\"a\":1}", "{\"b\":2}");
+    schema("{'not':{'anyOf':[{'type':'string'},{'enum':['x']}]}}").valid("1").invalid("\"x\"",
+        "\"y\"");
     schema("{'type':'string','not':{'enum':['a','bc']}}").valid("\"\"", "\"b\"", "\"abc\"",
         "\"bcd\"").invalid("\"a\"", "\"bc\"");
     schema("{'type':'object','properties':{'x':{'not':{}},'y':{'type':'integer'}}}")
