@@ -13,7 +13,8 @@
  *   <li>{@code com.google.gson}: {@code dev.tokensampler.config.GenerationConfigJson}.
  * </ul>
  *
- * <p>The package {@code dev.tokensampler.kernel} is internal and not exported.
+ * <p>The packages {@code dev.tokensampler.kernel} and {@code dev.tokensampler.internal.grammar}
+ * are internal and not exported.
  */
 @SuppressWarnings("requires-automatic")
 module dev.tokensampler {
@@ -33,5 +34,6 @@ module dev.tokensampler {
   exports dev.tokensampler.random;
   exports dev.tokensampler.speculative;
   exports dev.tokensampler.stage;
+  exports dev.tokensampler.structured;
   exports dev.tokensampler.vocab;
 }
