@@ -289,13 +289,24 @@ class JsonSchemaGrammarTest {
   }
 
   @Test
+  void dependencies() {
+    schema("{'type':'object','properties':{'a':{},'b':{},'c':{}},'additionalProperties':false,"
+        + "'dependentRequired':{'a':['b']}}").valid("{}", "{\"b\":1}", "{\"a\":1,\"b\":2}",
+        "{\"c\":1}").invalid("{\"a\":1}", "{\"a\":1,\"c\":2}");
+    schema("{'$schema':'http://json-schema.org/draft-07/schema#','type':'object',"
+        + "'properties':{'a':{},'b':{'type':'integer'}},'additionalProperties':false,"
+        + "'dependencies':{'a':{'required':['b'],'properties':{'b':{'minimum':5}}}}}")
+        .valid("{}", "{\"b\":1}", "{\"a\":1,\"b\":5}").invalid("{\"a\":1}",
+        "{\"a\":1,\"b\":4}");
+  }
+
+  @Test
   void unsupportedKeywordsNameThemselves() {
     String[][] cases = {
         {"{'type':'object','properties':{'a':{'not':{'minLength':3}}}}", "#/properties/a/not"},
         {"{'if':{'type':'string'},'then':{'minLength':1}}", "#/if"},
         {"{'type':'array','contains':{'type':'string'}}", "#/contains"},
         {"{'type':'array','uniqueItems':true}", "#/uniqueItems"},
-        {"{'dependentRequired':{'a':['b']}}", "#/dependentRequired"},
         {"{'$ref':'other.json#/x'}", "#/$ref"},
         {"{'type':'number','multipleOf':0.01}", "#/multipleOf"},
         {"{'type':'string','format':'ipv6'}", "#/format"},

@@ -151,6 +151,9 @@ public final class SchemaCompiler {
     if (o.has("not")) {
       return visitNot(o, ptr);
     }
+    if (o.has("dependencies") || o.has("dependentRequired") || o.has("dependentSchemas")) {
+      return visitDependencies(o, ptr);
+    }
     if (o.has("allOf")) {
       JsonElement acc = Schemas.without(o, "allOf");
       JsonArray list = Schemas.array(o, "allOf", ptr);
@@ -284,6 +287,50 @@ public final class SchemaCompiler {
           + " type, required names, string enum/const, or anyOf of those");
     }
     return extra;
+  }
+
+  /**
+   * {@code dependencies}, {@code dependentRequired} and {@code dependentSchemas}: for each
+   * trigger name, the object either lacks it or satisfies the dependency ({@code anyOf} of the
+   * two, merged with the rest of the schema).
+   */
+  private String visitDependencies(JsonObject o, String ptr) {
+    JsonElement acc = Schemas.without(o, "dependencies", "dependentRequired", "dependentSchemas");
+    for (String key : new String[] {"dependencies", "dependentRequired", "dependentSchemas"}) {
+      if (!o.has(key)) {
+        continue;
+      }
+      JsonObject deps = Schemas.object(o, key, ptr);
+      for (String name : deps.keySet()) {
+        String where = Keywords.child(Keywords.child(ptr, key), name);
+        JsonElement dep = deps.get(name);
+        JsonObject absent = new JsonObject();
+        JsonObject props = new JsonObject();
+        props.add(name, new com.google.gson.JsonPrimitive(false));
+        absent.add("properties", props);
+        JsonObject present = new JsonObject();
+        JsonArray req = new JsonArray();
+        req.add(name);
+        if (dep.isJsonArray()) {
+          if (!allStrings(dep.getAsJsonArray())) {
+            throw new IllegalArgumentException(where + ": must be an array of names or a schema");
+          }
+          dep.getAsJsonArray().forEach(req::add);
+          present.add("required", req);
+        } else {
+          JsonObject trigger = new JsonObject();
+          trigger.add("required", req);
+          present = SchemaMerger.allOf(trigger, dep);
+        }
+        JsonObject either = new JsonObject();
+        JsonArray anyOf = new JsonArray();
+        anyOf.add(absent);
+        anyOf.add(present);
+        either.add("anyOf", anyOf);
+        acc = merger.merge(acc, either, where);
+      }
+    }
+    return visit(acc, ptr);
   }
 
   private static boolean allStrings(JsonArray a) {
@@ -486,8 +533,7 @@ public final class SchemaCompiler {
   }
 
   private String flat(JsonObject o, String ptr) {
-    for (String k : new String[] {"dependencies", "dependentRequired",
-        "dependentSchemas", "$dynamicRef", "$recursiveRef", "disallow", "extends",
+    for (String k : new String[] {"$dynamicRef", "$recursiveRef", "disallow", "extends",
         "divisibleBy"}) {
       if (o.has(k)) {
         throw unsupported(ptr, k);
