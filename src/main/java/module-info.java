@@ -10,10 +10,12 @@
  *       {@code --add-modules jdk.incubator.vector}; otherwise the scalar kernels give the same
  *       results;
  *   <li>{@code ai.djl.api}: the package {@code dev.tokensampler.djl};
- *   <li>{@code com.google.gson}: {@code dev.tokensampler.config.GenerationConfigJson}.
+ *   <li>{@code com.google.gson}: {@code dev.tokensampler.config.GenerationConfigJson} and
+ *       {@code dev.tokensampler.structured.JsonSchemaGrammar}.
  * </ul>
  *
- * <p>The package {@code dev.tokensampler.kernel} is internal and not exported.
+ * <p>The packages {@code dev.tokensampler.kernel}, {@code dev.tokensampler.internal.grammar} and
+ * {@code dev.tokensampler.internal.jsonschema} are internal and not exported.
  */
 @SuppressWarnings("requires-automatic")
 module dev.tokensampler {
@@ -33,5 +35,6 @@ module dev.tokensampler {
   exports dev.tokensampler.random;
   exports dev.tokensampler.speculative;
   exports dev.tokensampler.stage;
+  exports dev.tokensampler.structured;
   exports dev.tokensampler.vocab;
 }
