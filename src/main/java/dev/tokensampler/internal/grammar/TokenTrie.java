@@ -1,0 +1,184 @@
+package dev.tokensampler.internal.grammar;
+
+import dev.tokensampler.vocab.TokenVocabulary;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The byte strings of a vocabulary's text tokens as a trie, flattened in depth-first order:
+ * node {@code i} (1 and up; 0 is the root, the empty prefix) extends its parent, the nearest
+ * earlier node one level up, by {@code bytes[i]}; its subtree is {@code [i, end[i])}; the tokens
+ * whose byte string ends there are {@code tokens[tokenStart[i] .. tokenStart[i + 1])}. Special,
+ * end-of-sequence tokens and tokens with empty byte strings are left out (they never match text).
+ *
+ * <p>Immutable; built once per vocabulary and cached ({@link #of}).
+ */
+public final class TokenTrie {
+  private static final Map<TokenVocabulary, TokenTrie> CACHE = new WeakHashMap<>();
+
+  final byte[] bytes;
+  final int[] depth;
+  final int[] end;
+  final int[] tokenStart;
+  final int[] tokens;
+  final int maxDepth;
+  final int vocabularySize;
+
+  private TokenTrie(byte[] bytes, int[] depth, int[] end, int[] tokenStart, int[] tokens,
+      int maxDepth, int vocabularySize) {
+    this.bytes = bytes;
+    this.depth = depth;
+    this.end = end;
+    this.tokenStart = tokenStart;
+    this.tokens = tokens;
+    this.maxDepth = maxDepth;
+    this.vocabularySize = vocabularySize;
+  }
+
+  /**
+   * The trie of a vocabulary, built on first use and kept while the vocabulary is reachable.
+   *
+   * @param v the vocabulary
+   * @return its trie
+   */
+  public static TokenTrie of(TokenVocabulary v) {
+    synchronized (CACHE) {
+      TokenTrie t = CACHE.get(v);
+      if (t == null) {
+        t = build(v);
+        CACHE.put(v, t);
+      }
+      return t;
+    }
+  }
+
+  static TokenTrie build(TokenVocabulary v) {
+    int n = v.size();
+    byte[][] b = new byte[n][];
+    Integer[] order;
+    int count = 0;
+    int[] ids = new int[n];
+    for (int id = 0; id < n; id++) {
+      if (!v.isSpecial(id) && !v.isEos(id) && v.tokenLength(id) > 0) {
+        b[id] = v.tokenBytes(id);
+        ids[count++] = id;
+      }
+    }
+    order = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = ids[i];
+    }
+    Arrays.sort(order, (x, y) -> {
+      int c = Arrays.compareUnsigned(b[x], b[y]);
+      return c != 0 ? c : Integer.compare(x, y);
+    });
+    int cap = 1024;
+    byte[] bytes = new byte[cap];
+    int[] depth = new int[cap];
+    int[] end = new int[cap];
+    int[] tokenStart = new int[cap + 1];
+    int[] tokens = new int[count];
+    int nodes = 1;
+    int maxDepth = 0;
+    // path[d] = node at depth d on the current path
+    int[] path = new int[16];
+    path[0] = 0;
+    int pathLen = 1;
+    byte[] prev = new byte[0];
+    int tok = 0;
+    for (int k = 0; k < count; k++) {
+      int id = order[k];
+      byte[] cur = b[id];
+      int lcp = 0;
+      int lim = Math.min(prev.length, cur.length);
+      while (lcp < lim && prev[lcp] == cur[lcp]) {
+        lcp++;
+      }
+      // Close nodes deeper than lcp.
+      while (pathLen - 1 > lcp) {
+        end[path[--pathLen]] = nodes;
+      }
+      for (int d = lcp; d < cur.length; d++) {
+        if (nodes == bytes.length) {
+          int c2 = nodes * 2;
+          bytes = Arrays.copyOf(bytes, c2);
+          depth = Arrays.copyOf(depth, c2);
+          end = Arrays.copyOf(end, c2);
+          tokenStart = Arrays.copyOf(tokenStart, c2 + 1);
+        }
+        int node = nodes++;
+        bytes[node] = cur[d];
+        depth[node] = d + 1;
+        tokenStart[node] = tok;
+        if (pathLen == path.length) {
+          path = Arrays.copyOf(path, pathLen * 2);
+        }
+        path[pathLen++] = node;
+      }
+      maxDepth = Math.max(maxDepth, cur.length);
+      tokens[tok++] = id;
+      prev = cur;
+    }
+    while (pathLen > 1) {
+      end[path[--pathLen]] = nodes;
+    }
+    end[0] = nodes;
+    // tokenStart[i] was set when node i was created; tokens of node i run until the next node's
+    // start (tokens are appended in depth-first order, at the node where they end).
+    tokenStart = Arrays.copyOf(tokenStart, nodes + 1);
+    tokenStart[0] = 0;
+    tokenStart[nodes] = tok;
+    return new TokenTrie(Arrays.copyOf(bytes, nodes), Arrays.copyOf(depth, nodes),
+        Arrays.copyOf(end, nodes), tokenStart, tokens, maxDepth, n);
+  }
+
+  /** @return the number of nodes, the root included */
+  public int nodeCount() {
+    return bytes.length;
+  }
+
+  /**
+   * Writes the tokens whose byte strings the engine can read from a state, as bits of
+   * {@code words} (which are cleared first), walking the trie and skipping each subtree whose
+   * prefix is dead.
+   *
+   * @param engine the engine
+   * @param state the state to read from
+   * @param words at least {@code (vocabularySize + 63) / 64} words
+   * @param depthState scratch of at least {@code maxDepth + 1} ints
+   * @return the number of tokens set
+   */
+  public int fill(ParseEngine engine, int state, long[] words, int[] depthState) {
+    Arrays.fill(words, 0, (vocabularySize + 63) >>> 6, 0L);
+    int count = 0;
+    depthState[0] = state;
+    final byte[] bytes = this.bytes;
+    final int[] depth = this.depth;
+    final int[] tokenStart = this.tokenStart;
+    final int[] tokens = this.tokens;
+    int n = bytes.length;
+    int i = 1;
+    while (i < n) {
+      int d = depth[i];
+      int s = engine.step(depthState[d - 1], bytes[i] & 0xFF);
+      if (s == ParseEngine.DEAD) {
+        i = end[i];
+        continue;
+      }
+      depthState[d] = s;
+      for (int k = tokenStart[i], e = tokenStart[i + 1]; k < e; k++) {
+        int id = tokens[k];
+        words[id >>> 6] |= 1L << id;
+        count++;
+      }
+      i++;
+    }
+    return count;
+  }
+
+  /** @return the scratch size {@link #fill} needs */
+  public int maxDepth() {
+    return maxDepth;
+  }
+}
