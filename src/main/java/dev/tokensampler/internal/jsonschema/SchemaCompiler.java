@@ -1,0 +1,449 @@
+package dev.tokensampler.internal.jsonschema;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import dev.tokensampler.structured.JsonSchemaOptions;
+import java.io.StringReader;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles a JSON Schema into GBNF text: the dispatcher over {@code $ref}, {@code allOf},
+ * {@code anyOf} and {@code oneOf}, and the rules of each instance type (objects and arrays in
+ * {@link StructureRules}, strings and numbers in {@link ScalarRules}). One instance per compile.
+ */
+public final class SchemaCompiler {
+  /** The deepest schema nesting visited at once (each level a Java stack frame or a few). */
+  static final int MAX_DEPTH = 200;
+
+  final JsonSchemaOptions options;
+  final GbnfRules rules;
+  final SchemaMerger merger = new SchemaMerger(this);
+  final StructureRules structures = new StructureRules(this);
+  final ScalarRules scalars = new ScalarRules(this);
+  private final JsonElement root;
+  private final String rootId;
+  /** Draft 4 to 7: members beside {@code $ref} are ignored. */
+  private final boolean refSiblingsIgnored;
+  private final Map<String, String> refRules = new HashMap<>();
+  private Map<String, String> anchors;
+  private int depth;
+  private long work;
+
+  private SchemaCompiler(JsonElement root, JsonSchemaOptions options) {
+    this.root = root;
+    this.options = options;
+    this.rules = new GbnfRules(options.maxGrammarChars());
+    String id = null;
+    String draft = "";
+    if (root.isJsonObject()) {
+      JsonObject o = root.getAsJsonObject();
+      JsonElement e = o.has("$id") ? o.get("$id") : o.get("id");
+      if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+        id = e.getAsString();
+      }
+      JsonElement s = o.get("$schema");
+      if (s != null && s.isJsonPrimitive() && s.getAsJsonPrimitive().isString()) {
+        draft = s.getAsString();
+      }
+    }
+    this.rootId = id;
+    this.refSiblingsIgnored = draft.contains("draft-04") || draft.contains("draft-06")
+        || draft.contains("draft-07") || draft.contains("draft-03");
+  }
+
+  /**
+   * The GBNF text for a schema.
+   *
+   * @throws IllegalArgumentException for a schema that is not JSON, uses an unsupported keyword
+   *     (naming it and its JSON pointer), accepts nothing, or exceeds a limit of the options
+   */
+  public static String toGbnf(String schemaJson, JsonSchemaOptions options) {
+    if (schemaJson.length() > options.maxSchemaChars()) {
+      throw new IllegalArgumentException("schema: " + schemaJson.length()
+          + " characters exceed maxSchemaChars = " + options.maxSchemaChars());
+    }
+    JsonElement root;
+    try {
+      JsonReader reader = new JsonReader(new StringReader(schemaJson));
+      reader.setStrictness(Strictness.STRICT);
+      root = JsonParser.parseReader(reader);
+      if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+        throw new IllegalArgumentException("schema: text after the JSON value");
+      }
+    } catch (JsonParseException | java.io.IOException | IllegalStateException e) {
+      String m = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw new IllegalArgumentException("schema: not valid JSON: " + m, e);
+    }
+    SchemaCompiler c = new SchemaCompiler(root, options);
+    String body = c.visit(root, "#");
+    if (body == null) {
+      throw new IllegalArgumentException("#: the schema accepts no instance");
+    }
+    return c.rules.render(body);
+  }
+
+  /** Counts one unit of compile work. */
+  void step(String ptr) {
+    if (++work > options.maxWork()) {
+      throw new IllegalArgumentException(ptr + ": compile work exceeds maxWork = "
+          + options.maxWork() + " steps");
+    }
+  }
+
+  /** " ws" in the flexible policy, "" in the compact one (to append after a token). */
+  String ws() {
+    if (options.whitespace() == JsonSchemaOptions.Whitespace.COMPACT) {
+      return "";
+    }
+    if (!rules.has("ws")) {
+      rules.defineFixed("ws", "(\" \" | \"\\n\" [ \\t]{0,20})?");
+    }
+    return " ws";
+  }
+
+  /**
+   * The GBNF expression for instances of a schema.
+   *
+   * @return the expression, or null if the schema accepts nothing
+   */
+  String visit(JsonElement s, String ptr) {
+    step(ptr);
+    if (++depth > MAX_DEPTH) {
+      throw new IllegalArgumentException(ptr + ": schema nesting (with $ref and allOf expansion)"
+          + " deeper than " + MAX_DEPTH);
+    }
+    try {
+      return visitSchema(s, ptr);
+    } finally {
+      depth--;
+    }
+  }
+
+  private String visitSchema(JsonElement s, String ptr) {
+    if (s.isJsonPrimitive() && s.getAsJsonPrimitive().isBoolean()) {
+      return s.getAsBoolean() ? anyValue() : null;
+    }
+    if (!s.isJsonObject()) {
+      throw new IllegalArgumentException(ptr + ": a schema must be an object or a boolean");
+    }
+    JsonObject o = s.getAsJsonObject();
+    if (Keywords.onlyAnnotations(o, null)) {
+      return anyValue();
+    }
+    if (o.has("$ref")) {
+      String ref = Schemas.string(o, "$ref", ptr);
+      if (refSiblingsIgnored || Keywords.onlyAnnotations(o, "$ref")) {
+        return refRule(ref, ptr);
+      }
+      return visit(merger.merge(inlineRef(o, ptr), Schemas.without(o, "$ref"), ptr), ptr);
+    }
+    if (o.has("allOf")) {
+      JsonElement acc = Schemas.without(o, "allOf");
+      JsonArray list = Schemas.array(o, "allOf", ptr);
+      for (int i = 0; i < list.size(); i++) {
+        acc = merger.merge(acc, list.get(i), Keywords.child(ptr, "allOf", i));
+      }
+      return visit(acc, ptr);
+    }
+    String key = o.has("anyOf") ? "anyOf" : o.has("oneOf") ? "oneOf" : null;
+    if (key != null) {
+      JsonArray branches = Schemas.array(o, key, ptr);
+      if (key.equals("oneOf")) {
+        requireDisjoint(branches, Keywords.child(ptr, key));
+      }
+      JsonObject rest = Schemas.without(o, key);
+      boolean plain = Keywords.onlyAnnotations(rest, null);
+      List<String> alts = new ArrayList<>();
+      for (int i = 0; i < branches.size(); i++) {
+        String p = Keywords.child(ptr, key, i);
+        String e = plain ? visit(branches.get(i), p)
+            : visit(merger.merge(rest, branches.get(i), p), p);
+        if (e != null) {
+          alts.add(e);
+        }
+      }
+      return union(alts);
+    }
+    return flat(o, ptr);
+  }
+
+  /**
+   * The schema a {@code $ref} object stands for, its siblings merged where the draft says so: an
+   * object without {@code $ref}, or the boolean schema {@code false}.
+   */
+  JsonElement inlineRef(JsonObject o, String ptr) {
+    int guard = 0;
+    while (o.has("$ref")) {
+      step(ptr);
+      if (++guard > MAX_DEPTH) {
+        throw new IllegalArgumentException(ptr + ": $ref chain longer than " + MAX_DEPTH);
+      }
+      String ref = Schemas.string(o, "$ref", ptr);
+      JsonElement target = resolve(ref, ptr);
+      if (Keywords.isFalse(target)) {
+        return target;
+      }
+      JsonObject t = target.isJsonObject() ? target.getAsJsonObject() : new JsonObject();
+      if (refSiblingsIgnored || Keywords.onlyAnnotations(o, "$ref")) {
+        o = t;
+      } else {
+        JsonElement m = merger.merge(t, Schemas.without(o, "$ref"), ptr);
+        if (!m.isJsonObject()) {
+          return m;
+        }
+        o = m.getAsJsonObject();
+      }
+    }
+    return o;
+  }
+
+  private String refRule(String ref, String ptr) {
+    String key = canonicalRef(ref, ptr);
+    String name = refRules.get(key);
+    if (name != null) {
+      return name;
+    }
+    JsonElement target = resolve(ref, ptr);
+    String hint = key.substring(key.lastIndexOf('/') + 1);
+    name = rules.reserve(hint.isEmpty() ? "ref" : hint);
+    refRules.put(key, name);
+    String body = visit(target, key);
+    if (body == null) {
+      throw new IllegalArgumentException(ptr + ": $ref \"" + ref + "\" accepts no instance");
+    }
+    rules.define(name, body);
+    return name;
+  }
+
+  private String canonicalRef(String ref, String ptr) {
+    int hash = ref.indexOf('#');
+    String base = hash < 0 ? ref : ref.substring(0, hash);
+    String frag = hash < 0 ? "" : ref.substring(hash + 1);
+    if (!base.isEmpty() && !sameDocument(base)) {
+      throw new IllegalArgumentException(Keywords.child(ptr, "$ref") + ": \"" + ref
+          + "\" refers outside the schema document (not supported)");
+    }
+    try {
+      frag = URLDecoder.decode(frag.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(Keywords.child(ptr, "$ref") + ": \"" + ref
+          + "\" is not a valid URI fragment");
+    }
+    return "#" + frag;
+  }
+
+  private boolean sameDocument(String base) {
+    if (rootId == null) {
+      return false;
+    }
+    String id = rootId.endsWith("#") ? rootId.substring(0, rootId.length() - 1) : rootId;
+    return id.equals(base) || id.endsWith("/" + base);
+  }
+
+  /** The schema a reference points to within the document. */
+  JsonElement resolve(String ref, String ptr) {
+    String frag = canonicalRef(ref, ptr).substring(1);
+    if (frag.isEmpty()) {
+      return root;
+    }
+    if (!frag.startsWith("/")) {
+      String target = anchors().get(frag);
+      if (target == null) {
+        throw new IllegalArgumentException(Keywords.child(ptr, "$ref") + ": \"" + ref
+            + "\": no $anchor or $id \"#" + frag + "\" in the schema");
+      }
+      return resolve(target, ptr);
+    }
+    JsonElement cur = root;
+    for (String raw : frag.substring(1).split("/", -1)) {
+      String seg = raw.replace("~1", "/").replace("~0", "~");
+      if (cur.isJsonObject() && cur.getAsJsonObject().has(seg)) {
+        cur = cur.getAsJsonObject().get(seg);
+      } else if (cur.isJsonArray() && seg.matches("0|[1-9][0-9]{0,8}")
+          && Integer.parseInt(seg) < cur.getAsJsonArray().size()) {
+        cur = cur.getAsJsonArray().get(Integer.parseInt(seg));
+      } else {
+        throw new IllegalArgumentException(Keywords.child(ptr, "$ref") + ": \"" + ref
+            + "\" points to nothing");
+      }
+    }
+    return cur;
+  }
+
+  private Map<String, String> anchors() {
+    if (anchors == null) {
+      anchors = new HashMap<>();
+      collectAnchors(root, "#", 0);
+    }
+    return anchors;
+  }
+
+  private void collectAnchors(JsonElement e, String ptr, int level) {
+    if (level > MAX_DEPTH) {
+      return;
+    }
+    if (e.isJsonObject()) {
+      JsonObject o = e.getAsJsonObject();
+      for (String k : new String[] {"$anchor", "$id", "id"}) {
+        JsonElement a = o.get(k);
+        if (a != null && a.isJsonPrimitive() && a.getAsJsonPrimitive().isString()) {
+          String v = a.getAsString();
+          String name = k.equals("$anchor") ? v : v.startsWith("#") ? v.substring(1) : null;
+          if (name != null && !name.isEmpty()) {
+            anchors.putIfAbsent(name, ptr);
+          }
+        }
+      }
+      for (String k : o.keySet()) {
+        collectAnchors(o.get(k), Keywords.child(ptr, k), level + 1);
+      }
+    } else if (e.isJsonArray()) {
+      JsonArray a = e.getAsJsonArray();
+      for (int i = 0; i < a.size(); i++) {
+        collectAnchors(a.get(i), ptr + "/" + i, level + 1);
+      }
+    }
+  }
+
+  /** Throws unless the branches provably never accept the same instance. */
+  void requireDisjoint(JsonArray branches, String where) {
+    Disjointness d = new Disjointness(this);
+    for (int i = 0; i < branches.size(); i++) {
+      for (int j = i + 1; j < branches.size(); j++) {
+        if (!d.disjoint(branches.get(i), branches.get(j), where)) {
+          throw new IllegalArgumentException(where + ": oneOf branches " + i + " and " + j
+              + " may both accept an instance (supported only when types, const/enum values or a"
+              + " required property tell the branches apart)");
+        }
+      }
+    }
+  }
+
+  private String flat(JsonObject o, String ptr) {
+    for (String k : new String[] {"not", "dependencies", "dependentRequired",
+        "dependentSchemas", "$dynamicRef", "$recursiveRef", "disallow", "extends",
+        "divisibleBy"}) {
+      if (o.has(k)) {
+        throw unsupported(ptr, k);
+      }
+    }
+    if (o.has("if") && (o.has("then") || o.has("else"))) {
+      throw unsupported(ptr, "if");
+    }
+    Set<JsonType> types = JsonType.allowed(o, ptr);
+    if (o.has("enum") || o.has("const")) {
+      return enumRule(o, ptr);
+    }
+    List<String> alts = new ArrayList<>();
+    for (JsonType t : types) {
+      String e;
+      switch (t) {
+        case NULL: e = "\"null\""; break;
+        case BOOLEAN: e = "(\"true\" | \"false\")"; break;
+        case INTEGER: e = types.contains(JsonType.NUMBER) ? null : scalars.number(o, true, ptr);
+          break;
+        case NUMBER: e = scalars.number(o, false, ptr); break;
+        case STRING: e = scalars.string(o, ptr); break;
+        case ARRAY: e = structures.array(o, ptr); break;
+        default: e = structures.object(o, ptr); break;
+      }
+      if (e != null) {
+        alts.add(e);
+      }
+    }
+    return union(alts);
+  }
+
+  static IllegalArgumentException unsupported(String ptr, String keyword) {
+    return new IllegalArgumentException(Keywords.child(ptr, keyword) + ": keyword \"" + keyword
+        + "\" is not supported");
+  }
+
+  private String enumRule(JsonObject o, String ptr) {
+    List<JsonElement> values = new ArrayList<>();
+    if (o.has("const")) {
+      values.add(o.get("const"));
+    } else {
+      for (JsonElement v : Schemas.array(o, "enum", ptr)) {
+        values.add(v);
+      }
+    }
+    JsonObject rest = Schemas.without(o, "const", "enum");
+    List<String> alts = new ArrayList<>();
+    for (JsonElement v : values) {
+      step(ptr);
+      if (o.has("const") && o.has("enum") && !ValueCheck.inEnum(o.get("enum"), v, ptr)) {
+        continue;
+      }
+      if (ValueCheck.accepts(rest, v, ptr)) {
+        alts.add(GbnfRules.literal(Schemas.compact(v)));
+      }
+    }
+    return union(alts);
+  }
+
+  /** An alternation, null if there is no alternative. */
+  static String union(List<String> alts) {
+    if (alts.isEmpty()) {
+      return null;
+    }
+    if (alts.size() == 1) {
+      return alts.get(0);
+    }
+    return "(" + String.join(" | ", new java.util.LinkedHashSet<>(alts)) + ")";
+  }
+
+  /** The rule for any JSON value. */
+  String anyValue() {
+    if (!rules.has("value")) {
+      String w = ws();
+      rules.defineFixed("value", "object | array | string | number | (\"true\" | \"false\")"
+          + " | \"null\"");
+      rules.defineFixed("object", "\"{\"" + w + " (string" + w + " \":\"" + w + " value" + w
+          + " (\",\"" + w + " string" + w + " \":\"" + w + " value" + w + ")*)? \"}\"");
+      rules.defineFixed("array", "\"[\"" + w + " (value" + w + " (\",\"" + w + " value" + w
+          + ")*)? \"]\"");
+      stringRule();
+      numberRule();
+    }
+    return "value";
+  }
+
+  /** The rule for any JSON string. */
+  String stringRule() {
+    if (!rules.has("string")) {
+      charRule();
+      rules.defineFixed("string", "\"\\\"\" char* \"\\\"\"");
+    }
+    return "string";
+  }
+
+  /** The rule for one character of a JSON string, as any spelling. */
+  String charRule() {
+    if (!rules.has("char")) {
+      rules.defineFixed("hex", "[0-9a-fA-F]");
+      rules.defineFixed("char", "[^\"\\\\\\x00-\\x1F] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" hex{4})");
+    }
+    return "char";
+  }
+
+  /** The rule for any JSON number. */
+  String numberRule() {
+    if (!rules.has("number")) {
+      rules.defineFixed("number", "\"-\"? (\"0\" | [1-9] [0-9]*) (\".\" [0-9]+)?"
+          + " ([eE] [-+]? [0-9]+)?");
+    }
+    return "number";
+  }
+}
