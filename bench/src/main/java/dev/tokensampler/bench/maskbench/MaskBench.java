@@ -2,14 +2,13 @@ package dev.tokensampler.bench.maskbench;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tokensampler.structured.Grammar;
+import dev.tokensampler.structured.JsonSchemaGrammar;
 import dev.tokensampler.vocab.TokenVocabulary;
 import dev.tokensampler.vocab.TokenizerFiles;
 import dev.tokensampler.vocab.TokenizerJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * A MaskBench-style harness: for every data file in a folder (MaskBench's format, see
- * {@link MaskBenchFile}), compiles the JSON Schema against the Llama 3 vocabulary (128,256
+ * {@link MaskBenchFile}), compiles the JSON Schema ({@link JsonSchemaGrammar} with its default
+ * options: compact whitespace, schema property order; then {@link Grammar#gbnf}) against the Llama 3 vocabulary (128,256
  * logits), walks the Llama 3 tokens of each instance (Hugging Face tokenizers through DJL, no
  * special tokens) checking each is allowed and that the end is, and classifies the schema as
  * passing, compile error, validation error (a valid instance rejected), invalidation error (an
@@ -199,26 +199,9 @@ public final class MaskBench {
     return schema -> json;
   }
 
-  /** {@code JsonSchemaGrammar.compile(String)}, looked up when the harness starts. */
-  @SuppressWarnings("unchecked")
-  private static Function<String, Grammar> schemaCompiler() throws ReflectiveOperationException {
-    Class<?> type = Class.forName("dev.tokensampler.structured.JsonSchemaGrammar");
-    Method compile = type.getMethod("compile", String.class);
-    return schema -> {
-      try {
-        return (Grammar) compile.invoke(null, schema);
-      } catch (InvocationTargetException e) {
-        if (e.getCause() instanceof RuntimeException) {
-          throw (RuntimeException) e.getCause();
-        }
-        if (e.getCause() instanceof Error) {
-          throw (Error) e.getCause();
-        }
-        throw new IllegalStateException(e.getCause());
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
-    };
+  /** The schema's GBNF ({@link JsonSchemaGrammar}, default options) as a grammar. */
+  private static Function<String, Grammar> schemaCompiler() {
+    return schema -> Grammar.gbnf(JsonSchemaGrammar.toGbnf(schema));
   }
 
   static String report(List<SchemaResult> results, LongList tbm, long timeoutSeconds) {
