@@ -19,8 +19,9 @@ import java.util.List;
  *
  * <p>Instances are serialised as compact JSON ({@code ,} and {@code :} without spaces), with
  * object properties in the order of the file, numbers written as in the file, and non-ASCII
- * characters as themselves (UTF-8), not as {@code \}{@code u} escapes; strings escape only
- * {@code "}, {@code \}, control characters, U+2028 and U+2029.
+ * characters as themselves (UTF-8), not as {@code \}{@code u} escapes; members whose value is
+ * {@code null} are kept; strings escape only {@code "}, {@code \}, control characters, U+2028 and
+ * U+2029.
  *
  * @param name the file name
  * @param schema the schema's JSON text (compact)
@@ -30,9 +31,10 @@ record MaskBenchFile(String name, String schema, List<Instance> instances) {
 
   /** How instances are written, for the harness's output. */
   static final String FORM = "compact JSON (no spaces after , and :), properties in document "
-      + "order, numbers as written in the file, non-ASCII as UTF-8";
+      + "order, numbers as written in the file, non-ASCII as UTF-8, null members kept";
 
-  private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().create();
+  private static final Gson COMPACT =
+      new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
   /**
    * @param valid whether the instance matches the schema

@@ -47,7 +47,7 @@ final class SchemaRun {
           String.valueOf(e.getMessage()));
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       return result(file, SchemaResult.Status.CRASH, -1, 0, 0, 0, 0, null,
-          "compile: " + e);
+          "compile: " + describe(e));
     }
     long ttfm = System.nanoTime() - start;
 
@@ -79,7 +79,7 @@ final class SchemaRun {
       }
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       return result(file, SchemaResult.Status.CRASH, ttfm, valid, invalid, validRejected,
-          invalidAccepted, stats, "walk: " + e);
+          invalidAccepted, stats, "walk: " + describe(e));
     }
     SchemaResult.Status status = invalidAccepted > 0 ? SchemaResult.Status.INVALIDATION_ERROR
         : validRejected > 0 ? SchemaResult.Status.VALIDATION_ERROR
@@ -116,6 +116,16 @@ final class SchemaRun {
       text.append(new String(vocabulary.tokenBytes(id), StandardCharsets.UTF_8));
     }
     throw new AssertionError();
+  }
+
+  /** The exception and where it was thrown (its first frames). */
+  private static String describe(Throwable e) {
+    StringBuilder b = new StringBuilder(e.toString());
+    StackTraceElement[] frames = e.getStackTrace();
+    for (int i = 0; i < Math.min(4, frames.length); i++) {
+      b.append(" at ").append(frames[i]);
+    }
+    return b.toString();
   }
 
   private String quote(int id) {
