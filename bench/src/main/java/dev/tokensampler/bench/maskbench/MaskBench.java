@@ -104,7 +104,8 @@ public final class MaskBench {
     }
     TokenVocabulary vocabulary = TokenizerJson.read(tokenizerDir, LLAMA3_LOGITS);
     try (InputStream in = Files.newInputStream(tokenizerDir.resolve("tokenizer.json"));
-        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of())) {
+        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(in,
+            Map.of("truncation", "false", "padding", "false"))) {
       System.out.printf("MaskBench harness, engine %s: %d files in %s; vocabulary %s; instances "
               + "as %s; timeout %d s per schema; JDK %s (%s), %s%n", engine, files.size(), data,
           vocabulary,

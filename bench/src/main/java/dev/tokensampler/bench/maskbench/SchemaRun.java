@@ -61,6 +61,7 @@ final class SchemaRun {
       for (int t = 0; t < file.instances().size(); t++) {
         MaskBenchFile.Instance instance = file.instances().get(t);
         long[] ids = tokenizer.encode(instance.json(), false, false).getIds();
+        checkSpelling(ids, instance.json(), t);
         matcher.reset();
         String rejection = walk(matcher, ids, instance.valid() ? stats : null, maskNanos);
         if (instance.valid()) {
@@ -116,6 +117,19 @@ final class SchemaRun {
       text.append(new String(vocabulary.tokenBytes(id), StandardCharsets.UTF_8));
     }
     throw new AssertionError();
+  }
+
+  /** Checks that the tokens' bytes spell the instance (no truncation, the same vocabulary). */
+  private void checkSpelling(long[] ids, String json, int test) {
+    java.io.ByteArrayOutputStream spelled = new java.io.ByteArrayOutputStream();
+    for (long id : ids) {
+      byte[] b = vocabulary.tokenBytes((int) id);
+      spelled.write(b, 0, b.length);
+    }
+    if (!java.util.Arrays.equals(spelled.toByteArray(), json.getBytes(StandardCharsets.UTF_8))) {
+      throw new IllegalStateException("the " + ids.length + " tokens of test " + test
+          + " do not spell the instance");
+    }
   }
 
   /** The exception and where it was thrown (its first frames). */
