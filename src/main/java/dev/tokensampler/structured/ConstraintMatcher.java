@@ -1,7 +1,7 @@
 package dev.tokensampler.structured;
 
 import dev.tokensampler.internal.grammar.ParseEngine;
-import dev.tokensampler.internal.grammar.TokenTrie;
+import dev.tokensampler.internal.grammar.TokenAutomaton;
 import dev.tokensampler.vocab.TokenVocabulary;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -14,10 +14,10 @@ import java.util.Objects;
  * tokens accepted so far.
  *
  * <p>Masks are packed bit sets, the form vLLM, XGrammar and llguidance use: token {@code id} is
- * allowed iff bit {@code id & 63} of {@code words[id >>> 6]} is set. Computing a mask walks the
- * vocabulary's token trie with the grammar's automaton, skipping every subtree whose prefix no
- * parse can read; automaton transitions and recent masks are cached in the matcher, so repeated
- * states cost one copy and steady-state use allocates nothing.
+ * allowed iff bit {@code id & 63} of {@code words[id >>> 6]} is set. A mask is computed from
+ * cached masks of grammar fragments plus a check of the few tokens that reach past a fragment,
+ * or by walking the vocabulary's token trie where that is cheaper; masks of recent states are
+ * cached, so repeated states cost one copy, and steady-state use allocates nothing.
  *
  * <p>After an end-of-sequence token the matcher is finished and allows nothing. Not thread-safe:
  * one matcher per sequence ({@link #copy()} for another).
@@ -26,41 +26,36 @@ public final class ConstraintMatcher {
   private static final int STATE_MAGIC = 0x47524d31; // "GRM1"
   private static final int MAX_STACKS = 1 << 16;
   private static final int MAX_STACK_DEPTH = 1 << 20;
-  private static final long MASK_CACHE_BYTES = 1L << 20;
 
   private final TokenConstraint constraint;
   private final TokenVocabulary vocabulary;
-  private final TokenTrie trie;
-  private final ParseEngine engine;
   private final int vocabularySize;
   private final int wordCount;
-  private final int[] depthState;
-  private final long[][] cacheWords;
-  private final int[] cacheTag;
-  private final int[] cacheCount;
+  private TokenAutomaton automaton;
   private int state;
   private boolean ended;
 
   ConstraintMatcher(TokenConstraint constraint) {
     this.constraint = constraint;
     this.vocabulary = constraint.vocabulary();
-    this.trie = constraint.trie();
-    this.engine = new ParseEngine(constraint.grammar().bytes());
     this.vocabularySize = vocabulary.size();
     this.wordCount = (vocabularySize + 63) >>> 6;
-    this.depthState = new int[trie.maxDepth() + 1];
-    int slots = Integer.highestOneBit((int) Math.max(1, Math.min(64,
-        MASK_CACHE_BYTES / (8L * wordCount))));
-    this.cacheWords = new long[slots][];
-    this.cacheTag = new int[slots];
-    this.cacheCount = new int[slots];
-    Arrays.fill(cacheTag, -1);
-    this.state = engine.initial();
+    this.automaton = constraint.automaton();
+    this.state = automaton.initial();
   }
 
   /** @return the constraint this matcher follows */
   public TokenConstraint constraint() {
     return constraint;
+  }
+
+  /** Moves to a fresh automaton once the shared one is full. */
+  private void checkAutomaton() {
+    if (automaton.isFull()) {
+      TokenAutomaton fresh = constraint.replace(automaton);
+      state = fresh.state(automaton.stacks(state), automaton.isAccepting(state));
+      automaton = fresh;
+    }
   }
 
   /**
@@ -82,37 +77,8 @@ public final class ConstraintMatcher {
       Arrays.fill(words, 0, wordCount, 0L);
       return 0;
     }
-    int slot = cachedMask();
-    System.arraycopy(cacheWords[slot], 0, words, 0, wordCount);
-    return cacheCount[slot];
-  }
-
-  /** The cache slot holding the mask of the current state, computed if needed. */
-  private int cachedMask() {
-    if (engine.needsCompaction()) {
-      state = engine.compact(state);
-      Arrays.fill(cacheTag, -1);
-    }
-    int slot = state & (cacheTag.length - 1);
-    if (cacheTag[slot] != state) {
-      long[] w = cacheWords[slot];
-      if (w == null) {
-        w = new long[wordCount];
-        cacheWords[slot] = w;
-      }
-      int count = trie.fill(engine, state, w, depthState);
-      if (engine.isAccepting(state)) {
-        for (int id : constraint.eosIds()) {
-          if ((w[id >>> 6] & (1L << id)) == 0) {
-            w[id >>> 6] |= 1L << id;
-            count++;
-          }
-        }
-      }
-      cacheTag[slot] = state;
-      cacheCount[slot] = count;
-    }
-    return slot;
+    checkAutomaton();
+    return automaton.fill(state, words);
   }
 
   /**
@@ -125,8 +91,8 @@ public final class ConstraintMatcher {
     if (ended || tokenId < 0 || tokenId >= vocabularySize) {
       return false;
     }
-    int slot = cachedMask();
-    return (cacheWords[slot][tokenId >>> 6] & (1L << tokenId)) != 0;
+    checkAutomaton();
+    return automaton.allows(state, tokenId);
   }
 
   /**
@@ -146,7 +112,7 @@ public final class ConstraintMatcher {
           "token " + describe(tokenId) + " is not allowed: the sequence has ended");
     }
     if (vocabulary.isEos(tokenId)) {
-      if (!engine.isAccepting(state)) {
+      if (!automaton.isAccepting(state)) {
         throw new IllegalArgumentException("token " + describe(tokenId)
             + " (end of sequence) is not allowed: the text so far is not complete");
       }
@@ -157,24 +123,19 @@ public final class ConstraintMatcher {
       throw new IllegalArgumentException("token " + describe(tokenId)
           + " is not allowed: special and empty tokens never match text");
     }
-    if (engine.needsCompaction()) {
-      state = engine.compact(state);
-      Arrays.fill(cacheTag, -1);
-    }
-    int s = state;
-    for (int i = 0, n = vocabulary.tokenLength(tokenId); i < n; i++) {
-      s = engine.step(s, vocabulary.byteAt(tokenId, i) & 0xFF);
-      if (s == ParseEngine.DEAD) {
-        throw new IllegalArgumentException("token " + describe(tokenId)
-            + " is not allowed here: the text cannot continue with its byte " + i);
-      }
+    checkAutomaton();
+    int s = automaton.advance(state, tokenId);
+    if (s == ParseEngine.DEAD) {
+      throw new IllegalArgumentException("token " + describe(tokenId)
+          + " is not allowed here: the text cannot continue with its byte "
+          + automaton.failingByte(state, tokenId));
     }
     state = s;
   }
 
   /** @return whether the text so far is in the language (an end-of-sequence token may follow) */
   public boolean isAccepting() {
-    return ended || engine.isAccepting(state);
+    return ended || automaton.isAccepting(state);
   }
 
   /**
@@ -182,7 +143,7 @@ public final class ConstraintMatcher {
    *     is complete and no byte can extend it
    */
   public boolean isFinished() {
-    return ended || (engine.isAccepting(state) && !engine.canContinue(state));
+    return ended || (automaton.isAccepting(state) && !automaton.canContinue(state));
   }
 
   /**
@@ -194,30 +155,22 @@ public final class ConstraintMatcher {
     if (ended) {
       return -1;
     }
-    int slot = cachedMask();
-    if (cacheCount[slot] != 1) {
-      return -1;
-    }
-    long[] w = cacheWords[slot];
-    for (int i = 0; i < wordCount; i++) {
-      if (w[i] != 0) {
-        return (i << 6) + Long.numberOfTrailingZeros(w[i]);
-      }
-    }
-    return -1;
+    checkAutomaton();
+    return automaton.forcedToken(state);
   }
 
   /** Returns to the start of a sequence. */
   public void reset() {
-    state = engine.initial();
+    state = automaton.initial();
     ended = false;
   }
 
-  /** @return an independent matcher in the same state (its caches start empty) */
+  /** @return an independent matcher in the same state */
   public ConstraintMatcher copy() {
     ConstraintMatcher m = new ConstraintMatcher(constraint);
     m.ended = ended;
-    m.state = m.engine.state(engine.stacks(state), engine.isAccepting(state));
+    m.state = m.automaton == automaton ? state
+        : m.automaton.state(automaton.stacks(state), automaton.isAccepting(state));
     return m;
   }
 
@@ -231,8 +184,8 @@ public final class ConstraintMatcher {
     out.writeInt(STATE_MAGIC);
     out.writeLong(constraint.grammar().bytes().fingerprint());
     out.writeBoolean(ended);
-    out.writeBoolean(engine.isAccepting(state));
-    int[][] stacks = engine.stacks(state);
+    out.writeBoolean(automaton.isAccepting(state));
+    int[][] stacks = automaton.stacks(state);
     out.writeInt(stacks.length);
     for (int[] s : stacks) {
       out.writeInt(s.length);
@@ -276,7 +229,8 @@ public final class ConstraintMatcher {
       }
     }
     try {
-      int s = engine.state(stacks, accept);
+      checkAutomaton();
+      int s = automaton.state(stacks, accept);
       state = s;
       ended = isEnded;
     } catch (IllegalArgumentException | IllegalStateException e) {

@@ -12,7 +12,9 @@ import java.util.Objects;
  * its logit to {@code -Infinity}), and follows the sequence through {@link #accept}.
  *
  * <p>It draws no random bits and selects nothing, so a chain with it takes one {@code nextLong()}
- * per token like any other, and works anywhere in a chain. Everything the sampler accepts goes
+ * per token like any other, and works anywhere in a chain (a truncating stage before it may leave
+ * only disallowed tokens, which the sampler then reports as every logit being
+ * {@code -Infinity}; placing it first avoids that). Everything the sampler accepts goes
  * through the constraint: feed prompt tokens to the sampler only if they belong to the
  * constrained text. The logits are validated (NaN, {@code +Infinity}) before masking, as the
  * built-in masks do. {@link #saveState} writes the constraint state, so a restored sampler

@@ -1,5 +1,6 @@
 package dev.tokensampler.structured;
 
+import dev.tokensampler.internal.grammar.TokenAutomaton;
 import dev.tokensampler.internal.grammar.TokenTrie;
 import dev.tokensampler.vocab.TokenVocabulary;
 import java.util.Objects;
@@ -16,20 +17,50 @@ import java.util.Objects;
  * character, and the next token must complete it.
  *
  * <p>Compiling builds the vocabulary's token trie once per vocabulary (kept while the vocabulary
- * is reachable) and costs nothing per grammar beyond it; matchers learn their automaton states
- * lazily.
+ * is reachable) and costs nothing per grammar beyond it. The automaton over parse states is built
+ * lazily as matchers meet states, and shared by the matchers of this constraint (one per
+ * thread slot, up to {@value #AUTOMATA}, each locked while in use), so that later sequences reuse
+ * what earlier ones learned; token masks of grammar fragments are shared by every constraint on
+ * the same vocabulary.
  */
 public final class TokenConstraint {
   private final Grammar grammar;
   private final TokenVocabulary vocabulary;
   private final TokenTrie trie;
   private final int[] eosIds;
+  /** The most automata a constraint keeps (matchers pick one by thread). */
+  public static final int AUTOMATA = 4;
+  private final TokenAutomaton[] automata;
 
   private TokenConstraint(Grammar grammar, TokenVocabulary vocabulary) {
     this.grammar = grammar;
     this.vocabulary = vocabulary;
     this.trie = TokenTrie.of(vocabulary);
     this.eosIds = vocabulary.eosTokenIds();
+    this.automata = new TokenAutomaton[
+        Math.max(1, Math.min(AUTOMATA, Runtime.getRuntime().availableProcessors()))];
+  }
+
+  /** The automaton for the calling thread's slot. */
+  synchronized TokenAutomaton automaton() {
+    int slot = (int) (Thread.currentThread().getId() % automata.length);
+    TokenAutomaton a = automata[slot];
+    if (a == null) {
+      a = new TokenAutomaton(grammar.bytes(), trie, eosIds);
+      automata[slot] = a;
+    }
+    return a;
+  }
+
+  /** A fresh automaton in place of a full one, for the matchers that leave it. */
+  synchronized TokenAutomaton replace(TokenAutomaton full) {
+    for (int i = 0; i < automata.length; i++) {
+      if (automata[i] == full) {
+        automata[i] = new TokenAutomaton(grammar.bytes(), trie, eosIds);
+        return automata[i];
+      }
+    }
+    return automaton();
   }
 
   /**

@@ -27,6 +27,7 @@ public final class GrammarBuilder {
   private int classCount;
   private final Map<String, Integer> charSetRules = new HashMap<>();
   private long elements;
+  private final int[] singleBytes = new int[256];
 
   /**
    * Declares a rule.
@@ -118,7 +119,12 @@ public final class GrammarBuilder {
   }
 
   int byteElement(int b) {
-    return byteRange(b, b);
+    int e = singleBytes[b];
+    if (e == 0) {
+      e = byteRange(b, b);
+      singleBytes[b] = e;
+    }
+    return e;
   }
 
   /** Appends the UTF-8 bytes of a code point, one element per byte. */
@@ -225,6 +231,7 @@ public final class GrammarBuilder {
       if (o == null) {
         throw new IllegalArgumentException("choice option " + i + " is null");
       }
+      b.count(o.length() + 1L);
       IntList seq = new IntList(o.length() + 1);
       for (int k = 0; k < o.length(); ) {
         int cp = o.codePointAt(k);
@@ -237,6 +244,7 @@ public final class GrammarBuilder {
       }
       alts.add(seq.toArray());
     }
+    b.elements = 0;
     b.define(root, alts);
     return b.build(root);
   }

@@ -18,6 +18,13 @@ import java.util.Arrays;
 public final class ParseEngine {
   /** The dead state. */
   public static final int DEAD = 0;
+  /**
+   * The parent of the bottom node of a truncated stack: popping into it marks the state
+   * {@linkplain #isEscaped escaped} (what follows depends on the stack below the cut).
+   */
+  public static final int ESCAPE = -2;
+  private static final int ACCEPT = 1;
+  private static final int ESCAPED = 2;
   private static final int SOFT_NODES = 1 << 20;
   private static final int SOFT_ROWS = 1 << 13;
   private static final int HARD_ROWS = 1 << 16;
@@ -31,9 +38,10 @@ public final class ParseEngine {
   private int[] nodePos = new int[256];
   private int[] nodeParent = new int[256];
   private int[] nodeNext = new int[256];
+  private int[] nodeSingle = new int[256];
   private int[] closStart = new int[256];
   private int[] closLen = new int[256];
-  private boolean[] closAccept = new boolean[256];
+  private byte[] closFlags = new byte[256];
   private int nodeCount;
   private int[] nodeTable = new int[512];
   private int[] closPool = new int[1024];
@@ -42,7 +50,7 @@ public final class ParseEngine {
   // Sets of stacks (states).
   private int[] setStart = new int[64];
   private int[] setLen = new int[64];
-  private boolean[] setAccept = new boolean[64];
+  private byte[] setFlags = new byte[64];
   private int[] setRow = new int[64];
   private int setCount;
   private int[] setPool = new int[1024];
@@ -85,7 +93,7 @@ public final class ParseEngine {
     Arrays.fill(setTable, 0);
     rowCount = 0;
     merged.clear();
-    internSet(merged, false); // DEAD = 0
+    internSet(merged, 0); // DEAD = 0
     for (int a = g.ruleAlts[g.root]; a < g.ruleAlts[g.root + 1]; a++) {
       work.add(node(g.alts[a], -1));
     }
@@ -99,7 +107,7 @@ public final class ParseEngine {
 
   /** @return whether the state has matched the whole start rule */
   public boolean isAccepting(int state) {
-    return setAccept[state];
+    return (setFlags[state] & ACCEPT) != 0;
   }
 
   /** @return whether some stack can still read a byte */
@@ -152,12 +160,12 @@ public final class ParseEngine {
   /** The state made of the closures of the nodes in {@link #work}. */
   private int unionOfClosures() {
     merged.clear();
-    boolean accept = false;
+    int flags = 0;
     int gen = nextSeen();
     for (int w = 0, n = work.size(); w < n; w++) {
       int x = work.get(w);
       closure(x);
-      accept |= closAccept[x];
+      flags |= closFlags[x];
       for (int i = closStart[x], end = i + closLen[x]; i < end; i++) {
         int y = closPool[i];
         if (y >= seen.length) {
@@ -175,7 +183,7 @@ public final class ParseEngine {
           + " parse stacks at once");
     }
     sort(merged);
-    return internSet(merged, accept);
+    return internSet(merged, flags);
   }
 
   private int next(int x) {
@@ -203,7 +211,7 @@ public final class ParseEngine {
       markGen = sgen = 1;
     }
     items.clear();
-    boolean accept = false;
+    int flags = 0;
     IntList stack = closureStack;
     stack.clear();
     stack.add(n);
@@ -218,7 +226,7 @@ public final class ParseEngine {
       }
       visit[x] = gen;
       if (x != n && closLen[x] >= 0) {
-        accept |= closAccept[x];
+        flags |= closFlags[x];
         for (int i = closStart[x], end = i + closLen[x]; i < end; i++) {
           addItem(closPool[i], sgen);
         }
@@ -241,8 +249,10 @@ public final class ParseEngine {
         }
         default: {
           int parent = nodeParent[x];
-          if (parent < 0) {
-            accept = true;
+          if (parent == -1) {
+            flags |= ACCEPT;
+          } else if (parent == ESCAPE) {
+            flags |= ESCAPED;
           } else {
             stack.add(parent);
           }
@@ -257,7 +267,7 @@ public final class ParseEngine {
     System.arraycopy(it, 0, closPool, closPoolSize, it.length);
     closStart[n] = closPoolSize;
     closLen[n] = it.length;
-    closAccept[n] = accept;
+    closFlags[n] = (byte) flags;
     closPoolSize += it.length;
   }
 
@@ -307,13 +317,15 @@ public final class ParseEngine {
       nodePos = Arrays.copyOf(nodePos, cap);
       nodeParent = Arrays.copyOf(nodeParent, cap);
       nodeNext = Arrays.copyOf(nodeNext, cap);
+      nodeSingle = Arrays.copyOf(nodeSingle, cap);
       closStart = Arrays.copyOf(closStart, cap);
       closLen = Arrays.copyOf(closLen, cap);
-      closAccept = Arrays.copyOf(closAccept, cap);
+      closFlags = Arrays.copyOf(closFlags, cap);
     }
     nodePos[id] = pos;
     nodeParent[id] = parent;
     nodeNext[id] = 0;
+    nodeSingle[id] = 0;
     closLen[id] = -1;
     nodeTable[h] = id + 1;
     if (nodeCount * 2 > nodeTable.length) {
@@ -335,9 +347,9 @@ public final class ParseEngine {
     nodeTable = t;
   }
 
-  private int internSet(IntList nodes, boolean accept) {
+  private int internSet(IntList nodes, int flags) {
     int n = nodes.size();
-    int hash = accept ? 0x5bd1e995 : 17;
+    int hash = 17 + flags;
     for (int i = 0; i < n; i++) {
       hash = hash * 31 + nodes.get(i);
     }
@@ -349,7 +361,7 @@ public final class ParseEngine {
       if (id < 0) {
         break;
       }
-      if (setAccept[id] == accept && setLen[id] == n && sameNodes(id, nodes)) {
+      if (setFlags[id] == flags && setLen[id] == n && sameNodes(id, nodes)) {
         return id;
       }
       h = (h + 1) & mask;
@@ -359,7 +371,7 @@ public final class ParseEngine {
       int cap = id * 2;
       setStart = Arrays.copyOf(setStart, cap);
       setLen = Arrays.copyOf(setLen, cap);
-      setAccept = Arrays.copyOf(setAccept, cap);
+      setFlags = Arrays.copyOf(setFlags, cap);
       setRow = Arrays.copyOf(setRow, cap);
     }
     if (setPool.length < setPoolSize + n) {
@@ -370,7 +382,7 @@ public final class ParseEngine {
     }
     setStart[id] = setPoolSize;
     setLen[id] = n;
-    setAccept[id] = accept;
+    setFlags[id] = (byte) flags;
     setRow[id] = -1;
     setPoolSize += n;
     setTable[h] = id + 1;
@@ -394,7 +406,7 @@ public final class ParseEngine {
     int[] t = new int[setTable.length * 2];
     int mask = t.length - 1;
     for (int id = 0; id < setCount; id++) {
-      int hash = setAccept[id] ? 0x5bd1e995 : 17;
+      int hash = 17 + setFlags[id];
       for (int i = setStart[id], end = i + setLen[id]; i < end; i++) {
         hash = hash * 31 + setPool[i];
       }
@@ -443,7 +455,7 @@ public final class ParseEngine {
    */
   public int compact(int state) {
     int[][] stacks = stacks(state);
-    boolean accept = setAccept[state];
+    boolean accept = isAccepting(state);
     nodeTable = new int[512];
     setTable = new int[128];
     clear();
@@ -499,7 +511,62 @@ public final class ParseEngine {
         merged.add(a[i]);
       }
     }
-    return internSet(merged, accept);
+    return internSet(merged, accept ? ACCEPT : 0);
+  }
+
+  /** @return the number of stacks of a state */
+  int stateSize(int state) {
+    return setLen[state];
+  }
+
+  /** @return the top node of stack {@code i} of a state */
+  int stateNode(int state, int i) {
+    return setPool[setStart[state] + i];
+  }
+
+  /** @return whether some parse popped past the cut of a truncated stack */
+  boolean isEscaped(int state) {
+    return (setFlags[state] & ESCAPED) != 0;
+  }
+
+  int nodePosition(int node) {
+    return nodePos[node];
+  }
+
+  int nodeParentOf(int node) {
+    return nodeParent[node];
+  }
+
+  /** @return the state whose only stack is the one topped by {@code node} (a class node) */
+  int singleton(int node) {
+    int s = nodeSingle[node];
+    if (s == 0) {
+      merged.clear();
+      merged.add(node);
+      s = internSet(merged, 0) + 1;
+      nodeSingle[node] = s;
+    }
+    return s - 1;
+  }
+
+  /**
+   * The stack topped by {@code node} cut after {@code frames} nodes: the bottom node's parent
+   * becomes {@link #ESCAPE} (a stack no deeper than that is returned whole).
+   */
+  int truncated(int node, int frames) {
+    if (nodeParent[node] < 0) {
+      return node;
+    }
+    if (frames <= 1) {
+      return node(nodePos[node], ESCAPE);
+    }
+    int parent = truncated(nodeParent[node], frames - 1);
+    return parent == nodeParent[node] ? node : node(nodePos[node], parent);
+  }
+
+  /** @return the state made of the given class-topped nodes (sorted, distinct) */
+  int stateOf(IntList nodes) {
+    return internSet(nodes, 0);
   }
 
   /** @return the grammar */

@@ -24,9 +24,15 @@ public final class TokenTrie {
   final int[] tokens;
   final int maxDepth;
   final int vocabularySize;
+  /** The bytes of text token {@code id} are {@code flat[flatStart[id] .. flatStart[id + 1])}. */
+  final byte[] flat;
+  final int[] flatStart;
+  final FragmentMasks fragments = new FragmentMasks();
 
   private TokenTrie(byte[] bytes, int[] depth, int[] end, int[] tokenStart, int[] tokens,
-      int maxDepth, int vocabularySize) {
+      int maxDepth, int vocabularySize, byte[] flat, int[] flatStart) {
+    this.flat = flat;
+    this.flatStart = flatStart;
     this.bytes = bytes;
     this.depth = depth;
     this.end = end;
@@ -129,8 +135,23 @@ public final class TokenTrie {
     tokenStart = Arrays.copyOf(tokenStart, nodes + 1);
     tokenStart[0] = 0;
     tokenStart[nodes] = tok;
+    int[] flatStart = new int[n + 1];
+    long total = 0;
+    for (int id = 0; id < n; id++) {
+      total += b[id] == null ? 0 : b[id].length;
+    }
+    byte[] flat = new byte[Math.toIntExact(total)];
+    int at = 0;
+    for (int id = 0; id < n; id++) {
+      flatStart[id] = at;
+      if (b[id] != null) {
+        System.arraycopy(b[id], 0, flat, at, b[id].length);
+        at += b[id].length;
+      }
+    }
+    flatStart[n] = at;
     return new TokenTrie(Arrays.copyOf(bytes, nodes), Arrays.copyOf(depth, nodes),
-        Arrays.copyOf(end, nodes), tokenStart, tokens, maxDepth, n);
+        Arrays.copyOf(end, nodes), tokenStart, tokens, maxDepth, n, flat, flatStart);
   }
 
   /** @return the number of nodes, the root included */
@@ -139,19 +160,15 @@ public final class TokenTrie {
   }
 
   /**
-   * Writes the tokens whose byte strings the engine can read from a state, as bits of
-   * {@code words} (which are cleared first), walking the trie and skipping each subtree whose
-   * prefix is dead.
+   * Sets, in {@code words}, the bits of the tokens the engine can read from a state, walking the
+   * trie and skipping each subtree whose prefix is dead. Other bits are left as they are.
    *
    * @param engine the engine
    * @param state the state to read from
    * @param words at least {@code (vocabularySize + 63) / 64} words
    * @param depthState scratch of at least {@code maxDepth + 1} ints
-   * @return the number of tokens set
    */
-  public int fill(ParseEngine engine, int state, long[] words, int[] depthState) {
-    Arrays.fill(words, 0, (vocabularySize + 63) >>> 6, 0L);
-    int count = 0;
+  void fill(ParseEngine engine, int state, long[] words, int[] depthState) {
     depthState[0] = state;
     final byte[] bytes = this.bytes;
     final int[] depth = this.depth;
@@ -170,11 +187,72 @@ public final class TokenTrie {
       for (int k = tokenStart[i], e = tokenStart[i + 1]; k < e; k++) {
         int id = tokens[k];
         words[id >>> 6] |= 1L << id;
-        count++;
       }
       i++;
     }
-    return count;
+  }
+
+  /**
+   * Splits the tokens a truncated stack can start to read: {@code accepted} gets those read
+   * whole above the cut, {@code uncertain} those that reach the cut (their fate depends on what
+   * lies below it). The rest are rejected whatever lies below.
+   *
+   * @param engine the engine
+   * @param state a state of one truncated stack
+   * @param accepted receives bits, cleared first
+   * @param uncertain receives token ids
+   * @param depthState scratch of at least {@code maxDepth + 1} ints
+   * @param escapedOnPath scratch of at least {@code maxDepth + 1} booleans
+   */
+  void split(ParseEngine engine, int state, long[] accepted, IntList uncertain, int[] depthState,
+      boolean[] escapedOnPath) {
+    Arrays.fill(accepted, 0L);
+    depthState[0] = state;
+    escapedOnPath[0] = false;
+    int n = bytes.length;
+    int i = 1;
+    while (i < n) {
+      int d = depth[i];
+      int s = engine.step(depthState[d - 1], bytes[i] & 0xFF);
+      boolean escaped = escapedOnPath[d - 1] || engine.isEscaped(s);
+      boolean live = engine.canContinue(s);
+      if (live || engine.isAccepting(s)) {
+        for (int k = tokenStart[i], e = tokenStart[i + 1]; k < e; k++) {
+          int id = tokens[k];
+          accepted[id >>> 6] |= 1L << id;
+        }
+      } else if (escaped) {
+        for (int k = tokenStart[i], e = tokenStart[i + 1]; k < e; k++) {
+          uncertain.add(tokens[k]);
+        }
+      }
+      if (live) {
+        depthState[d] = s;
+        escapedOnPath[d] = escaped;
+        i++;
+      } else {
+        if (escaped) {
+          for (int k = tokenStart[i + 1], e = tokenStart[end[i]]; k < e; k++) {
+            uncertain.add(tokens[k]);
+          }
+        }
+        i = end[i];
+      }
+    }
+  }
+
+  /**
+   * @return whether the engine can read the whole byte string of a text token from a state
+   */
+  boolean reads(ParseEngine engine, int state, int id) {
+    int s = state;
+    for (int k = flatStart[id], e = flatStart[id + 1]; k < e; k++) {
+      s = engine.step(s, flat[k] & 0xFF);
+      if (s == ParseEngine.DEAD) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** @return the scratch size {@link #fill} needs */

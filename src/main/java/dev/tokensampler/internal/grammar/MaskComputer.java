@@ -1,0 +1,115 @@
+package dev.tokensampler.internal.grammar;
+
+import java.util.Arrays;
+
+/**
+ * Computes the token mask of a parse state, in the manner of XGrammar's adaptive token-mask cache:
+ * each stack of the state is cut to its top {@link #FRAMES} nodes; the cut state's tokens are
+ * split once (per vocabulary and fragment, shared across grammars, see {@link FragmentMasks})
+ * into those it reads whatever lies below the cut and those that reach the cut; only the latter
+ * are checked against the whole state. States whose fragments leave too many tokens uncertain
+ * are walked through the token trie directly.
+ *
+ * <p>One per sequence, with its {@link ParseEngine}; not thread-safe.
+ */
+public final class MaskComputer {
+  /** How many nodes of a stack a fragment keeps. */
+  static final int FRAMES = 3;
+
+  private final ParseEngine engine;
+  private final TokenTrie trie;
+  private final int wordCount;
+  private final int[] depthState;
+  private final boolean[] escapedOnPath;
+  private FragmentMasks.Entry[] stateEntries = new FragmentMasks.Entry[64];
+  private final IntList cuts = new IntList(16);
+  private long[] splitScratch;
+  private final IntList uncertainScratch = new IntList(1024);
+
+  /**
+   * @param engine the sequence's engine
+   * @param trie the vocabulary's trie
+   */
+  public MaskComputer(ParseEngine engine, TokenTrie trie) {
+    this.engine = engine;
+    this.trie = trie;
+    this.wordCount = (trie.vocabularySize + 63) >>> 6;
+    this.depthState = new int[trie.maxDepth + 1];
+    this.escapedOnPath = new boolean[trie.maxDepth + 1];
+  }
+
+  /** Forgets the per-state entries (after the engine was compacted). */
+  public void clear() {
+    Arrays.fill(stateEntries, null);
+  }
+
+  /**
+   * Writes the text tokens the state can read (end-of-sequence tokens are not included).
+   *
+   * @param state a state of the engine
+   * @param words receives the mask, the first {@code (V + 63) / 64} words overwritten
+   * @return the number of tokens set
+   */
+  public int fill(int state, long[] words) {
+    FragmentMasks.Entry e = entry(state);
+    if (e.accepted == null) {
+      Arrays.fill(words, 0, wordCount, 0L);
+      trie.fill(engine, state, words, depthState);
+    } else {
+      System.arraycopy(e.accepted, 0, words, 0, wordCount);
+      for (int id : e.uncertain) {
+        if (trie.reads(engine, state, id)) {
+          words[id >>> 6] |= 1L << id;
+        }
+      }
+    }
+    int count = 0;
+    for (int w = 0; w < wordCount; w++) {
+      count += Long.bitCount(words[w]);
+    }
+    return count;
+  }
+
+  private FragmentMasks.Entry entry(int state) {
+    if (state >= stateEntries.length) {
+      stateEntries = Arrays.copyOf(stateEntries, Math.max(state + 1, stateEntries.length * 2));
+    }
+    FragmentMasks.Entry e = stateEntries[state];
+    if (e == null) {
+      int[] cut = new int[engine.stateSize(state)];
+      for (int i = 0; i < cut.length; i++) {
+        cut[i] = engine.truncated(engine.stateNode(state, i), FRAMES);
+      }
+      Arrays.sort(cut);
+      cuts.clear();
+      for (int i = 0; i < cut.length; i++) {
+        if (i == 0 || cut[i] != cut[i - 1]) {
+          cuts.add(cut[i]);
+        }
+      }
+      FragmentKey key = FragmentKey.ofStacks(engine, cuts);
+      e = trie.fragments.get(key);
+      if (e == null) {
+        e = split(engine.stateOf(cuts));
+        trie.fragments.put(key, e);
+      }
+      if (state >= stateEntries.length) {
+        stateEntries = Arrays.copyOf(stateEntries, Math.max(state + 1, stateEntries.length * 2));
+      }
+      stateEntries[state] = e;
+    }
+    return e;
+  }
+
+  private FragmentMasks.Entry split(int cutState) {
+    if (splitScratch == null) {
+      splitScratch = new long[wordCount];
+    }
+    uncertainScratch.clear();
+    trie.split(engine, cutState, splitScratch, uncertainScratch, depthState, escapedOnPath);
+    if (uncertainScratch.size() > FragmentMasks.MAX_UNCERTAIN) {
+      return new FragmentMasks.Entry(null, null);
+    }
+    return new FragmentMasks.Entry(splitScratch.clone(), uncertainScratch.toArray());
+  }
+}
