@@ -82,4 +82,37 @@ public final class JsonSchemaGrammar {
     Objects.requireNonNull(options, "options");
     return SchemaCompiler.toGbnf(schemaJson, options);
   }
+
+  /**
+   * The grammar of a schema's instances with {@link JsonSchemaOptions#defaults()}, ready for
+   * {@link TokenConstraint#compile}.
+   *
+   * @param schemaJson the schema as JSON text
+   * @return the grammar
+   * @throws NullPointerException if {@code schemaJson} is null
+   * @throws IllegalArgumentException as {@link #toGbnf(String, JsonSchemaOptions)}, or if the
+   *     grammar exceeds {@link Grammar}'s size limits
+   */
+  public static Grammar compile(String schemaJson) {
+    return compile(schemaJson, JsonSchemaOptions.defaults());
+  }
+
+  /**
+   * The grammar of a schema's instances, ready for {@link TokenConstraint#compile}.
+   *
+   * @param schemaJson the schema as JSON text
+   * @param options whitespace policy, property order and limits
+   * @return the grammar
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as {@link #toGbnf(String, JsonSchemaOptions)}, or if the
+   *     grammar exceeds {@link Grammar}'s size limits
+   */
+  public static Grammar compile(String schemaJson, JsonSchemaOptions options) {
+    String gbnf = toGbnf(schemaJson, options);
+    try {
+      return Grammar.gbnf(gbnf);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("schema: its grammar was refused: " + e.getMessage(), e);
+    }
+  }
 }

@@ -42,9 +42,12 @@ final class GbnfRules {
   /** Reserves a fresh name (for a rule whose body is defined later, as a recursive one). */
   String reserve(String hint) {
     String base = sanitize(hint);
+    if (RESERVED.contains(base) || base.startsWith("fmt-")) {
+      base = "r-" + base;
+    }
     String name = base;
     int n = nextSuffix.getOrDefault(base, 0);
-    while (bodies.containsKey(name) || RESERVED.contains(name) || name.startsWith("fmt-")) {
+    while (bodies.containsKey(name)) {
       n++;
       name = base + "-" + n;
     }
@@ -144,9 +147,9 @@ final class GbnfRules {
       case '\t': b.append("\\t"); return;
       default:
     }
-    if (inClass && (c == ']' || c == '-' || c == '^' || c == '[')) {
+    if (inClass && (c == ']' || c == '[')) {
       b.append('\\').append((char) c);
-    } else if (c < 0x20 || c == 0x7F) {
+    } else if (c < 0x20 || c == 0x7F || inClass && (c == '-' || c == '^')) {
       b.append(String.format("\\x%02X", c));
     } else if (c >= 0xD800 && c <= 0xDFFF) {
       b.append(String.format("\\u%04X", c));
