@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 /**
  * A MaskBench-style harness: for every data file in a folder (MaskBench's format, see
  * {@link MaskBenchFile}), compiles the JSON Schema ({@link JsonSchemaGrammar} with its default
- * options: compact whitespace, schema property order; then {@link Grammar#gbnf}) against the Llama 3 vocabulary (128,256
+ * options: compact whitespace, schema property order) against the Llama 3 vocabulary (128,256
  * logits), walks the Llama 3 tokens of each instance (Hugging Face tokenizers through DJL, no
  * special tokens) checking each is allowed and that the end is, and classifies the schema as
  * passing, compile error, validation error (a valid instance rejected), invalidation error (an
@@ -200,9 +200,9 @@ public final class MaskBench {
     return schema -> json;
   }
 
-  /** The schema's GBNF ({@link JsonSchemaGrammar}, default options) as a grammar. */
+  /** {@link JsonSchemaGrammar#compile(String)}: default options. */
   private static Function<String, Grammar> schemaCompiler() {
-    return schema -> Grammar.gbnf(JsonSchemaGrammar.toGbnf(schema));
+    return JsonSchemaGrammar::compile;
   }
 
   static String report(List<SchemaResult> results, LongList tbm, long timeoutSeconds) {
