@@ -35,8 +35,9 @@ import java.util.Set;
  *       {@code <0xNN>} token for the single byte {@code NN}. The space that such decoders remove
  *       at the very start of a text ({@code Strip} after {@code Fuse}, {@code Metaspace}'s
  *       prefix) is kept: a token's bytes do not depend on its position. Such a tokenizer
- *       usually also prepends {@code ▁} to the text it encodes (Llama 2 encodes {@code {} as
- *       {@code ▁{}), so the bytes of an encoded text start with a space that its decoding drops.
+ *       usually also prepends {@code ▁} to the text it encodes (Llama 2 encodes
+ *       <code>{</code> as <code>▁{</code>), so the bytes of an encoded text start with a space
+ *       that its decoding drops.
  * </ul>
  * Added tokens ({@code added_tokens}) are flagged {@linkplain TokenVocabulary#isAdded added}; those
  * marked {@code "special": true} are also {@linkplain TokenVocabulary#isSpecial special}. Either
