@@ -67,7 +67,8 @@ public final class TokenVocabulary {
     Objects.requireNonNull(eosTokenIds, "eosTokenIds");
     int n = tokenBytes.size();
     if (n == 0) {
-      throw new IllegalArgumentException("tokenBytes is empty: a vocabulary needs at least one token");
+      throw new IllegalArgumentException(
+          "tokenBytes is empty: a vocabulary needs at least one token");
     }
     byte[][] copy = new byte[n][];
     for (int id = 0; id < n; id++) {

@@ -23,8 +23,8 @@ import java.util.Set;
  * ({@code com.google.code.gson:gson}, an optional dependency of this library) on the class path.
  *
  * <p><b>Token bytes.</b> The byte string of a model token is what the file's {@code decoder} makes
- * of it in the middle of a text, so that the byte strings of a sequence of ids, concatenated, are the bytes of its
- * decoded text. Supported decoders, alone or in a {@code Sequence}: {@code ByteLevel},
+ * of it in the middle of a text, so that the byte strings of a sequence of ids, concatenated,
+ * are the bytes of its decoded text. Supported decoders, alone or in a {@code Sequence}: {@code ByteLevel},
  * {@code Replace} (string pattern), {@code ByteFallback}, {@code Fuse}, {@code Strip},
  * {@code Metaspace}:
  * <ul>
@@ -266,8 +266,8 @@ public final class TokenizerJson {
       for (int id = 0; id < array.size(); id++) {
         JsonElement entry = array.get(id);
         if (!entry.isJsonArray() || entry.getAsJsonArray().isEmpty()) {
-          throw new IllegalArgumentException("model.vocab[" + id + "]: expected [piece, score], got "
-              + TokenDecoder.shorten(entry));
+          throw new IllegalArgumentException("model.vocab[" + id
+              + "]: expected [piece, score], got " + TokenDecoder.shorten(entry));
         }
         byId.add(entry.getAsJsonArray().get(0).getAsString());
       }
@@ -340,7 +340,8 @@ public final class TokenizerJson {
 
   private static int id(JsonElement e, String where) {
     if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-      throw new IllegalArgumentException(where + ": expected an id, got " + TokenDecoder.shorten(e));
+      throw new IllegalArgumentException(
+          where + ": expected an id, got " + TokenDecoder.shorten(e));
     }
     double d = e.getAsDouble();
     if (d != Math.rint(d)) {

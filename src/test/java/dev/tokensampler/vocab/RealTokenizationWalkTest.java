@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RealTokenizationWalkTest {
 
-  private static final String PATTERN =
-      "\\{\"name\":\"[^\"\\\\]*\",\"age\":(0|[1-9][0-9]*),\"tags\":\\[(\"[a-z ]+\"(,\"[a-z ]+\")*)?\\]\\}";
+  private static final String PATTERN = "\\{\"name\":\"[^\"\\\\]*\",\"age\":(0|[1-9][0-9]*),"
+      + "\"tags\":\\[(\"[a-z ]+\"(,\"[a-z ]+\")*)?\\]\\}";
 
   private static final List<String> IN_LANGUAGE = List.of(
       "{\"name\":\"Ada Lovelace\",\"age\":36,\"tags\":[\"math\",\"poetical science\"]}",

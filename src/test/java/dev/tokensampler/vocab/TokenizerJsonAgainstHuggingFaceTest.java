@@ -1,6 +1,5 @@
 package dev.tokensampler.vocab;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -112,7 +111,8 @@ class TokenizerJsonAgainstHuggingFaceTest {
         for (byte b : around[1]) {
           sequence[k++] = byteIds[b & 0xFF];
         }
-        String whole = "a" + new String(concat(around[0], bytes, around[1]), StandardCharsets.UTF_8);
+        String whole =
+            "a" + new String(concat(around[0], bytes, around[1]), StandardCharsets.UTF_8);
         String wholeDecoded = tokenizer.decode(sequence, false);
         if (!whole.equals(wholeDecoded)) {
           mismatch(mismatches, id, "completed", whole, wholeDecoded);

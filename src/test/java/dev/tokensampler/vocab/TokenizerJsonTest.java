@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link TokenizerJson} on small tokenizer files written here (real ones: the Hugging Face test). */
+/** {@link TokenizerJson} on small tokenizer files written here (real ones: the comparison test). */
 class TokenizerJsonTest {
 
   private static final String BYTE_LEVEL = """

@@ -277,7 +277,8 @@ public final class MaskBench {
         w.printf("%s,%s,%s,%d,%d,%d,%d,%d,%s,%s,%s%n", csvField(r.file()), r.status().label,
             r.ttfmNanos() < 0 ? "" : String.format("%.1f", r.ttfmNanos() / 1e3),
             r.validInstances(), r.invalidInstances(), r.validRejected(), r.invalidAccepted(),
-            r.masks(), r.masks() == 0 ? "" : String.format("%.1f", r.maskNanosSum() / 1e3 / r.masks()),
+            r.masks(),
+            r.masks() == 0 ? "" : String.format("%.1f", r.maskNanosSum() / 1e3 / r.masks()),
             r.masks() == 0 ? "" : String.format("%.1f", r.maskNanosMax() / 1e3),
             csvField(r.detail()));
       }
