@@ -27,7 +27,7 @@ import java.util.Objects;
  * {@code uri}, {@code uri-reference}; names that no draft defines, such as {@code int32}, are
  * ignored as validators ignore them; other draft formats are an error), {@code minimum},
  * {@code maximum}, {@code exclusiveMinimum}, {@code exclusiveMaximum} (numbers with bounds are
- * written without exponent; non-integer bounds of {@code number} are rounded inwards),
+ * written without exponent and compared exactly as decimals),
  * {@code multipleOf} 1, 2, 5 or 10, {@code anyOf}, {@code oneOf} (only when its branches provably
  * exclude each other: by type, {@code const}/{@code enum} values, numeric ranges, or a required
  * property that the other branch forbids or requires with a disjoint schema; otherwise an error,

@@ -34,6 +34,8 @@ final class InstanceOrder {
             childSchema.putIfAbsent(e.getKey(), e.getValue());
           }
         }
+      }
+      for (JsonObject p : parts) {
         if (p.has("required") && p.get("required").isJsonArray()) {
           for (JsonElement r : p.getAsJsonArray("required")) {
             if (r.isJsonPrimitive() && !order.contains(r.getAsString())) {

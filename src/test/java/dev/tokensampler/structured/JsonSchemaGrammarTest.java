@@ -117,6 +117,10 @@ class JsonSchemaGrammarTest {
     schema("{'type':'string','pattern':'^a|b$'}").valid("\"ax\"", "\"xb\"").invalid("\"xa\"");
     schema("{'type':'string','pattern':'^[a-z]*$','maxLength':3}").valid("\"\"", "\"abc\"")
         .invalid("\"abcd\"", "\"A\"");
+    schema("{'type':'string','pattern':'^[A-Z]{2}-(\\\\d{3}|x)$','minLength':4,'maxLength':6}")
+        .valid("\"AB-123\"", "\"AB-x\"").invalid("\"AB-12\"");
+    assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(
+        q("{'type':'string','pattern':'^(ab)+$','maxLength':4}")));
     schema("{'type':'string','pattern':'x.y'}").valid("\"x-y\"").invalid("\"x\\ny\"");
     assertThrows(IllegalArgumentException.class,
         () -> JsonSchemaGrammar.toGbnf(q("{'pattern':'(a)\\\\1'}")));
@@ -171,6 +175,12 @@ class JsonSchemaGrammarTest {
         "0.001").invalid("0", "0.0", "1.5", "1.01", "-0.5");
     schema("{'type':'number','minimum':-2,'exclusiveMaximum':3}").valid("-2", "-2.0", "-1.5",
         "2.999", "0").invalid("-2.5", "3", "3.0", "-3");
+    schema("{'type':'number','minimum':0.3,'exclusiveMaximum':2.5}").valid("0.3", "0.30",
+        "0.5", "1", "2", "2.49", "2.4999").invalid("0.29", "0.2", "0", "2.5", "2.50", "3", "-1");
+    schema("{'type':'number','minimum':-1.5,'maximum':-0.25}").valid("-1.5", "-1", "-0.25",
+        "-0.3", "-1.25").invalid("-1.51", "-2", "-0.2", "0", "-0.249");
+    schema("{'type':'number','exclusiveMinimum':0.05,'maximum':0.0501}").valid("0.0501",
+        "0.05001").invalid("0.05", "0.050", "0.0502", "0.06");
     schema("{'type':'integer','multipleOf':5}").valid("0", "5", "-15", "100").invalid("3", "51");
   }
 
@@ -244,12 +254,38 @@ class JsonSchemaGrammarTest {
     schema("{'type':'object','patternProperties':{'^[a-z]+$':{'type':'integer'}},"
         + "'additionalProperties':false}").valid("{}", "{\"ab\":1,\"c\":2}")
         .invalid("{\"A\":1}", "{\"ab\":\"x\"}");
+    // Without additionalProperties: false, only members under the pattern are written (a subset).
+    schema("{'type':'object','properties':{'id':{'type':'string'}},"
+        + "'patternProperties':{'^n_':{'type':'integer'}}}").valid("{\"id\":\"x\",\"n_a\":1}")
+        .invalid("{\"n_a\":\"x\"}", "{\"id\":1}", "{\"other\":1}");
+    // A declared name under a pattern must satisfy both schemas.
+    schema("{'type':'object','properties':{'n_1':{'type':'integer'}},"
+        + "'patternProperties':{'^n_':{'minimum':5}},'additionalProperties':false}")
+        .valid("{}", "{\"n_1\":5}").invalid("{\"n_1\":4}", "{\"n_2\":6}");
+    // A pattern every name matches applies to all members.
+    schema("{'type':'object','properties':{'a':{}},'patternProperties':{'.*':{'type':'string'}}}")
+        .valid("{\"a\":\"x\",\"b\":\"y\"}").invalid("{\"a\":1}", "{\"b\":1}");
+  }
+
+  @Test
+  void notInItsExpressibleForms() {
+    schema("{'not':{'type':['string','object']}}").valid("1", "null", "[]", "true")
+        .invalid("\"a\"", "{}");
+    schema("{'type':'object','properties':{'a':{},'b':{'type':'integer'}},"
+        + "'not':{'required':['a']}}").valid("{}", "{\"b\":1}", "{\"c\":1}")
+        .invalid("{\"a\":1}", "{\"a\":1,\"b\":1}", "\"x\"");
+    schema("{'type':'string','not':{'enum':['a','bc']}}").valid("\"\"", "\"b\"", "\"abc\"",
+        "\"bcd\"").invalid("\"a\"", "\"bc\"");
+    schema("{'type':'object','properties':{'x':{'not':{}},'y':{'type':'integer'}}}")
+        .valid("{\"y\":1}").invalid("{\"x\":1}", "{\"x\":null,\"y\":1}");
+    schema("{'oneOf':[{'required':['a']},{'required':['b']}],'type':'object'}")
+        .valid("{\"a\":1}", "{\"b\":1}").invalid("{}", "{\"a\":1,\"b\":2}");
   }
 
   @Test
   void unsupportedKeywordsNameThemselves() {
     String[][] cases = {
-        {"{'type':'object','properties':{'a':{'not':{'type':'string'}}}}", "#/properties/a/not"},
+        {"{'type':'object','properties':{'a':{'not':{'minLength':3}}}}", "#/properties/a/not"},
         {"{'if':{'type':'string'},'then':{'minLength':1}}", "#/if"},
         {"{'type':'array','contains':{'type':'string'}}", "#/contains"},
         {"{'type':'array','uniqueItems':true}", "#/uniqueItems"},
@@ -294,6 +330,14 @@ class JsonSchemaGrammarTest {
     e = assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(q(defs.toString())));
     assertTrue(e.getMessage().contains("maxWork") || e.getMessage().contains("deeper"),
         e.getMessage());
+    // Thousands of properties compile without deep recursion.
+    StringBuilder wide = new StringBuilder("{'type':'object','properties':{");
+    for (int i = 0; i < 5000; i++) {
+      wide.append(i == 0 ? "" : ",").append("'p").append(i).append("':{'type':'integer'}");
+    }
+    GbnfRecognizer w = new GbnfRecognizer(JsonSchemaGrammar.toGbnf(
+        q(wide + "},'required':['p4999']}")));
+    assertTrue(w.accepts("{\"p3\":1,\"p4999\":2}"));
     String deep = "{\"items\":".repeat(300) + "{}" + "}".repeat(300);
     assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(deep));
   }

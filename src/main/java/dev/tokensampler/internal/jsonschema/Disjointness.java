@@ -161,8 +161,6 @@ final class Disjointness {
           ? q.getAsJsonObject("properties") : new JsonObject();
       JsonObject pProps = p.has("properties") && p.get("properties").isJsonObject()
           ? p.getAsJsonObject("properties") : new JsonObject();
-      JsonArray qReq = q.has("required") && q.get("required").isJsonArray()
-          ? q.getAsJsonArray("required") : new JsonArray();
       for (JsonElement r : req) {
         String name = r.getAsString();
         if (!qProps.has(name) && Keywords.isFalse(q.get("additionalProperties"))
@@ -172,7 +170,8 @@ final class Disjointness {
         if (qProps.has(name) && Keywords.isFalse(qProps.get(name))) {
           return true;
         }
-        if (qReq.contains(r) && pProps.has(name) && qProps.has(name)
+        // Present (required by p), its value must satisfy both property schemas.
+        if (pProps.has(name) && qProps.has(name)
             && disjoint(pProps.get(name), qProps.get(name), where, level + 1)) {
           return true;
         }

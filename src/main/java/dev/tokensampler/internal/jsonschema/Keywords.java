@@ -16,7 +16,8 @@ final class Keywords {
       "minItems", "maxItems", "unevaluatedItems", "unevaluatedProperties", "minLength",
       "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
       "exclusiveMaximum", "multipleOf", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
-      "$ref", "$dynamicRef", "$recursiveRef", "divisibleBy", "disallow", "extends");
+      "$ref", "$dynamicRef", "$recursiveRef", "divisibleBy", "disallow", "extends",
+      ScalarRules.NOT_STRINGS);
 
   /** True if no member of {@code o} other than {@code except} can make an instance invalid. */
   static boolean onlyAnnotations(JsonObject o, String except) {

@@ -142,4 +142,125 @@ final class NumberRanges {
     }
     return alts.size() == 1 ? alts.get(0) : "(" + String.join(" | ", alts) + ")";
   }
+
+  /** Fraction digit strings: whether none may be written, and the non-empty ones (or null). */
+  private static final class Frac {
+    final boolean empty;
+    final String nonEmpty;
+
+    Frac(boolean empty, String nonEmpty) {
+      this.empty = empty;
+      this.nonEmpty = nonEmpty;
+    }
+  }
+
+  /**
+   * Digit strings F with {@code lo <(=) 0.F <(=) hi}, compared as decimals; {@code lo} and
+   * {@code hi} are digit strings without trailing zeros, {@code hi} null for no bound below 1.
+   */
+  private static Frac fraction(String lo, boolean loIncl, String hi, boolean hiIncl) {
+    boolean empty = lo.isEmpty() && loIncl && (hi == null || !hi.isEmpty() || hiIncl);
+    if (hi == null && lo.isEmpty()) {
+      return new Frac(empty, loIncl ? "[0-9]+" : "[0-9]* [1-9] [0-9]*");
+    }
+    if (hi != null && hi.isEmpty()) {
+      return new Frac(empty, lo.isEmpty() && loIncl && hiIncl ? "\"0\"+" : null);
+    }
+    int l0 = lo.isEmpty() ? 0 : lo.charAt(0) - '0';
+    int h0 = hi == null ? 9 : hi.charAt(0) - '0';
+    String loRest = lo.isEmpty() ? "" : lo.substring(1);
+    List<String> alts = new ArrayList<>();
+    if (l0 == h0) {
+      add(alts, l0, fraction(loRest, loIncl, hi == null ? null
+          : hi.substring(1), hiIncl));
+    } else {
+      add(alts, l0, fraction(loRest, loIncl, null, true));
+      if (h0 - l0 > 1) {
+        alts.add((h0 - l0 == 2 ? "\"" + (l0 + 1) + "\"" : "[" + (l0 + 1) + "-" + (h0 - 1) + "]")
+            + " [0-9]*");
+      }
+      add(alts, h0, hi == null ? fraction("", true, null, true)
+          : fraction("", true, hi.substring(1), hiIncl));
+    }
+    String ne = alts.isEmpty() ? null : alts.size() == 1 ? alts.get(0)
+        : "(" + String.join(" | ", alts) + ")";
+    return new Frac(empty, ne);
+  }
+
+  private static void add(List<String> alts, int digit, Frac rest) {
+    String d = "\"" + digit + "\"";
+    if (rest.nonEmpty == null) {
+      if (rest.empty) {
+        alts.add(d);
+      }
+    } else if (rest.empty) {
+      alts.add(d + " (" + rest.nonEmpty + ")?");
+    } else {
+      alts.add(d + " " + rest.nonEmpty);
+    }
+  }
+
+  /** The JSON fraction part ("." digits, or nothing) for a Frac, or null if none fits. */
+  private static String fractionPart(Frac f) {
+    if (f.nonEmpty == null) {
+      return f.empty ? "" : null;
+    }
+    return f.empty ? "(\".\" " + f.nonEmpty + ")?" : "\".\" " + f.nonEmpty;
+  }
+
+  private static String digitsOf(java.math.BigDecimal d) {
+    java.math.BigDecimal frac = d.subtract(new java.math.BigDecimal(d.toBigInteger()));
+    if (frac.signum() == 0) {
+      return "";
+    }
+    String s = frac.stripTrailingZeros().toPlainString();
+    return s.substring(s.indexOf('.') + 1);
+  }
+
+  /**
+   * JSON numbers without exponent or sign whose value {@code m} satisfies
+   * {@code a <(=) m <(=) b} exactly, for decimal {@code 0 <= a}, {@code b} null for unbounded;
+   * integer parts must fit in a long.
+   *
+   * @return the expression, or null if empty
+   */
+  static String decimalMagnitude(java.math.BigDecimal a, boolean aIncl, java.math.BigDecimal b,
+      boolean bIncl) {
+    long ia = a.toBigInteger().longValueExact();
+    String da = digitsOf(a);
+    List<String> alts = new ArrayList<>();
+    String anyFrac = " (\".\" [0-9]+)?";
+    if (b == null) {
+      alts.add(digits(ia + 1, -1) + anyFrac);
+      String f = fractionPart(fraction(da, aIncl, null, true));
+      if (f != null) {
+        alts.add((digits(ia, ia) + " " + f).trim());
+      }
+    } else {
+      long ib = b.toBigInteger().longValueExact();
+      String db = digitsOf(b);
+      if (ia < ib) {
+        if (ia + 1 <= ib - 1) {
+          alts.add(digits(ia + 1, ib - 1) + anyFrac);
+        }
+        String f = fractionPart(fraction(da, aIncl, null, true));
+        if (f != null) {
+          alts.add((digits(ia, ia) + " " + f).trim());
+        }
+        f = fractionPart(fraction("", true, db, bIncl));
+        if (f != null) {
+          alts.add((digits(ib, ib) + " " + f).trim());
+        }
+      } else if (ia == ib) {
+        String f = fractionPart(fraction(da, aIncl, db, bIncl));
+        if (f != null) {
+          alts.add((digits(ia, ia) + " " + f).trim());
+        }
+      }
+    }
+    if (alts.isEmpty()) {
+      return null;
+    }
+    return alts.size() == 1 ? alts.get(0) : "(" + String.join(" | ", alts) + ")";
+  }
 }

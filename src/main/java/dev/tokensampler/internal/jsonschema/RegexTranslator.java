@@ -27,10 +27,19 @@ final class RegexTranslator {
     final String gbnf;
     /** Non-null when the node is one character set. */
     final CharRanges single;
+    /** Fewest and most characters matched (most: -1 for unbounded). */
+    long minLen = 1;
+    long maxLen = 1;
 
     Node(String gbnf, CharRanges single) {
       this.gbnf = gbnf;
       this.single = single;
+    }
+
+    Node lengths(long min, long max) {
+      minLen = min;
+      maxLen = max;
+      return this;
     }
   }
 
@@ -69,6 +78,16 @@ final class RegexTranslator {
    */
   static String translate(String pattern, String where, int maxRepeat, String anyChar) {
     return new RegexTranslator(pattern, where, maxRepeat, anyChar).top();
+  }
+
+  /**
+   * The fewest and most characters of a string the pattern's grammar accepts ({@code max} -1 when
+   * unbounded, as for every pattern not anchored at both ends).
+   */
+  static long[] lengths(String pattern, String where, int maxRepeat) {
+    RegexTranslator t = new RegexTranslator(pattern, where, maxRepeat, "c");
+    t.top();
+    return new long[] {t.topMin == Long.MAX_VALUE ? 0 : t.topMin, t.topMax};
   }
 
   /** The pattern as {@code ^[set]{min,max}$} if it is exactly that shape, else null. */
@@ -114,6 +133,10 @@ final class RegexTranslator {
       }
       String body = sequence(seq);
       if (body != null) {
+        long[] len = seqLengths(seq);
+        topMin = Math.min(topMin, len[0]);
+        topMax = topMax < 0 || !startAnchored || !endAnchored || len[1] < 0 ? -1
+            : Math.max(topMax, len[1]);
         StringBuilder b = new StringBuilder();
         if (!startAnchored) {
           b.append(anyChar).append("* ");
@@ -142,8 +165,24 @@ final class RegexTranslator {
     return alts.size() == 1 ? alts.get(0) : "(" + String.join(" | ", alts) + ")";
   }
 
+  private long topMin = Long.MAX_VALUE;
+  private long topMax = 0;
   private SimpleRepeat lastRepeat;
   private Node lastRepeatNode;
+
+  /** {min, max} characters of a sequence (max -1: unbounded). */
+  private static long[] seqLengths(List<Node> seq) {
+    long min = 0;
+    long max = 0;
+    for (Node n : seq) {
+      if (n == null || n.gbnf == null) {
+        continue;
+      }
+      min = Math.min(min + n.minLen, Integer.MAX_VALUE);
+      max = max < 0 || n.maxLen < 0 ? -1 : Math.min(max + n.maxLen, Integer.MAX_VALUE);
+    }
+    return new long[] {min, max};
+  }
 
   private static String sequence(List<Node> seq) {
     StringBuilder b = new StringBuilder();
@@ -179,6 +218,8 @@ final class RegexTranslator {
     List<String> alts = new ArrayList<>();
     Node onlyNode = null;
     int count = 0;
+    long aMin = Long.MAX_VALUE;
+    long aMax = 0;
     do {
       count++;
       List<Node> seq = new ArrayList<>();
@@ -191,6 +232,9 @@ final class RegexTranslator {
       String s = sequence(seq);
       if (s != null) {
         alts.add(s.isEmpty() ? "\"\"" : s);
+        long[] len = seqLengths(seq);
+        aMin = Math.min(aMin, len[0]);
+        aMax = aMax < 0 || len[1] < 0 ? -1 : Math.max(aMax, len[1]);
       }
       onlyNode = seq.size() == 1 ? seq.get(0) : null;
     } while (consume('|'));
@@ -201,7 +245,7 @@ final class RegexTranslator {
       return onlyNode;
     }
     return new Node(alts.size() == 1 ? "(" + alts.get(0) + ")" : "(" + String.join(" | ", alts) + ")",
-        null);
+        null).lengths(aMin, aMax);
   }
 
   private Node quantified() {
@@ -241,7 +285,7 @@ final class RegexTranslator {
       throw error("repetition bounds out of order");
     }
     if (atom.gbnf == null) {
-      return min == 0 ? new Node("", null) : atom;
+      return min == 0 ? new Node("", null).lengths(0, 0) : atom;
     }
     String g = atom.gbnf;
     String q;
@@ -258,7 +302,8 @@ final class RegexTranslator {
     } else {
       q = "{" + min + "," + max + "}";
     }
-    Node n = new Node(g + q, null);
+    Node n = new Node(g + q, null).lengths(Math.min(atom.minLen * min, Integer.MAX_VALUE),
+        max < 0 || atom.maxLen < 0 ? -1 : Math.min(atom.maxLen * max, Integer.MAX_VALUE));
     if (atom.single != null) {
       lastRepeat = new SimpleRepeat(atom.single, min, max);
       lastRepeatNode = n;

@@ -12,9 +12,9 @@ import java.util.Map;
  * numbers ({@code minimum}, {@code maximum}, exclusive bounds in both draft-04 and later forms,
  * {@code multipleOf} of 1, 2, 5 or 10).
  *
- * <p>Numbers with bounds are written without an exponent. A bound that is not an integer is
- * rounded inwards for {@code number} (so {@code minimum: 0.5} accepts numbers from 1): the grammar
- * then accepts a subset of the valid numbers. Bounds beyond +-10^17 are clamped to it.
+ * <p>Numbers with bounds are written without an exponent, and compared with the bounds exactly as
+ * decimals; integers with a non-integer bound use the nearest integer inside it. Bounds beyond
+ * +-10^17 are moved to it (a subset of the valid numbers), or refused where that would widen.
  */
 final class ScalarRules {
   private static final BigDecimal CLAMP = new BigDecimal("1e17");
@@ -27,12 +27,29 @@ final class ScalarRules {
 
   private static final String QUOTE = "\"\\\"\"";
 
+  /**
+   * An internal keyword (not valid in a user schema's JSON Schema vocabulary, so never met
+   * there): the strings a {@code not} excludes.
+   */
+  static final String NOT_STRINGS = "$tokensampler:notStrings";
+
   String string(JsonObject o, String ptr) {
     String format = o.has("format") ? Schemas.string(o, "format", ptr) : null;
     if (format != null && !StringFormats.KNOWN.contains(format)) {
       format = null; // not a format of any draft: validators ignore it
     }
     boolean lengths = o.has("minLength") || o.has("maxLength");
+    if (o.has(NOT_STRINGS)) {
+      if (format != null || lengths || o.has("pattern")) {
+        throw new IllegalArgumentException(Keywords.child(ptr, "not")
+            + ": not enum/const beside format, pattern or a length bound is not supported");
+      }
+      java.util.Set<String> names = new java.util.LinkedHashSet<>();
+      for (JsonElement e : o.getAsJsonArray(NOT_STRINGS)) {
+        names.add(e.getAsString());
+      }
+      return c.structures.notNames(names);
+    }
     if (format != null) {
       if (StringFormats.ruleFor(format) == null) {
         throw new IllegalArgumentException(Keywords.child(ptr, "format") + ": format \"" + format
@@ -54,6 +71,13 @@ final class ScalarRules {
       String pattern = Schemas.string(o, "pattern", ptr);
       String where = Keywords.child(ptr, "pattern");
       if (!lengths) {
+        String body = RegexTranslator.translate(pattern, where, c.options.maxRepeat(),
+            c.charRule());
+        return body == null ? null : QUOTE + " " + body + " " + QUOTE;
+      }
+      long[] implied = RegexTranslator.lengths(pattern, where, c.options.maxRepeat());
+      if (implied[0] >= min && (max < 0 || implied[1] >= 0 && implied[1] <= max)) {
+        // Every string of the pattern's grammar already has an allowed length.
         String body = RegexTranslator.translate(pattern, where, c.options.maxRepeat(),
             c.charRule());
         return body == null ? null : QUOTE + " " + body + " " + QUOTE;
@@ -172,6 +196,9 @@ final class ScalarRules {
       }
       return c.numberRule();
     }
+    if (!isInteger) {
+      return decimalNumber(lo, loExclusive, hi, hiExclusive, ptr);
+    }
     // Integer bounds, rounded inwards.
     Long a = null;
     boolean aIncl = true;
@@ -229,6 +256,39 @@ final class ScalarRules {
         maIncl = bIncl;
       }
       String e = NumberRanges.magnitude(ma, maIncl, a == null ? -1 : -a, aIncl, fraction);
+      if (e != null) {
+        alts.add("\"-\" " + e);
+      }
+    }
+    String u = SchemaCompiler.union(alts);
+    return u == null ? null : "(" + u + ")";
+  }
+
+  /** Numbers (no exponent) between decimal bounds, exactly; null bounds are open. */
+  private String decimalNumber(BigDecimal lo, boolean loExcl, BigDecimal hi, boolean hiExcl,
+      String ptr) {
+    if (lo != null) {
+      lo = BigDecimal.valueOf(clamp(lo.setScale(0, RoundingMode.FLOOR), ptr, true))
+          .max(lo);
+    }
+    if (hi != null) {
+      hi = BigDecimal.valueOf(clamp(hi.setScale(0, RoundingMode.CEILING), ptr, false)).min(hi);
+    }
+    java.util.List<String> alts = new java.util.ArrayList<>();
+    // Non-negative values: magnitude in [max(lo, 0), hi].
+    if (hi == null || hi.signum() > 0 || hi.signum() == 0 && !hiExcl) {
+      boolean fromZero = lo == null || lo.signum() < 0;
+      String e = NumberRanges.decimalMagnitude(fromZero ? BigDecimal.ZERO : lo,
+          fromZero || !loExcl, hi, !hiExcl);
+      if (e != null) {
+        alts.add(e);
+      }
+    }
+    // Negative values: magnitude in (max(-hi, 0), -lo].
+    if (lo == null || lo.signum() < 0) {
+      boolean toZero = hi == null || hi.signum() >= 0;
+      String e = NumberRanges.decimalMagnitude(toZero ? BigDecimal.ZERO : hi.negate(),
+          !toZero && !hiExcl, lo == null ? null : lo.negate(), !loExcl);
       if (e != null) {
         alts.add("\"-\" " + e);
       }

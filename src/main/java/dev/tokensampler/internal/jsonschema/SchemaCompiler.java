@@ -148,6 +148,9 @@ public final class SchemaCompiler {
       }
       return visit(merger.merge(inlineRef(o, ptr), Schemas.without(o, "$ref"), ptr), ptr);
     }
+    if (o.has("not")) {
+      return visitNot(o, ptr);
+    }
     if (o.has("allOf")) {
       JsonElement acc = Schemas.without(o, "allOf");
       JsonArray list = Schemas.array(o, "allOf", ptr);
@@ -160,15 +163,21 @@ public final class SchemaCompiler {
     if (key != null) {
       JsonArray branches = Schemas.array(o, key, ptr);
       if (key.equals("oneOf")) {
-        requireDisjoint(branches, Keywords.child(ptr, key));
+        branches = exclusiveRequired(branches);
       }
       JsonObject rest = Schemas.without(o, key);
       boolean plain = Keywords.onlyAnnotations(rest, null);
-      List<String> alts = new ArrayList<>();
+      JsonArray merged = new JsonArray();
       for (int i = 0; i < branches.size(); i++) {
-        String p = Keywords.child(ptr, key, i);
-        String e = plain ? visit(branches.get(i), p)
-            : visit(merger.merge(rest, branches.get(i), p), p);
+        merged.add(plain ? branches.get(i)
+            : merger.merge(rest, branches.get(i), Keywords.child(ptr, key, i)));
+      }
+      if (key.equals("oneOf")) {
+        requireDisjoint(merged, Keywords.child(ptr, key));
+      }
+      List<String> alts = new ArrayList<>();
+      for (int i = 0; i < merged.size(); i++) {
+        String e = visit(merged.get(i), Keywords.child(ptr, key, i));
         if (e != null) {
           alts.add(e);
         }
@@ -176,6 +185,77 @@ public final class SchemaCompiler {
       return union(alts);
     }
     return flat(o, ptr);
+  }
+
+  /**
+   * {@code not} in the forms it can express exactly: {@code not: {}} (nothing), {@code not: false},
+   * {@code not: {type: ...}}, {@code not: {required: [name]}} (an object without that member) and
+   * {@code not: {enum/const: strings}} (any other value).
+   */
+  private String visitNot(JsonObject o, String ptr) {
+    String where = Keywords.child(ptr, "not");
+    JsonElement n = o.get("not");
+    JsonObject rest = Schemas.without(o, "not");
+    if (n.isJsonObject()) {
+      n = inlineRef(n.getAsJsonObject(), where);
+    }
+    if (Keywords.isTrivial(n)) {
+      return null;
+    }
+    if (Keywords.isFalse(n)) {
+      return visit(rest, ptr);
+    }
+    if (!n.isJsonObject()) {
+      throw new IllegalArgumentException(where + ": a schema must be an object or a boolean");
+    }
+    JsonObject no = n.getAsJsonObject();
+    JsonObject extra = new JsonObject();
+    if (Keywords.onlyAnnotations(Schemas.without(no, "type"), null)) {
+      Set<JsonType> excluded = JsonType.allowed(no, where);
+      JsonArray keep = new JsonArray();
+      for (JsonType t : JsonType.values()) {
+        if (t == JsonType.INTEGER && excluded.contains(t) && !excluded.contains(JsonType.NUMBER)
+            && JsonType.allowed(rest, ptr).contains(JsonType.NUMBER)) {
+          throw new IllegalArgumentException(where + ": not {type: integer} beside number is not"
+              + " supported");
+        }
+        if (!excluded.contains(t)) {
+          keep.add(t.keyword);
+        }
+      }
+      extra.add("type", keep);
+    } else if (Keywords.onlyAnnotations(Schemas.without(no, "required"), null)
+        && no.get("required").isJsonArray() && no.getAsJsonArray("required").size() == 1) {
+      extra.addProperty("type", "object");
+      JsonObject props = new JsonObject();
+      props.add(no.getAsJsonArray("required").get(0).getAsString(),
+          new com.google.gson.JsonPrimitive(false));
+      extra.add("properties", props);
+    } else if (Keywords.onlyAnnotations(Schemas.without(no, "enum", "const"), null)
+        && (no.has("const") ? no.get("const").isJsonPrimitive()
+            && no.get("const").getAsJsonPrimitive().isString()
+            : no.get("enum").isJsonArray() && allStrings(no.getAsJsonArray("enum")))) {
+      JsonArray values = new JsonArray();
+      if (no.has("const")) {
+        values.add(no.get("const"));
+      } else {
+        values = no.getAsJsonArray("enum");
+      }
+      extra.add(ScalarRules.NOT_STRINGS, values);
+    } else {
+      throw new IllegalArgumentException(where + ": keyword \"not\" is supported only with a"
+          + " type, one required name, or string enum/const");
+    }
+    return visit(merger.merge(rest, extra, ptr), ptr);
+  }
+
+  private static boolean allStrings(JsonArray a) {
+    for (JsonElement e : a) {
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -316,6 +396,44 @@ public final class SchemaCompiler {
     }
   }
 
+  /**
+   * {@code oneOf} branches that each only require one property name (exactly one of the names
+   * present) rewritten so that each also forbids the other names, which makes them disjoint and
+   * keeps their meaning under {@code oneOf}; other branch lists are returned as they are.
+   */
+  private static JsonArray exclusiveRequired(JsonArray branches) {
+    List<String> names = new ArrayList<>();
+    for (JsonElement b : branches) {
+      if (!b.isJsonObject() || !Keywords.onlyAnnotations(Schemas.without(b.getAsJsonObject(),
+          "required"), null)) {
+        return branches;
+      }
+      JsonElement r = b.getAsJsonObject().get("required");
+      if (r == null || !r.isJsonArray() || r.getAsJsonArray().size() != 1
+          || !r.getAsJsonArray().get(0).isJsonPrimitive()
+          || names.contains(r.getAsJsonArray().get(0).getAsString())) {
+        return branches;
+      }
+      names.add(r.getAsJsonArray().get(0).getAsString());
+    }
+    JsonArray out = new JsonArray();
+    for (String name : names) {
+      JsonObject b = new JsonObject();
+      JsonArray req = new JsonArray();
+      req.add(name);
+      b.add("required", req);
+      JsonObject props = new JsonObject();
+      for (String other : names) {
+        if (!other.equals(name)) {
+          props.add(other, new com.google.gson.JsonPrimitive(false));
+        }
+      }
+      b.add("properties", props);
+      out.add(b);
+    }
+    return out;
+  }
+
   /** Throws unless the branches provably never accept the same instance. */
   void requireDisjoint(JsonArray branches, String where) {
     Disjointness d = new Disjointness(this);
@@ -331,7 +449,7 @@ public final class SchemaCompiler {
   }
 
   private String flat(JsonObject o, String ptr) {
-    for (String k : new String[] {"not", "dependencies", "dependentRequired",
+    for (String k : new String[] {"dependencies", "dependentRequired",
         "dependentSchemas", "$dynamicRef", "$recursiveRef", "disallow", "extends",
         "divisibleBy"}) {
       if (o.has(k)) {

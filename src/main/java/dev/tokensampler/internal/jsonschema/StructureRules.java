@@ -32,6 +32,9 @@ import java.util.regex.PatternSyntaxException;
  */
 final class StructureRules {
   private static final int MAX_OBJECT_STATES = 20_000;
+  /** Patterns that every property name matches. */
+  private static final Set<String> UNIVERSAL_PATTERNS = Set.of("", ".*", "^.*", ".*$",
+      "(.*)", "[\\s\\S]*", "^[\\s\\S]*$");
   private final SchemaCompiler c;
 
   StructureRules(SchemaCompiler c) {
@@ -90,48 +93,68 @@ final class StructureRules {
         ? Schemas.object(o, "patternProperties", ptr) : new JsonObject();
     boolean trivialPatterns = patterns.entrySet().stream()
         .allMatch(e -> Keywords.isTrivial(e.getValue()));
+    Set<String> allNames = new LinkedHashSet<>(props.keySet());
+    allNames.addAll(required);
     if (patterns.size() > 0 && !(trivialPatterns && !additionalFalse)) {
-      if (!additionalFalse) {
-        throw new IllegalArgumentException(Keywords.child(ptr, "patternProperties")
-            + ": patternProperties is supported only with additionalProperties false or with"
-            + " schemas that accept anything");
-      }
-      if (patterns.size() > 1) {
-        throw new IllegalArgumentException(Keywords.child(ptr, "patternProperties")
-            + ": more than one pattern is not supported");
-      }
-      String pattern = patterns.keySet().iterator().next();
-      String where = Keywords.child(Keywords.child(ptr, "patternProperties"), pattern);
-      Set<String> names = new LinkedHashSet<>(props.keySet());
-      names.addAll(required);
-      for (String name : names) {
-        if (javaFind(pattern, name, where)) {
-          throw new IllegalArgumentException(where + ": a declared or required name (\"" + name
-              + "\") matching a pattern property is not supported");
+      // Declared and required names matching a pattern must also satisfy its schema.
+      boolean declaredMatch = false;
+      for (String name : allNames) {
+        for (String pattern : patterns.keySet()) {
+          String where = Keywords.child(Keywords.child(ptr, "patternProperties"), pattern);
+          if (javaFind(pattern, name, where)) {
+            declaredMatch = true;
+            JsonElement base = props.containsKey(name) ? props.get(name) : new JsonObject();
+            props.put(name, Keywords.isTrivial(base) ? patterns.get(pattern)
+                : SchemaMerger.allOf(base, patterns.get(pattern)));
+            propPtr.putIfAbsent(name, where);
+          }
         }
       }
-      String body = RegexTranslator.translate(pattern, where, c.options.maxRepeat(),
-          c.charRule());
-      if (body != null && c.options.undeclaredProperties()) {
-        extraKey = "\"\\\"\" " + body + " \"\\\"\"";
-        extraValue = patterns.get(pattern);
-        extraPtr = where;
+      // Undeclared members: only under one pattern (or all patterns with one schema), and only
+      // where no declared name matches (a subset of the valid objects otherwise).
+      Set<String> schemas = new LinkedHashSet<>();
+      patterns.entrySet().forEach(e -> schemas.add(e.getValue().toString()));
+      String universal = null;
+      for (String pattern : patterns.keySet()) {
+        if (UNIVERSAL_PATTERNS.contains(pattern)) {
+          universal = pattern;
+        }
+      }
+      if (c.options.undeclaredProperties() && schemas.size() == 1) {
+        String pattern = patterns.keySet().iterator().next();
+        if (universal != null) {
+          extraKey = notNames(allNames);
+          extraValue = patterns.get(universal);
+          extraPtr = Keywords.child(Keywords.child(ptr, "patternProperties"), universal);
+        } else if (!declaredMatch) {
+          List<String> keys = new ArrayList<>();
+          for (String p : patterns.keySet()) {
+            String where = Keywords.child(Keywords.child(ptr, "patternProperties"), p);
+            String body = RegexTranslator.translate(p, where, c.options.maxRepeat(),
+                c.charRule());
+            if (body != null) {
+              keys.add(body);
+            }
+          }
+          if (!keys.isEmpty()) {
+            extraKey = "\"\\\"\" " + SchemaCompiler.union(keys) + " \"\\\"\"";
+            extraValue = patterns.get(pattern);
+            extraPtr = Keywords.child(Keywords.child(ptr, "patternProperties"), pattern);
+          }
+        }
       }
     } else if (!additionalFalse && c.options.undeclaredProperties()) {
-      Set<String> names = new LinkedHashSet<>(props.keySet());
-      names.addAll(required);
-      extraKey = notNames(names);
+      extraKey = notNames(allNames);
       extraValue = additional == null ? new JsonObject() : additional;
     }
     // Required names not declared: their schema is what additionalProperties says.
     for (String name : required) {
       if (!props.containsKey(name)) {
-        if (additionalFalse && patterns.size() == 0) {
+        if (additionalFalse) {
           return null;
         }
-        props.put(name, additional == null || patterns.size() > 0 ? new JsonObject()
-            : additional);
-        propPtr.put(name, extraPtr);
+        props.put(name, additional == null ? new JsonObject() : additional);
+        propPtr.put(name, Keywords.child(ptr, "additionalProperties"));
       }
     }
     if (o.has("propertyNames") && !Keywords.isTrivial(o.get("propertyNames"))) {
@@ -212,7 +235,7 @@ final class StructureRules {
       this.ptr = ptr;
       long capL = Math.max(1, maxP >= 0 ? maxP + 1 : minP);
       capL = Math.min(capL, props.size() + 2L + Math.max(minP, 0));
-      if ((props.size() + 1L) * (capL + 1) > MAX_OBJECT_STATES) {
+      if (capL > 1 && (props.size() + 1L) * (capL + 1) > MAX_OBJECT_STATES) {
         throw new IllegalArgumentException(ptr + ": minProperties/maxProperties with "
             + props.size() + " properties needs more than " + MAX_OBJECT_STATES + " states");
       }
@@ -222,11 +245,17 @@ final class StructureRules {
     }
 
     String build() {
-      return state(0, 0);
+      // From the last position back, so that no state recurses into the next (no deep stack).
+      for (int i = props.size(); i >= 0; i--) {
+        for (long count = 0; count <= cap; count++) {
+          state(i, count);
+        }
+      }
+      return memo.get(0L);
     }
 
     /** Properties from position i on, count already written (capped). Null if impossible. */
-    String state(int i, long count) {
+    private String state(int i, long count) {
       if (maxP >= 0 && count > maxP) {
         return null;
       }
@@ -241,12 +270,12 @@ final class StructureRules {
       } else {
         Prop p = props.get(i);
         String sep = count > 0 ? "\",\"" + w + " " : "";
-        String with = state(i + 1, Math.min(count + 1, cap));
+        String with = next(i + 1, Math.min(count + 1, cap));
         String present = with == null ? null : (sep + p.kv + " " + with).trim();
         if (p.required) {
           body = present;
         } else {
-          String absent = state(i + 1, count);
+          String absent = next(i + 1, count);
           List<String> alts = new ArrayList<>();
           if (present != null) {
             alts.add(present);
@@ -267,6 +296,14 @@ final class StructureRules {
       }
       memo.put(key, result);
       return result;
+    }
+
+    /** A state already computed (the builder goes backwards). */
+    private String next(int i, long count) {
+      if (maxP >= 0 && count > maxP) {
+        return null;
+      }
+      return memo.get((long) i * (cap + 1) + count);
     }
 
     /** Undeclared properties after the declared ones. */
@@ -304,7 +341,7 @@ final class StructureRules {
    * A JSON string (with quotes) whose value is none of {@code names}: a trie over the names'
    * canonical spellings, leaving it with a character no name continues with.
    */
-  private String notNames(Set<String> names) {
+  String notNames(Set<String> names) {
     c.charRule();
     Trie trie = new Trie();
     for (String n : names) {
