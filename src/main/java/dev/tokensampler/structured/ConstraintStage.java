@@ -13,11 +13,11 @@ import java.util.Objects;
  *
  * <p>It draws no random bits and selects nothing, so a chain with it takes one {@code nextLong()}
  * per token like any other, and works anywhere in a chain (a truncating stage before it may leave
- * only disallowed tokens, which the sampler then reports as every logit being
- * {@code -Infinity}; placing it first avoids that). Everything the sampler accepts goes
+ * only disallowed tokens, an {@link IllegalArgumentException} from
+ * {@link Candidates#keepAllowed(long[])}; placing it first avoids that). Everything the sampler accepts goes
  * through the constraint: feed prompt tokens to the sampler only if they belong to the
- * constrained text. The logits are validated (NaN, {@code +Infinity}) before masking, as the
- * built-in masks do. {@link #saveState} writes the constraint state, so a restored sampler
+ * constrained text. The mask is applied with {@link Candidates#keepAllowed(long[])}: one pass
+ * that validates every logit (NaN, {@code +Infinity}), as the built-in masks do. {@link #saveState} writes the constraint state, so a restored sampler
  * continues identically.
  *
  * <p>Stateful: each sampler gets its own {@link #copy()}.
@@ -45,7 +45,8 @@ public final class ConstraintStage implements Stage {
    *
    * @param c the candidates
    * @throws IllegalArgumentException if the candidates' vocabulary size differs from the
-   *     constraint's, or the logits are invalid
+   *     constraint's, the logits are invalid, or every allowed token's logit is
+   *     {@code -Infinity}
    * @throws IllegalStateException if the constraint allows no token (it has finished, or no token
    *     of the vocabulary can continue the text)
    */
@@ -62,27 +63,7 @@ public final class ConstraintStage implements Stage {
           ? "the constraint has finished: no token can follow (stop at end of sequence)"
           : "the constraint allows no token of the vocabulary here");
     }
-    c.maxLogit();
-    if (c.isWholeVocabulary()) {
-      for (int w = 0; w < words.length; w++) {
-        long banned = ~words[w];
-        if (w == words.length - 1 && (v & 63) != 0) {
-          banned &= (1L << (v & 63)) - 1;
-        }
-        while (banned != 0) {
-          int id = (w << 6) + Long.numberOfTrailingZeros(banned);
-          c.setLogit(id, Float.NEGATIVE_INFINITY);
-          banned &= banned - 1;
-        }
-      }
-    } else {
-      for (int i = 0, n = c.size(); i < n; i++) {
-        int id = c.id(i);
-        if ((words[id >>> 6] & (1L << id)) == 0) {
-          c.setLogit(i, Float.NEGATIVE_INFINITY);
-        }
-      }
-    }
+    c.keepAllowed(words);
   }
 
   /**

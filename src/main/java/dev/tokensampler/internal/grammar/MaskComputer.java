@@ -23,6 +23,10 @@ public final class MaskComputer {
   private final boolean[] escapedOnPath;
   private FragmentMasks.Entry[] stateEntries = new FragmentMasks.Entry[64];
   private final IntList cuts = new IntList(16);
+  /** How deep below a stack's top a shared cut may lie. */
+  private static final int MAX_CUT_DEPTH = 12;
+  private final int[] chain = new int[MAX_CUT_DEPTH];
+  private final int[] hits = new int[MAX_CUT_DEPTH];
   private long[] splitScratch;
   private final IntList uncertainScratch = new IntList(1024);
 
@@ -77,8 +81,10 @@ public final class MaskComputer {
     FragmentMasks.Entry e = stateEntries[state];
     if (e == null) {
       int[] cut = new int[engine.stateSize(state)];
+      int common = cut.length > 1 ? highestCommonNode(state) : -1;
       for (int i = 0; i < cut.length; i++) {
-        cut[i] = engine.truncated(engine.stateNode(state, i), FRAMES);
+        int top = engine.stateNode(state, i);
+        cut[i] = common >= 0 ? engine.truncatedBelow(top, common) : engine.truncated(top, FRAMES);
       }
       Arrays.sort(cut);
       cuts.clear();
@@ -99,6 +105,43 @@ public final class MaskComputer {
       stateEntries[state] = e;
     }
     return e;
+  }
+
+  /**
+   * The highest node that every stack of the state passes through, within {@link #MAX_CUT_DEPTH}
+   * nodes of each top, or -1. Cutting there keeps what the stacks share as context out of the
+   * fragment (inside a JSON string: the characters and the closing quote, not what follows the
+   * string), so fragments repeat across places and grammars.
+   */
+  private int highestCommonNode(int state) {
+    int n = engine.stateSize(state);
+    int len = 0;
+    for (int x = engine.stateNode(state, 0); x >= 0 && len < MAX_CUT_DEPTH;
+        x = engine.nodeParentOf(x)) {
+      chain[len] = x;
+      hits[len] = 1;
+      len++;
+    }
+    for (int i = 1; i < n; i++) {
+      int depth = 0;
+      for (int x = engine.stateNode(state, i); x >= 0 && depth < MAX_CUT_DEPTH;
+          x = engine.nodeParentOf(x), depth++) {
+        for (int k = 0; k < len; k++) {
+          if (chain[k] == x) {
+            if (hits[k] == i) {
+              hits[k] = i + 1;
+            }
+            break;
+          }
+        }
+      }
+    }
+    for (int k = 0; k < len; k++) {
+      if (hits[k] == n) {
+        return chain[k];
+      }
+    }
+    return -1;
   }
 
   private FragmentMasks.Entry split(int cutState) {

@@ -60,6 +60,10 @@ public final class ParseEngine {
   private int rowCount;
 
   private int initial;
+  /** Per state: the bytes that lead back to it (four words), once {@code loopsKnown}. */
+  private long[] loops = new long[256];
+  private boolean[] loopsKnown = new boolean[64];
+  private int[] loopVisits = new int[64];
 
   // Scratch.
   private int[] visit = new int[256];
@@ -92,6 +96,9 @@ public final class ParseEngine {
     setPoolSize = 0;
     Arrays.fill(setTable, 0);
     rowCount = 0;
+    Arrays.fill(loops, 0L);
+    Arrays.fill(loopsKnown, false);
+    Arrays.fill(loopVisits, 0);
     merged.clear();
     internSet(merged, 0); // DEAD = 0
     for (int a = g.ruleAlts[g.root]; a < g.ruleAlts[g.root + 1]; a++) {
@@ -564,9 +571,51 @@ public final class ParseEngine {
     return parent == nodeParent[node] ? node : node(nodePos[node], parent);
   }
 
+  /**
+   * The stack topped by {@code node} cut below {@code keep}, a node of its chain: {@code keep}'s
+   * parent becomes {@link #ESCAPE}.
+   */
+  int truncatedBelow(int node, int keep) {
+    if (node == keep) {
+      return node(nodePos[node], ESCAPE);
+    }
+    return node(nodePos[node], truncatedBelow(nodeParent[node], keep));
+  }
+
   /** @return the state made of the given class-topped nodes (sorted, distinct) */
   int stateOf(IntList nodes) {
     return internSet(nodes, 0);
+  }
+
+  /**
+   * Whether every byte of a set leads from a state back to itself.
+   *
+   * @param state a state
+   * @param sets byte sets, four words each
+   * @param set the index of the set
+   */
+  boolean loopsOn(int state, long[] sets, int set) {
+    if (loops.length < 4 * (state + 1)) {
+      loops = Arrays.copyOf(loops, Math.max(4 * (state + 1), loops.length * 2));
+      loopsKnown = Arrays.copyOf(loopsKnown, loops.length / 4);
+      loopVisits = Arrays.copyOf(loopVisits, loops.length / 4);
+    }
+    if (!loopsKnown[state]) {
+      // Worth 256 transitions only for states met often.
+      if (++loopVisits[state] < 64) {
+        return false;
+      }
+      for (int b = 0; b < 256; b++) {
+        if (step(state, b) == state) {
+          loops[4 * state + (b >>> 6)] |= 1L << b;
+        }
+      }
+      loopsKnown[state] = true;
+    }
+    int o = 4 * state;
+    int q = 4 * set;
+    return (sets[q] & ~loops[o]) == 0 && (sets[q + 1] & ~loops[o + 1]) == 0
+        && (sets[q + 2] & ~loops[o + 2]) == 0 && (sets[q + 3] & ~loops[o + 3]) == 0;
   }
 
   /** @return the grammar */

@@ -28,9 +28,18 @@ public final class TokenTrie {
   final byte[] flat;
   final int[] flatStart;
   final FragmentMasks fragments = new FragmentMasks();
+  /**
+   * The bytes in the strict subtree of node {@code i} are the set {@code belowSet[i]} of
+   * {@code byteSets} (four words each).
+   */
+  final int[] belowSet;
+  final long[] byteSets;
 
   private TokenTrie(byte[] bytes, int[] depth, int[] end, int[] tokenStart, int[] tokens,
-      int maxDepth, int vocabularySize, byte[] flat, int[] flatStart) {
+      int maxDepth, int vocabularySize, byte[] flat, int[] flatStart, int[] belowSet,
+      long[] byteSets) {
+    this.belowSet = belowSet;
+    this.byteSets = byteSets;
     this.flat = flat;
     this.flatStart = flatStart;
     this.bytes = bytes;
@@ -150,8 +159,43 @@ public final class TokenTrie {
       }
     }
     flatStart[n] = at;
+    // The bytes below each node (in its strict subtree), deduplicated.
+    long[] below = new long[4 * nodes];
+    int[] parent = new int[nodes];
+    int[] lastAtDepth = new int[maxDepth + 2];
+    for (int i = 1; i < nodes; i++) {
+      parent[i] = lastAtDepth[depth[i] - 1];
+      lastAtDepth[depth[i]] = i;
+    }
+    for (int i = nodes - 1; i >= 1; i--) {
+      int p = parent[i];
+      int by = bytes[i] & 0xFF;
+      for (int k = 0; k < 4; k++) {
+        below[4 * p + k] |= below[4 * i + k];
+      }
+      below[4 * p + (by >>> 6)] |= 1L << by;
+    }
+    java.util.Map<java.util.List<Long>, Integer> index = new java.util.HashMap<>();
+    long[] sets = new long[64];
+    int setCount = 0;
+    int[] belowSet = new int[nodes];
+    for (int i = 0; i < nodes; i++) {
+      java.util.List<Long> key = java.util.List.of(
+          below[4 * i], below[4 * i + 1], below[4 * i + 2], below[4 * i + 3]);
+      Integer idx = index.get(key);
+      if (idx == null) {
+        if (4 * setCount == sets.length) {
+          sets = Arrays.copyOf(sets, sets.length * 2);
+        }
+        System.arraycopy(below, 4 * i, sets, 4 * setCount, 4);
+        idx = setCount++;
+        index.put(key, idx);
+      }
+      belowSet[i] = idx;
+    }
     return new TokenTrie(Arrays.copyOf(bytes, nodes), Arrays.copyOf(depth, nodes),
-        Arrays.copyOf(end, nodes), tokenStart, tokens, maxDepth, n, flat, flatStart);
+        Arrays.copyOf(end, nodes), tokenStart, tokens, maxDepth, n, flat, flatStart, belowSet,
+        Arrays.copyOf(sets, 4 * setCount));
   }
 
   /** @return the number of nodes, the root included */
@@ -180,6 +224,15 @@ public final class TokenTrie {
       int d = depth[i];
       int s = engine.step(depthState[d - 1], bytes[i] & 0xFF);
       if (s == ParseEngine.DEAD) {
+        i = end[i];
+        continue;
+      }
+      if (end[i] - i > 1 && engine.loopsOn(s, byteSets, belowSet[i])) {
+        // Every byte below keeps the state as it is: every token below is read.
+        for (int k = tokenStart[i], e = tokenStart[end[i]]; k < e; k++) {
+          int id = tokens[k];
+          words[id >>> 6] |= 1L << id;
+        }
         i = end[i];
         continue;
       }
@@ -216,6 +269,14 @@ public final class TokenTrie {
       int s = engine.step(depthState[d - 1], bytes[i] & 0xFF);
       boolean escaped = escapedOnPath[d - 1] || engine.isEscaped(s);
       boolean live = engine.canContinue(s);
+      if (live && end[i] - i > 1 && engine.loopsOn(s, byteSets, belowSet[i])) {
+        for (int k = tokenStart[i], e = tokenStart[end[i]]; k < e; k++) {
+          int id = tokens[k];
+          accepted[id >>> 6] |= 1L << id;
+        }
+        i = end[i];
+        continue;
+      }
       if (live || engine.isAccepting(s)) {
         for (int k = tokenStart[i], e = tokenStart[i + 1]; k < e; k++) {
           int id = tokens[k];
