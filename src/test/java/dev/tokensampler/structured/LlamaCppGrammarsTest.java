@@ -72,6 +72,36 @@ class LlamaCppGrammarsTest {
     }
   }
 
+  /** Each mask along a valid text equals the set of tokens a copy of the matcher can accept. */
+  @ParameterizedTest
+  @MethodSource("validTexts")
+  void masksAgreeWithAdvancingEachToken(String grammar, String text) {
+    TokenConstraint c = TokenConstraint.compile(load(grammar), VOCAB);
+    int[] tokens = new Tokenizations(VOCAB).random(text.getBytes(StandardCharsets.UTF_8),
+        new Random(5));
+    ConstraintMatcher m = c.newMatcher();
+    long[] words = new long[(VOCAB.size() + 63) / 64];
+    for (int step = 0; step <= tokens.length; step += 3) {
+      m.fillAllowed(words);
+      for (int id = 0; id < VOCAB.size(); id++) {
+        ConstraintMatcher probe = m.copy();
+        boolean advances;
+        try {
+          probe.accept(id);
+          advances = true;
+        } catch (IllegalArgumentException e) {
+          advances = false;
+        }
+        if (advances != ((words[id >>> 6] & (1L << id)) != 0)) {
+          fail(grammar + ": token " + id + " mask " + !advances + " at step " + step);
+        }
+      }
+      for (int k = step; k < Math.min(step + 3, tokens.length); k++) {
+        m.accept(tokens[k]);
+      }
+    }
+  }
+
   static Stream<Arguments> invalidTexts() {
     return Stream.of(
         Arguments.of("json", "{\"a\" 1}"),

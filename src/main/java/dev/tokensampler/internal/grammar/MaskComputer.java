@@ -61,17 +61,59 @@ public final class MaskComputer {
       trie.fill(engine, state, words, depthState);
     } else {
       System.arraycopy(e.accepted, 0, words, 0, wordCount);
-      for (int id : e.uncertain) {
-        if (trie.reads(engine, state, id)) {
-          words[id >>> 6] |= 1L << id;
-        }
-      }
+      checkUncertain(state, e.uncertain, words);
     }
     int count = 0;
     for (int w = 0; w < wordCount; w++) {
       count += Long.bitCount(words[w]);
     }
     return count;
+  }
+
+  /**
+   * Sets the bits of the uncertain tokens the whole state reads. The tokens come in byte order
+   * (the trie's), so each is read on from the state its shared prefix with the previous token
+   * reached, and the tokens under a dead prefix are skipped.
+   */
+  private void checkUncertain(int state, int[] uncertain, long[] words) {
+    final byte[] flat = trie.flat;
+    final int[] flatStart = trie.flatStart;
+    int[] states = depthState;
+    states[0] = state;
+    int path = -1;
+    int deadAt = -1;
+    for (int id : uncertain) {
+      int from = flatStart[id];
+      int len = flatStart[id + 1] - from;
+      int common = 0;
+      if (path >= 0) {
+        int pathFrom = flatStart[path];
+        int max = Math.min(len, flatStart[path + 1] - pathFrom);
+        while (common < max && flat[pathFrom + common] == flat[from + common]) {
+          common++;
+        }
+        if (deadAt >= 0 && common > deadAt) {
+          continue; // under the prefix that died
+        }
+        if (deadAt >= 0) {
+          common = Math.min(common, deadAt);
+        }
+      }
+      path = id;
+      deadAt = -1;
+      int d = common;
+      for (; d < len; d++) {
+        int next = engine.step(states[d], flat[from + d] & 0xFF);
+        if (next == ParseEngine.DEAD) {
+          deadAt = d;
+          break;
+        }
+        states[d + 1] = next;
+      }
+      if (deadAt < 0) {
+        words[id >>> 6] |= 1L << id;
+      }
+    }
   }
 
   private FragmentMasks.Entry entry(int state) {
