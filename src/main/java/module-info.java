@@ -10,12 +10,13 @@
  *       {@code --add-modules jdk.incubator.vector}; otherwise the scalar kernels give the same
  *       results;
  *   <li>{@code ai.djl.api}: the package {@code dev.tokensampler.djl};
- *   <li>{@code com.google.gson}: {@code dev.tokensampler.config.GenerationConfigJson} and
- *       {@code dev.tokensampler.vocab.TokenizerJson}.
+ *   <li>{@code com.google.gson}: {@code dev.tokensampler.config.GenerationConfigJson},
+ *       {@code dev.tokensampler.vocab.TokenizerJson} and
+ *       {@code dev.tokensampler.structured.JsonSchemaGrammar}.
  * </ul>
  *
- * <p>The packages {@code dev.tokensampler.kernel} and {@code dev.tokensampler.internal.grammar}
- * are internal and not exported.
+ * <p>The packages {@code dev.tokensampler.kernel}, {@code dev.tokensampler.internal.grammar} and
+ * {@code dev.tokensampler.internal.jsonschema} are internal and not exported.
  */
 @SuppressWarnings("requires-automatic")
 module dev.tokensampler {

@@ -17,8 +17,9 @@ import java.util.Objects;
  *
  * <p><b>Supported keywords.</b> {@code type} (also arrays of types), {@code enum}, {@code const},
  * {@code properties}, {@code required}, {@code additionalProperties} (false, true or a schema),
- * {@code patternProperties} and {@code propertyNames} (in the cases
- * {@code StructureRules} documents), {@code minProperties}, {@code maxProperties},
+ * {@code patternProperties} (applied to declared names; undeclared members are written only
+ * under a single pattern schema, a subset of the valid objects), {@code propertyNames} (where no
+ * undeclared member may appear), {@code minProperties}, {@code maxProperties},
  * {@code items}, {@code prefixItems}, {@code additionalItems}, {@code minItems},
  * {@code maxItems}, {@code uniqueItems} only with {@code maxItems <= 1}, {@code minLength},
  * {@code maxLength}, {@code pattern} (an ECMA-262 subset, unanchored unless {@code ^}/{@code $};
@@ -28,7 +29,9 @@ import java.util.Objects;
  * ignored as validators ignore them; other draft formats are an error), {@code minimum},
  * {@code maximum}, {@code exclusiveMinimum}, {@code exclusiveMaximum} (numbers with bounds are
  * written without exponent and compared exactly as decimals),
- * {@code multipleOf} 1, 2, 5 or 10, {@code anyOf}, {@code oneOf} (only when its branches provably
+ * {@code multipleOf} 1, 2, 5 or 10, {@code dependencies}, {@code dependentRequired},
+ * {@code dependentSchemas}, {@code not} (of a type, required names, string {@code enum}/
+ * {@code const}, or {@code anyOf} of those), {@code anyOf}, {@code oneOf} (only when its branches provably
  * exclude each other: by type, {@code const}/{@code enum} values, numeric ranges, or a required
  * property that the other branch forbids or requires with a disjoint schema; otherwise an error,
  * since a union would accept instances matching two branches), {@code allOf} (merged into one
@@ -38,8 +41,8 @@ import java.util.Objects;
  * {@code $comment}, {@code deprecated}, {@code readOnly}, ...) and members that are not keywords
  * of any draft are ignored.
  *
- * <p><b>Errors.</b> An unsupported keyword that could make an instance invalid ({@code not},
- * {@code if}/{@code then}/{@code else}, {@code dependentRequired}, {@code contains},
+ * <p><b>Errors.</b> An unsupported keyword that could make an instance invalid (other
+ * {@code not}s, {@code if}/{@code then}/{@code else}, {@code contains},
  * {@code uniqueItems}, {@code unevaluatedProperties}, external {@code $ref}s, ...), a malformed
  * schema, a schema that accepts nothing, and a schema past a limit of {@link JsonSchemaOptions}
  * are an {@link IllegalArgumentException} whose message starts with the JSON pointer of the

@@ -148,8 +148,8 @@ class JsonSchemaGrammarTest {
     schema("{'type':'string','format':'uri'}").valid("\"https://example.com/a/b?x=1#f\"",
         "\"mailto:a@b.c\"", "\"urn:isbn:123\"").invalid("\"not a uri\"", "\"example.com\"",
         "\"http://a b\"", "\"http://x:y\"");
-    schema("{'type':'string','format':'hostname'}").valid("\"example.com\"")
-        .invalid("\"-a.com\"", "\"a_b.com\"");
+    schema("{'type':'string','format':'hostname'}").valid("\"example.com\"", "\"localhost\"")
+        .invalid("\"-a.com\"", "\"a_b.com\"", "\"1.2.3.4\"");
     schema("{'type':'string','format':'int32'}").valid("\"anything\"");
     assertThrows(IllegalArgumentException.class,
         () -> JsonSchemaGrammar.toGbnf(q("{'type':'string','format':'ipv6'}")));
@@ -274,6 +274,12 @@ class JsonSchemaGrammarTest {
     schema("{'type':'object','properties':{'a':{},'b':{'type':'integer'}},"
         + "'not':{'required':['a']}}").valid("{}", "{\"b\":1}", "{\"c\":1}")
         .invalid("{\"a\":1}", "{\"a\":1,\"b\":1}", "\"x\"");
+    schema("{'type':'object','not':{'required':['a','b']}}").valid("{}", "{\"a\":1}",
+        "{\"b\":1,\"c\":2}").invalid("{\"a\":1,\"b\":2}");
+    schema("{'type':'object','not':{'anyOf':[{'required':['a']},{'required':['b']}]}}")
+        .valid("{}", "{\"c\":1}").invalid("{\"a\":1}", "{\"b\":2}");
+    schema("{'not':{'anyOf':[{'type':'string'},{'enum':['x']}]}}").valid("1").invalid("\"x\"",
+        "\"y\"");
     schema("{'type':'string','not':{'enum':['a','bc']}}").valid("\"\"", "\"b\"", "\"abc\"",
         "\"bcd\"").invalid("\"a\"", "\"bc\"");
     schema("{'type':'object','properties':{'x':{'not':{}},'y':{'type':'integer'}}}")
@@ -283,13 +289,24 @@ class JsonSchemaGrammarTest {
   }
 
   @Test
+  void dependencies() {
+    schema("{'type':'object','properties':{'a':{},'b':{},'c':{}},'additionalProperties':false,"
+        + "'dependentRequired':{'a':['b']}}").valid("{}", "{\"b\":1}", "{\"a\":1,\"b\":2}",
+        "{\"c\":1}").invalid("{\"a\":1}", "{\"a\":1,\"c\":2}");
+    schema("{'$schema':'http://json-schema.org/draft-07/schema#','type':'object',"
+        + "'properties':{'a':{},'b':{'type':'integer'}},'additionalProperties':false,"
+        + "'dependencies':{'a':{'required':['b'],'properties':{'b':{'minimum':5}}}}}")
+        .valid("{}", "{\"b\":1}", "{\"a\":1,\"b\":5}").invalid("{\"a\":1}",
+        "{\"a\":1,\"b\":4}");
+  }
+
+  @Test
   void unsupportedKeywordsNameThemselves() {
     String[][] cases = {
         {"{'type':'object','properties':{'a':{'not':{'minLength':3}}}}", "#/properties/a/not"},
         {"{'if':{'type':'string'},'then':{'minLength':1}}", "#/if"},
         {"{'type':'array','contains':{'type':'string'}}", "#/contains"},
         {"{'type':'array','uniqueItems':true}", "#/uniqueItems"},
-        {"{'dependentRequired':{'a':['b']}}", "#/dependentRequired"},
         {"{'$ref':'other.json#/x'}", "#/$ref"},
         {"{'type':'number','multipleOf':0.01}", "#/multipleOf"},
         {"{'type':'string','format':'ipv6'}", "#/format"},

@@ -104,8 +104,10 @@ class MaskBenchDevCheck {
             }
             if (valid && !accepted) {
               verdict = "validation";
-              details.append("VALIDATION ").append(f.getFileName()).append(' ')
-                  .append(text.length() > 300 ? text.substring(0, 300) : text).append('\n');
+              int at = rejectedAt(r, text);
+              details.append("VALIDATION ").append(f.getFileName()).append(" at ").append(at)
+                  .append(": ...").append(text, Math.max(0, at - 80), at).append(" ^ ")
+                  .append(text, at, Math.min(text.length(), at + 40)).append('\n');
               break;
             }
             if (!valid && accepted) {
@@ -148,6 +150,19 @@ class MaskBenchDevCheck {
     Files.createDirectories(report.getParent());
     Files.writeString(report, out.toString());
     return out.toString();
+  }
+
+  /** The character offset where the engine first refuses the text (its length if at the end). */
+  private static int rejectedAt(TokenConstraint r, String text) {
+    ConstraintMatcher m = r.newMatcher();
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i++) {
+      if (!m.isAllowed(bytes[i] & 0xFF)) {
+        return new String(bytes, 0, i, StandardCharsets.UTF_8).length();
+      }
+      m.accept(bytes[i] & 0xFF);
+    }
+    return text.length();
   }
 
   /** The reason of a compile error without the pointer and specific values. */

@@ -151,6 +151,9 @@ public final class SchemaCompiler {
     if (o.has("not")) {
       return visitNot(o, ptr);
     }
+    if (o.has("dependencies") || o.has("dependentRequired") || o.has("dependentSchemas")) {
+      return visitDependencies(o, ptr);
+    }
     if (o.has("allOf")) {
       JsonElement acc = Schemas.without(o, "allOf");
       JsonArray list = Schemas.array(o, "allOf", ptr);
@@ -189,33 +192,59 @@ public final class SchemaCompiler {
 
   /**
    * {@code not} in the forms it can express exactly: {@code not: {}} (nothing), {@code not: false},
-   * {@code not: {type: ...}}, {@code not: {required: [name]}} (an object without that member) and
-   * {@code not: {enum/const: strings}} (any other value).
+   * {@code not: {type: ...}}, {@code not: {required: [names]}} (an object missing one of them),
+   * {@code not: {enum/const: strings}} (any other value), and {@code not: {anyOf: [...]}} of
+   * those.
    */
   private String visitNot(JsonObject o, String ptr) {
     String where = Keywords.child(ptr, "not");
-    JsonElement n = o.get("not");
     JsonObject rest = Schemas.without(o, "not");
+    JsonElement extra = negation(o.get("not"), rest, where, 0);
+    if (Keywords.isFalse(extra)) {
+      return null;
+    }
+    return visit(merger.merge(rest, extra, ptr), ptr);
+  }
+
+  /**
+   * A schema equivalent to {@code not n} (beside {@code rest}): {@code false} for nothing, or an
+   * object. {@code not {anyOf: [...]}} becomes the conjunction of the branches' negations.
+   */
+  private JsonElement negation(JsonElement n, JsonObject rest, String where, int level) {
+    step(where);
     if (n.isJsonObject()) {
       n = inlineRef(n.getAsJsonObject(), where);
     }
     if (Keywords.isTrivial(n)) {
-      return null;
+      return new com.google.gson.JsonPrimitive(false);
     }
     if (Keywords.isFalse(n)) {
-      return visit(rest, ptr);
+      return new JsonObject();
     }
     if (!n.isJsonObject()) {
       throw new IllegalArgumentException(where + ": a schema must be an object or a boolean");
     }
     JsonObject no = n.getAsJsonObject();
     JsonObject extra = new JsonObject();
-    if (Keywords.onlyAnnotations(Schemas.without(no, "type"), null)) {
+    if (Keywords.onlyAnnotations(Schemas.without(no, "anyOf"), null) && level < 4
+        && no.get("anyOf").isJsonArray()) {
+      JsonElement acc = new JsonObject();
+      JsonArray branches = no.getAsJsonArray("anyOf");
+      for (int i = 0; i < branches.size(); i++) {
+        JsonElement e = negation(branches.get(i), rest, Keywords.child(where, "anyOf", i),
+            level + 1);
+        acc = merger.merge(acc, e, where);
+        if (Keywords.isFalse(acc)) {
+          return acc;
+        }
+      }
+      return acc;
+    } else if (Keywords.onlyAnnotations(Schemas.without(no, "type"), null)) {
       Set<JsonType> excluded = JsonType.allowed(no, where);
       JsonArray keep = new JsonArray();
       for (JsonType t : JsonType.values()) {
         if (t == JsonType.INTEGER && excluded.contains(t) && !excluded.contains(JsonType.NUMBER)
-            && JsonType.allowed(rest, ptr).contains(JsonType.NUMBER)) {
+            && JsonType.allowed(rest, where).contains(JsonType.NUMBER)) {
           throw new IllegalArgumentException(where + ": not {type: integer} beside number is not"
               + " supported");
         }
@@ -225,12 +254,23 @@ public final class SchemaCompiler {
       }
       extra.add("type", keep);
     } else if (Keywords.onlyAnnotations(Schemas.without(no, "required"), null)
-        && no.get("required").isJsonArray() && no.getAsJsonArray("required").size() == 1) {
+        && no.get("required").isJsonArray() && no.getAsJsonArray("required").size() > 0
+        && allStrings(no.getAsJsonArray("required"))) {
+      // An object missing at least one of the names.
       extra.addProperty("type", "object");
-      JsonObject props = new JsonObject();
-      props.add(no.getAsJsonArray("required").get(0).getAsString(),
-          new com.google.gson.JsonPrimitive(false));
-      extra.add("properties", props);
+      JsonArray anyOf = new JsonArray();
+      for (JsonElement name : no.getAsJsonArray("required")) {
+        JsonObject props = new JsonObject();
+        props.add(name.getAsString(), new com.google.gson.JsonPrimitive(false));
+        JsonObject branch = new JsonObject();
+        branch.add("properties", props);
+        anyOf.add(branch);
+      }
+      if (anyOf.size() == 1) {
+        extra.add("properties", anyOf.get(0).getAsJsonObject().get("properties"));
+      } else {
+        extra.add("anyOf", anyOf);
+      }
     } else if (Keywords.onlyAnnotations(Schemas.without(no, "enum", "const"), null)
         && (no.has("const") ? no.get("const").isJsonPrimitive()
             && no.get("const").getAsJsonPrimitive().isString()
@@ -244,9 +284,53 @@ public final class SchemaCompiler {
       extra.add(ScalarRules.NOT_STRINGS, values);
     } else {
       throw new IllegalArgumentException(where + ": keyword \"not\" is supported only with a"
-          + " type, one required name, or string enum/const");
+          + " type, required names, string enum/const, or anyOf of those");
     }
-    return visit(merger.merge(rest, extra, ptr), ptr);
+    return extra;
+  }
+
+  /**
+   * {@code dependencies}, {@code dependentRequired} and {@code dependentSchemas}: for each
+   * trigger name, the object either lacks it or satisfies the dependency ({@code anyOf} of the
+   * two, merged with the rest of the schema).
+   */
+  private String visitDependencies(JsonObject o, String ptr) {
+    JsonElement acc = Schemas.without(o, "dependencies", "dependentRequired", "dependentSchemas");
+    for (String key : new String[] {"dependencies", "dependentRequired", "dependentSchemas"}) {
+      if (!o.has(key)) {
+        continue;
+      }
+      JsonObject deps = Schemas.object(o, key, ptr);
+      for (String name : deps.keySet()) {
+        String where = Keywords.child(Keywords.child(ptr, key), name);
+        JsonElement dep = deps.get(name);
+        JsonObject absent = new JsonObject();
+        JsonObject props = new JsonObject();
+        props.add(name, new com.google.gson.JsonPrimitive(false));
+        absent.add("properties", props);
+        JsonObject present = new JsonObject();
+        JsonArray req = new JsonArray();
+        req.add(name);
+        if (dep.isJsonArray()) {
+          if (!allStrings(dep.getAsJsonArray())) {
+            throw new IllegalArgumentException(where + ": must be an array of names or a schema");
+          }
+          dep.getAsJsonArray().forEach(req::add);
+          present.add("required", req);
+        } else {
+          JsonObject trigger = new JsonObject();
+          trigger.add("required", req);
+          present = SchemaMerger.allOf(trigger, dep);
+        }
+        JsonObject either = new JsonObject();
+        JsonArray anyOf = new JsonArray();
+        anyOf.add(absent);
+        anyOf.add(present);
+        either.add("anyOf", anyOf);
+        acc = merger.merge(acc, either, where);
+      }
+    }
+    return visit(acc, ptr);
   }
 
   private static boolean allStrings(JsonArray a) {
@@ -449,8 +533,7 @@ public final class SchemaCompiler {
   }
 
   private String flat(JsonObject o, String ptr) {
-    for (String k : new String[] {"dependencies", "dependentRequired",
-        "dependentSchemas", "$dynamicRef", "$recursiveRef", "disallow", "extends",
+    for (String k : new String[] {"$dynamicRef", "$recursiveRef", "disallow", "extends",
         "divisibleBy"}) {
       if (o.has(k)) {
         throw unsupported(ptr, k);

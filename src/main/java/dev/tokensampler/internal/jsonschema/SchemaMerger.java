@@ -149,6 +149,12 @@ final class SchemaMerger {
         break;
       case "additionalItems":
         return allOf(u, v);
+      case ScalarRules.NOT_STRINGS: {
+        JsonArray a = new JsonArray();
+        u.getAsJsonArray().forEach(a::add);
+        v.getAsJsonArray().forEach(a::add);
+        return a;
+      }
       case "anyOf":
       case "oneOf": {
         JsonArray left = u.getAsJsonArray();

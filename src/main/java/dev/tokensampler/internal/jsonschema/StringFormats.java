@@ -7,7 +7,8 @@ import java.util.Set;
  * GBNF for the string {@code format}s this compiler asserts. Each grammar accepts a subset of the
  * format's strings that every common validator accepts (RFC 3339 dates and times with real month
  * lengths and leap years, RFC 4122 UUIDs, dot-atom e-mail addresses, RFC 3986 URIs without IP
- * literals, host names of two to four labels ending in a letters-only label, dotted-quad IPv4).
+ * literals, host names of one to four labels of up to 62 characters whose last label starts with
+ * a letter, e-mail domains of two to four labels ending in letters, dotted-quad IPv4).
  */
 final class StringFormats {
   private StringFormats() {}
@@ -37,8 +38,10 @@ final class StringFormats {
       Map.entry("fmt-atom", "[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+"),
       Map.entry("fmt-label", "[a-zA-Z0-9] ([a-zA-Z0-9-]{0,60} [a-zA-Z0-9])?"),
       Map.entry("fmt-tld", "[a-zA-Z]{2,24}"),
-      Map.entry("fmt-hostname", "(fmt-label \".\"){1,3} fmt-tld"),
-      Map.entry("fmt-email", "fmt-atom (\".\" fmt-atom){0,8} \"@\" fmt-hostname"),
+      Map.entry("fmt-last-label", "[a-zA-Z] ([a-zA-Z0-9-]{0,60} [a-zA-Z0-9])?"),
+      Map.entry("fmt-hostname", "(fmt-label \".\"){0,3} fmt-last-label"),
+      Map.entry("fmt-domain", "(fmt-label \".\"){1,3} fmt-tld"),
+      Map.entry("fmt-email", "fmt-atom (\".\" fmt-atom){0,8} \"@\" fmt-domain"),
       Map.entry("fmt-octet", "\"25\" [0-5] | \"2\" [0-4] [0-9] | \"1\" [0-9] [0-9] | [1-9] [0-9]"
           + " | [0-9]"),
       Map.entry("fmt-ipv4", "fmt-octet \".\" fmt-octet \".\" fmt-octet \".\" fmt-octet"),
