@@ -10,10 +10,13 @@
  *       {@code --add-modules jdk.incubator.vector}; otherwise the scalar kernels give the same
  *       results;
  *   <li>{@code ai.djl.api}: the package {@code dev.tokensampler.djl};
- *   <li>{@code com.google.gson}: {@code dev.tokensampler.config.GenerationConfigJson}.
+ *   <li>{@code com.google.gson}: {@code dev.tokensampler.config.GenerationConfigJson},
+ *       {@code dev.tokensampler.structured.JsonSchemaGrammar} and
+ *       {@code dev.tokensampler.vocab.TokenizerJson}.
  * </ul>
  *
- * <p>The package {@code dev.tokensampler.kernel} is internal and not exported.
+ * <p>The packages {@code dev.tokensampler.kernel} and {@code dev.tokensampler.internal.*} (logits,
+ * grammar, jsonschema) are internal and not exported.
  */
 @SuppressWarnings("requires-automatic")
 module dev.tokensampler {
@@ -33,5 +36,6 @@ module dev.tokensampler {
   exports dev.tokensampler.random;
   exports dev.tokensampler.speculative;
   exports dev.tokensampler.stage;
+  exports dev.tokensampler.structured;
   exports dev.tokensampler.vocab;
 }
