@@ -157,9 +157,11 @@ class HistoryStagePropertyTest {
   private static void generate(
       SamplerConfig config, int v, long seed, List<Integer> prompt, Rule rule) {
     Sampler sampler = config.newSampler(seed);
-    List<Integer> history = new ArrayList<>(prompt);
+    // Prompt ids are taken modulo V: the sampler rejects ids outside the vocabulary.
+    List<Integer> history = new ArrayList<>();
     for (int token : prompt) {
-      sampler.accept(token);
+      history.add(token % v);
+      sampler.accept(token % v);
     }
     for (int step = 0; step < STEPS; step++) {
       float[] logits = LogitCases.make(v, LogitCases.Shape.GAUSSIAN_1, seed + step);
