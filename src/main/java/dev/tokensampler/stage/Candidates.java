@@ -36,7 +36,7 @@ import org.apache.commons.rng.UniformRandomProvider;
  *
  * <p>Internally the candidates are a {@link LogitView} (which tokens, where their logits are,
  * copy-on-write), {@link StepWeights} (maximum, validation, weights, sums, the draw's inversion),
- * {@link Truncation} (how the view shrinks), a {@link Nucleus} (top-p left pending on the whole
+ * {@link Truncation} (how the view shrinks), {@link AllowedTokens} (bitmasks), a {@link Nucleus} (top-p left pending on the whole
  * vocabulary, resolved here before anything reads the view), {@link StepRandom} and
  * {@link StageScratch}; this class is the one face the stages use.
  */
@@ -52,6 +52,7 @@ public final class Candidates {
   private final StepWeights weights;
   private final Truncation truncation;
   private final Nucleus nucleus;
+  private final AllowedTokens allowedTokens;
   private final StepRandom random = new StepRandom();
   private final StageScratch scratch;
   private int selected = -1;
@@ -69,6 +70,7 @@ public final class Candidates {
     this.weights = new StepWeights(kernels, view);
     this.truncation = new Truncation(kernels, view, weights);
     this.nucleus = new Nucleus(weights, truncation);
+    this.allowedTokens = new AllowedTokens(view, weights, truncation);
     this.scratch = new StageScratch(vocabularySize);
   }
 
@@ -467,10 +469,10 @@ public final class Candidates {
    * @throws NullPointerException if {@code allowedBits} is null
    */
   public void keepAllowed(long[] allowedBits) {
-    Truncation.checkWords(allowedBits.length, 64, view.vocabularySize());
+    AllowedTokens.checkWords(allowedBits.length, 64, view.vocabularySize());
     view();
-    if (!truncation.keepAllowed(allowedBits)) {
-      throw Truncation.noneAllowed();
+    if (!allowedTokens.keepAllowed(allowedBits)) {
+      throw AllowedTokens.noneAllowed();
     }
   }
 
@@ -483,10 +485,10 @@ public final class Candidates {
    * @throws NullPointerException if {@code allowedBits} is null
    */
   public void keepAllowed(int[] allowedBits) {
-    Truncation.checkWords(allowedBits.length, 32, view.vocabularySize());
+    AllowedTokens.checkWords(allowedBits.length, 32, view.vocabularySize());
     view();
-    if (!truncation.keepAllowed(allowedBits)) {
-      throw Truncation.noneAllowed();
+    if (!allowedTokens.keepAllowed(allowedBits)) {
+      throw AllowedTokens.noneAllowed();
     }
   }
 
