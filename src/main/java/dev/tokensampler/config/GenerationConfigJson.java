@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.tokensampler.search.EarlyStopping;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,12 @@ import java.util.Set;
  *
  * <p><b>Other keys.</b> Keys that do not change how one token is chosen (lengths, ids of special
  * tokens, caching, output flags, {@code transformers_version}, assisted-decoding settings) are
- * ignored. Keys of features this library does not have (beam search, contrastive search,
+ * ignored. {@code num_beams}, {@code num_beam_groups}, {@code diversity_penalty},
+ * {@code length_penalty}, {@code early_stopping} ({@code true}, {@code false} or
+ * {@code "never"}) and {@code num_return_sequences} become the spec's multi-sequence keys
+ * ({@link SamplerSpec#beamSearch()}); transformers reads the beam keys only with
+ * {@code num_beams > 1}, and so does this loader. Keys of features this library does not have
+ * (beam sampling, contrastive search,
  * classifier-free guidance, {@code min_length}, {@code sequence_bias}, forced or begin-suppressed
  * tokens, ...) are accepted only at their neutral value. Any other key, a value of the wrong type
  * and an out-of-range value are {@link IllegalArgumentException}s naming the key and value, as is
@@ -52,11 +58,11 @@ public final class GenerationConfigJson {
 
   /** Keys that do not affect the choice of one token. */
   private static final Set<String> IGNORED = Set.of(
-      "max_length", "max_new_tokens", "max_time", "stop_strings", "early_stopping", "use_cache",
-      "cache_implementation", "cache_config", "return_legacy_cache", "num_return_sequences",
+      "max_length", "max_new_tokens", "max_time", "stop_strings", "use_cache",
+      "cache_implementation", "cache_config", "return_legacy_cache",
       "output_attentions", "output_hidden_states", "output_scores", "output_logits",
       "return_dict_in_generate", "pad_token_id", "bos_token_id", "decoder_start_token_id",
-      "transformers_version", "_from_model_config", "length_penalty", "renormalize_logits",
+      "transformers_version", "_from_model_config", "renormalize_logits",
       "low_memory", "compile_config", "disable_compile", "is_assistant", "num_assistant_tokens",
       "num_assistant_tokens_schedule", "assistant_confidence_threshold",
       "prompt_lookup_num_tokens", "max_matching_ngram_size", "assistant_early_exit",
@@ -145,12 +151,47 @@ public final class GenerationConfigJson {
     if (eos.length > 0) {
       v.put(SpecRegistry.EOS_TOKEN_ID, eos);
     }
-    if (f.bool("do_sample", false)) {
+    boolean sample = f.bool("do_sample", false);
+    if (sample) {
       addWarpers(f, v);
     } else {
       v.put("temperature", 0f);
     }
+    addMultiSequence(f, json, v, sample);
     return SamplerSpec.of(SpecRegistry.TRANSFORMERS.order, v);
+  }
+
+  /**
+   * The multi-sequence keys, as spec keys: the beam keys when {@code num_beams > 1} (transformers
+   * reads them only then), {@code num_return_sequences} always. Beam search with
+   * {@code do_sample} true (transformers' beam sampling) is not available.
+   */
+  private static void addMultiSequence(Fields f, JsonObject json, Map<String, Object> v,
+      boolean sample) {
+    int beams = f.integer(BeamKeys.NUM_BEAMS, 1);
+    if (beams > 1 && sample) {
+      throw new IllegalArgumentException("num_beams " + beams + " with do_sample true (beam"
+          + " sampling) is not supported; set do_sample to false for beam search");
+    }
+    if (beams != 1) {
+      v.put(BeamKeys.NUM_BEAMS, beams);
+      v.put(BeamKeys.NUM_BEAM_GROUPS, f.integer(BeamKeys.NUM_BEAM_GROUPS, 1));
+      v.put(BeamKeys.DIVERSITY_PENALTY, f.number(BeamKeys.DIVERSITY_PENALTY, 0f));
+      v.put(BeamKeys.LENGTH_PENALTY, f.number(BeamKeys.LENGTH_PENALTY, 1f));
+      if (f.isSet(BeamKeys.EARLY_STOPPING)) {
+        JsonElement e = json.get(BeamKeys.EARLY_STOPPING);
+        if (!e.isJsonPrimitive()) {
+          throw new IllegalArgumentException(
+              "early_stopping must be true, false or \"never\", got " + e);
+        }
+        v.put(BeamKeys.EARLY_STOPPING,
+            EarlyStopping.parse(BeamKeys.EARLY_STOPPING, e.getAsString()));
+      }
+    }
+    int returned = f.integer(BeamKeys.NUM_RETURN_SEQUENCES, 1);
+    if (returned != 1) {
+      v.put(BeamKeys.NUM_RETURN_SEQUENCES, returned);
+    }
   }
 
   private static void addWarpers(Fields f, Map<String, Object> v) {
@@ -205,11 +246,8 @@ public final class GenerationConfigJson {
 
   private static Map<String, Object> neutral() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("num_beams", 1);
-    m.put("num_beam_groups", 1);
     m.put("penalty_alpha", null);
     m.put("guidance_scale", 1);
-    m.put("diversity_penalty", 0);
     m.put("encoder_repetition_penalty", 1);
     m.put("encoder_no_repeat_ngram_size", 0);
     m.put("min_length", 0);
@@ -232,7 +270,8 @@ public final class GenerationConfigJson {
     private static final Set<String> SUPPORTED = Set.of("do_sample", "temperature", "top_k",
         "top_p", "min_p", "typical_p", "epsilon_cutoff", "eta_cutoff", "repetition_penalty",
         "no_repeat_ngram_size", "bad_words_ids", "min_new_tokens", "suppress_tokens",
-        "eos_token_id");
+        "eos_token_id", "num_beams", "num_beam_groups", "diversity_penalty", "length_penalty",
+        "early_stopping", "num_return_sequences");
     private final JsonObject json;
 
     Fields(JsonObject json) {

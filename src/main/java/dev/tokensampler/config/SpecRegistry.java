@@ -164,6 +164,7 @@ final class SpecRegistry {
     g.put(PENALTY_LAST_N, INT);
     g.put(EOS_TOKEN_ID, INT_LIST);
     g.put(SEED, LONG);
+    BeamKeys.register(g);
     return Collections.unmodifiableMap(g);
   }
 

@@ -1,5 +1,6 @@
 package dev.tokensampler.config;
 
+import dev.tokensampler.search.EarlyStopping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ enum ValueType {
   /** Lists of integers, e.g. {@code [[12],[45,67]]}. */
   INT_LISTS,
   /** Token biases, e.g. {@code {15043:-1.5,29871:2}}. */
-  BIAS_MAP;
+  BIAS_MAP,
+  /** {@code true}, {@code false} or {@code never} (beam search's {@code early_stopping}). */
+  EARLY_STOPPING;
 
   private static final Pattern NUMBER =
       Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|[+-]?Infinity");
@@ -43,6 +46,8 @@ enum ValueType {
           return t.startsWith("[") ? intList(inner(t)) : new int[] {parseInt(t)};
         case INT_LISTS:
           return intLists(inner(t));
+        case EARLY_STOPPING:
+          return EarlyStopping.parse(key, t);
         default:
           return biasMap(t);
       }
@@ -91,6 +96,8 @@ enum ValueType {
         return "an integer or a list of integers like [1,2]";
       case INT_LISTS:
         return "a list of integer lists like [[1],[2,3]]";
+      case EARLY_STOPPING:
+        return "true, false or never";
       default:
         return "token biases like {15043:-1.5,29871:2}";
     }

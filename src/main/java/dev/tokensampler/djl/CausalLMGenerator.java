@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.TokenLogprobs;
+import dev.tokensampler.config.SamplerSpec;
 import dev.tokensampler.search.BeamSearchSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -205,6 +206,31 @@ public final class CausalLMGenerator {
           + List.of(stopStrings));
     }
     return new BeamSearchLoop(this, promptIds.clone(), settings).run();
+  }
+
+  /**
+   * Generates the sequences a spec asks for: beam search with its {@link SamplerSpec#beamSearch()
+   * settings} when {@code num_beams > 1}, otherwise {@code num_return_sequences} independent
+   * samples of its chain from its {@code seed} ({@link #sample}, {@code n = best_of}).
+   *
+   * @param promptIds the prompt, as for {@link #stream}
+   * @param spec the spec, e.g. from a {@code generation_config.json}
+   * @return the sequences: beam search's best first, samples in stream order
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as {@link #sample} and {@link #beamSearch}
+   * @throws IllegalStateException if sampling is asked for and the spec has no {@code seed}
+   */
+  public List<ScoredSequence> generateSequences(int[] promptIds, SamplerSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    BeamSearchSettings settings = spec.beamSearch();
+    if (settings.numBeams() > 1) {
+      return beamSearch(promptIds, settings);
+    }
+    if (spec.seed().isEmpty()) {
+      throw new IllegalStateException("the spec has no seed: add seed=<integer> to sample");
+    }
+    int n = settings.numReturnSequences();
+    return sample(promptIds, spec.config(), spec.seed().getAsLong(), n, n);
   }
 
   private void checkPrompt(int[] promptIds) {

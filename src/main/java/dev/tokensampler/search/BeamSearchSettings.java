@@ -35,9 +35,9 @@ public final class BeamSearchSettings {
     if (!Float.isFinite(b.lengthPenalty)) {
       throw new IllegalArgumentException("length_penalty must be finite, got " + b.lengthPenalty);
     }
-    if (b.numReturnSequences < 1 || b.numReturnSequences > b.numBeams) {
-      throw new IllegalArgumentException("num_return_sequences must be in [1, num_beams = "
-          + b.numBeams + "], got " + b.numReturnSequences);
+    if (b.numReturnSequences < 1 || (b.numBeams > 1 && b.numReturnSequences > b.numBeams)) {
+      throw new IllegalArgumentException("num_return_sequences must be at least 1, and at most"
+          + " num_beams = " + b.numBeams + " with beams, got " + b.numReturnSequences);
     }
     this.numBeams = b.numBeams;
     this.numBeamGroups = b.numBeamGroups;
@@ -77,7 +77,11 @@ public final class BeamSearchSettings {
     return earlyStopping;
   }
 
-  /** @return {@code num_return_sequences}, at most {@code num_beams} */
+  /**
+   * @return {@code num_return_sequences}: with {@code num_beams > 1} at most {@code num_beams}
+   *     (the finished sequences returned); with one beam, the number of independent samples a
+   *     spec asks for (a beam search of one beam returns one sequence)
+   */
   public int numReturnSequences() {
     return numReturnSequences;
   }
@@ -154,7 +158,8 @@ public final class BeamSearchSettings {
     }
 
     /**
-     * @param numReturnSequences {@code num_return_sequences}, in {@code [1, num_beams]}
+     * @param numReturnSequences {@code num_return_sequences}, at least 1, at most
+     *     {@code num_beams} when {@code num_beams > 1}
      * @return this builder
      */
     public Builder numReturnSequences(int numReturnSequences) {

@@ -98,6 +98,29 @@ class MultiSequenceTest {
   }
 
   @Test
+  void specsAndGenerationConfigsRouteToTheLoop() {
+    CausalLMGenerator g = generator().maxNewTokens(5).build();
+    List<ScoredSequence> fromJson = g.generateSequences(prompt(),
+        dev.tokensampler.config.GenerationConfigJson.parse("{\"num_beams\": 3,"
+            + " \"num_return_sequences\": 2, \"early_stopping\": \"never\","
+            + " \"length_penalty\": 0.5}"));
+    List<ScoredSequence> direct = g.beamSearch(prompt(), BeamSearchSettings.builder().numBeams(3)
+        .numReturnSequences(2).earlyStopping(EarlyStopping.NEVER).lengthPenalty(0.5f).build());
+    assertEquals(2, fromJson.size());
+    for (int i = 0; i < 2; i++) {
+      assertArrayEquals(direct.get(i).tokens(), fromJson.get(i).tokens());
+      assertEquals(direct.get(i).score(), fromJson.get(i).score());
+    }
+    dev.tokensampler.config.SamplerSpec spec = dev.tokensampler.config.SamplerSpec.parse(
+        "temperature=1.1,top_p=0.9,seed=5,num_return_sequences=2");
+    List<ScoredSequence> samples = g.generateSequences(prompt(), spec);
+    List<ScoredSequence> expected = g.sample(prompt(), spec.config(), 5L, 2, 2);
+    for (int i = 0; i < 2; i++) {
+      assertArrayEquals(expected.get(i).tokens(), samples.get(i).tokens());
+    }
+  }
+
+  @Test
   void oneBeamIsGreedyDecoding() {
     CausalLMGenerator g = generator().maxNewTokens(12).build();
     int[] greedy = g.generate(prompt(), SamplerConfig.greedy().newSampler(0)).tokens();
