@@ -1,87 +1,60 @@
 package dev.tokensampler;
 
-import dev.tokensampler.kernel.KernelProvider;
-import dev.tokensampler.kernel.Kernels;
-import dev.tokensampler.kernel.TopKHeap;
 import dev.tokensampler.stage.Candidates;
+import dev.tokensampler.stage.Chain;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
- * Fills a {@link TokenLogprobs} for one sampler: the raw pass (maximum, log of the sum of
- * exponentials, top-N by the fused kernels) before the draw, the processed values from the
- * candidates after it. Owns its kernels and scratch, allocated once for the vocabulary size; it
- * never touches the random stream, so the sampled tokens do not depend on whether log-probabilities
- * are asked for.
+ * Fills a {@link TokenLogprobs} for one sampler: the raw values before the draw (maximum, log of
+ * the sum of exponentials and top-N, from a chain without stages, so by the same kernels and
+ * input rule as sampling), the processed values from the sampler's candidates after it. Allocates
+ * once for the vocabulary size; it never touches the random stream, so the sampled tokens do not
+ * depend on whether log-probabilities are asked for.
  */
 final class LogprobRecorder {
-  private final int vocabularySize;
-  private final Kernels kernels = KernelProvider.newKernels();
-  private final TopKHeap heap = new TopKHeap();
-  private final float[] blockSums;
-  private float[] rawCopy;
+  private final Chain raw = new Chain(List.of());
   private float[] processed;
-  private int[] heldIds;
-  private float[] heldValues;
-  private float[] rawLogits;
-  private int rawOffset;
   private float rawMax;
   private float rawLogSum;
 
-  LogprobRecorder(int vocabularySize) {
-    this.vocabularySize = vocabularySize;
-    this.blockSums = new float[(vocabularySize + Kernels.BLOCK - 1) / Kernels.BLOCK];
+  /** The raw normaliser and alternatives of {@code logits[offset, offset + length)}. */
+  void recordRaw(float[] logits, int offset, int length, TokenLogprobs out) {
+    record(raw.apply(logits, offset, length), out);
   }
 
-  /** Copies {@code V} floats of a buffer without an accessible array, from an absolute index. */
-  float[] copy(FloatBuffer logits, int index) {
-    if (rawCopy == null) {
-      rawCopy = new float[vocabularySize];
-    }
-    logits.get(index, rawCopy, 0, vocabularySize);
-    return rawCopy;
+  /** The raw normaliser and alternatives of {@code length} floats of a buffer from {@code index}. */
+  void recordRaw(FloatBuffer logits, int index, int length, TokenLogprobs out) {
+    record(raw.apply(logits, index, length), out);
   }
 
-  /**
-   * The raw log-softmax normaliser and the raw alternatives of {@code a[off, off + V)}; the
-   * caller's token 0 has index {@code inputOffset} in error messages.
-   */
-  void recordRaw(float[] a, int off, int inputOffset, TokenLogprobs out) {
-    int n = vocabularySize;
-    float max = kernels.max(a, off, n);
-    if (max != max || max == Float.POSITIVE_INFINITY || max == Float.NEGATIVE_INFINITY) {
-      throw invalid(a, off, inputOffset, max);
-    }
-    double sum = kernels.expSum(a, off, n, max, 1f, null, blockSums);
-    rawLogits = a;
-    rawOffset = off;
-    rawMax = max;
-    rawLogSum = (float) Math.log(sum);
+  private void record(Candidates c, TokenLogprobs out) {
+    rawMax = c.maxLogit();
+    rawLogSum = c.logNormalizer();
     out.rawCount = 0;
     if (out.capacity() == 0) {
       return;
     }
-    heap.reset(out.capacity(), n);
-    kernels.selectTopK(a, off, n, heap);
-    int held = heap.count();
-    if (heldIds == null) {
-      heldIds = new int[n];
-      heldValues = new float[n];
-    }
-    heap.copyTo(heldIds, heldValues);
+    c.keepLargest(out.capacity());
     // Ranked by the reported values: logits that round to the same log-probability are a tie.
     int count = 0;
-    for (int i = 0; i < held; i++) {
-      count = TokenLogprobs.insert(
-          out.rawIds, out.rawLogprobs, count, heldIds[i], rawLogprob(heldValues[i]));
+    for (int i = 0, n = c.size(); i < n; i++) {
+      float logit = c.logit(i);
+      if (logit != Float.NEGATIVE_INFINITY) {
+        count = TokenLogprobs.insert(out.rawIds, out.rawLogprobs, count, c.id(i), rawLogprob(logit));
+      }
     }
     out.rawCount = count;
   }
 
-  /** The sampled token's log-probabilities and the processed alternatives, after the draw. */
-  void recordProcessed(int token, Candidates c, TokenLogprobs out) {
+  /**
+   * The sampled token's log-probabilities (its raw logit is {@code rawLogit}) and the processed
+   * alternatives, after the draw.
+   */
+  void recordProcessed(int token, float rawLogit, Candidates c, TokenLogprobs out) {
     int n = c.size();
     if (processed == null) {
-      processed = new float[vocabularySize];
+      processed = new float[c.vocabularySize()];
     }
     c.writeLogProbabilities(processed);
     float chosen = Float.NEGATIVE_INFINITY;
@@ -97,24 +70,10 @@ final class LogprobRecorder {
       }
     }
     out.processedCount = count;
-    out.set(token, rawLogprob(rawLogits[rawOffset + token]), chosen);
+    out.set(token, rawLogprob(rawLogit), chosen);
   }
 
   private float rawLogprob(float logit) {
     return (logit - rawMax) - rawLogSum;
-  }
-
-  private static IllegalArgumentException invalid(float[] a, int off, int inputOffset, float max) {
-    if (max == Float.NEGATIVE_INFINITY) {
-      return new IllegalArgumentException(
-          "every logit is -Infinity: raw log-probabilities need at least one finite logit");
-    }
-    int p = 0;
-    while (!(Float.isNaN(a[off + p]) || a[off + p] == Float.POSITIVE_INFINITY)) {
-      p++;
-    }
-    String value = Float.isNaN(a[off + p]) ? "NaN" : "+Infinity";
-    return new IllegalArgumentException("logits[" + (inputOffset + p) + "] is " + value
-        + "; raw log-probabilities need logits that are finite or -Infinity");
   }
 }

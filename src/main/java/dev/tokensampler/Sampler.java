@@ -1,12 +1,15 @@
 package dev.tokensampler;
 
 import dev.tokensampler.stage.Candidates;
+import dev.tokensampler.stage.Chain;
 import dev.tokensampler.stage.Stage;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.FloatBuffer;
 import java.util.ConcurrentModificationException;
-import java.util.List;
 import java.util.Objects;
 import org.apache.commons.rng.RandomProviderState;
 import org.apache.commons.rng.RestorableUniformRandomProvider;
@@ -22,7 +25,8 @@ import org.apache.commons.rng.core.RandomProviderDefaultState;
  * {@code nextLong()} from the random stream, whatever the chain and the logits, and a call that
  * throws on invalid logits takes none, so the randomness of step {@code n} depends only on the
  * seed and {@code n}. Stages that need randomness (XTC, mirostat) share that one value
- * ({@link Candidates#randomBits()}), which also draws the token.
+ * ({@link Candidates#randomBits()}), which also draws the token. The chain of stages and its step
+ * are a {@link Chain}.
  *
  * <p>The vocabulary size is fixed by the first call; the sampler allocates its buffers then and
  * nothing afterwards. The caller's logits are read, never written. A sampler is not thread-safe:
@@ -38,9 +42,8 @@ import org.apache.commons.rng.core.RandomProviderDefaultState;
  */
 public final class Sampler {
   private final SamplerConfig config;
-  private Stage[] stages;
+  private final Chain chain;
   private final UniformRandomProvider random;
-  private Candidates candidates;
   private long tokens;
   private LogprobRecorder recorder;
   /** Set for the duration of a {@code sample} or {@code restoreState} call. */
@@ -58,11 +61,7 @@ public final class Sampler {
 
   Sampler(SamplerConfig config, UniformRandomProvider random) {
     this.config = config;
-    List<Stage> prototypes = config.stages();
-    this.stages = new Stage[prototypes.size()];
-    for (int i = 0; i < stages.length; i++) {
-      stages[i] = Objects.requireNonNull(prototypes.get(i).copy(), "copy() of a stage");
-    }
+    this.chain = new Chain(config.stages());
     this.random = random;
   }
 
@@ -100,7 +99,7 @@ public final class Sampler {
     checkRange(offset, length, logits.length, "logits.length");
     enter();
     try {
-      candidates(length).reset(logits, offset);
+      chain.apply(logits, offset, length, random);
       return finish();
     } finally {
       exit();
@@ -123,7 +122,7 @@ public final class Sampler {
     Objects.requireNonNull(logits, "logits");
     enter();
     try {
-      candidates(logits.remaining()).reset(logits, logits.position());
+      chain.apply(logits, logits.position(), logits.remaining(), random);
       return finish();
     } finally {
       exit();
@@ -150,7 +149,7 @@ public final class Sampler {
     checkRange(offset, length, logits.limit(), "logits.limit()");
     enter();
     try {
-      candidates(length).reset(logits, offset);
+      chain.apply(logits, offset, length, random);
       return finish();
     } finally {
       exit();
@@ -196,8 +195,11 @@ public final class Sampler {
     checkRange(offset, length, logits.length, "logits.length");
     enter();
     try {
-      candidates(length).reset(logits, offset);
-      return finish(out, logits, offset, offset);
+      Candidates c = chain.apply(logits, offset, length, random);
+      recorder().recordRaw(logits, offset, length, out);
+      int token = chain.draw();
+      recorder.recordProcessed(token, logits[offset + token], c, out);
+      return accepted(token);
     } finally {
       exit();
     }
@@ -238,11 +240,11 @@ public final class Sampler {
     checkRange(offset, length, logits.limit(), "logits.limit()");
     enter();
     try {
-      candidates(length).reset(logits, offset);
-      if (logits.hasArray()) {
-        return finish(out, logits.array(), logits.arrayOffset() + offset, offset);
-      }
-      return finish(out, recorder().copy(logits, offset), 0, offset);
+      Candidates c = chain.apply(logits, offset, length, random);
+      recorder().recordRaw(logits, offset, length, out);
+      int token = chain.draw();
+      recorder.recordProcessed(token, logits.get(offset + token), c, out);
+      return accepted(token);
     } finally {
       exit();
     }
@@ -255,16 +257,12 @@ public final class Sampler {
    * @param token the token id
    */
   public void accept(int token) {
-    for (Stage stage : stages) {
-      stage.accept(token);
-    }
+    chain.accept(token);
   }
 
   /** Forgets the token history of the stateful stages. The random stream is not rewound. */
   public void reset() {
-    for (Stage stage : stages) {
-      stage.reset();
-    }
+    chain.reset();
   }
 
   /**
@@ -289,7 +287,7 @@ public final class Sampler {
   public byte[] saveState() {
     byte[] generatorState = defaultState(restorable().saveState());
     return SamplerState.write(
-        stages, vocabularySize(), tokens, random.getClass().getName(), generatorState);
+        chain, vocabularySize(), tokens, random.getClass().getName(), generatorState);
   }
 
   /**
@@ -316,12 +314,11 @@ public final class Sampler {
   private void restore(byte[] state) {
     RestorableUniformRandomProvider generator = restorable();
     SamplerState.Parsed parsed =
-        SamplerState.read(state, stages, random.getClass().getName());
-    if (candidates != null && parsed.vocabularySize != 0
-        && parsed.vocabularySize != candidates.vocabularySize()) {
+        SamplerState.read(state, chain, random.getClass().getName());
+    int size = chain.vocabularySize();
+    if (size != 0 && parsed.vocabularySize != 0 && parsed.vocabularySize != size) {
       throw new IllegalArgumentException(
-          "state has vocabulary size " + parsed.vocabularySize + ", this sampler "
-              + candidates.vocabularySize());
+          "state has vocabulary size " + parsed.vocabularySize + ", this sampler " + size);
     }
     byte[] current = defaultState(generator.saveState());
     try {
@@ -334,10 +331,15 @@ public final class Sampler {
       generator.restoreState(new RandomProviderDefaultState(current));
       throw new IllegalArgumentException("state holds an invalid generator state: " + e, e);
     }
-    stages = parsed.stages;
+    try {
+      chain.restoreState(new DataInputStream(new ByteArrayInputStream(parsed.stageStates)));
+    } catch (IOException | RuntimeException e) {
+      generator.restoreState(new RandomProviderDefaultState(current));
+      throw new IllegalArgumentException("state is truncated or malformed: " + e, e);
+    }
     tokens = parsed.tokens;
-    if (candidates == null && parsed.vocabularySize > 0) {
-      candidates = newCandidates(parsed.vocabularySize);
+    if (parsed.vocabularySize > 0) {
+      chain.fixVocabularySize(parsed.vocabularySize);
     }
   }
 
@@ -372,7 +374,7 @@ public final class Sampler {
    * @return the size, or 0 before the first call
    */
   public int vocabularySize() {
-    return candidates == null ? 0 : candidates.vocabularySize();
+    return chain.vocabularySize();
   }
 
   private void enter() {
@@ -394,58 +396,20 @@ public final class Sampler {
     }
   }
 
-  private Candidates candidates(int length) {
-    if (candidates == null) {
-      if (length < 1) {
-        throw new IllegalArgumentException("logits must not be empty, got length " + length);
-      }
-      candidates = newCandidates(length);
-    } else if (length != candidates.vocabularySize()) {
-      throw new IllegalArgumentException(
-          "logits length " + length + " differs from the vocabulary size "
-              + candidates.vocabularySize() + " of the first call");
-    }
-    return candidates;
-  }
-
-  private Candidates newCandidates(int vocabularySize) {
-    Candidates c = new Candidates(vocabularySize);
-    c.setRandom(random);
-    return c;
-  }
-
+  /** Counts and accepts the token of a step that {@link Chain#apply} ran. */
   private int finish() {
-    return finish(null, null, 0, 0);
+    return accepted(chain.draw());
   }
 
-  /**
-   * Runs the chain and draws; with {@code out}, also records log-probabilities, the raw ones from
-   * {@code raw[rawOffset, rawOffset + V)}, whose token 0 is the caller's index {@code inputOffset}.
-   */
-  private int finish(TokenLogprobs out, float[] raw, int rawOffset, int inputOffset) {
-    Candidates c = candidates;
-    for (Stage stage : stages) {
-      stage.apply(c);
-      if (c.isSelected()) {
-        break;
-      }
-    }
-    c.validate();
-    if (out != null) {
-      recorder().recordRaw(raw, rawOffset, inputOffset, out);
-    }
-    int token = c.draw(c.randomBits());
-    if (out != null) {
-      recorder.recordProcessed(token, c, out);
-    }
+  private int accepted(int token) {
     tokens++;
-    accept(token);
+    chain.accept(token);
     return token;
   }
 
   private LogprobRecorder recorder() {
     if (recorder == null) {
-      recorder = new LogprobRecorder(candidates.vocabularySize());
+      recorder = new LogprobRecorder();
     }
     return recorder;
   }

@@ -1,5 +1,6 @@
 package dev.tokensampler;
 
+import dev.tokensampler.stage.Chain;
 import dev.tokensampler.stage.Stage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,9 +37,9 @@ final class SamplerState {
 
   private SamplerState() {}
 
-  static String fingerprint(Stage[] stages) {
+  static String fingerprint(Chain chain) {
     StringBuilder text = new StringBuilder();
-    for (Stage stage : stages) {
+    for (Stage stage : chain.stages()) {
       if (text.length() > 0) {
         text.append(" -> ");
       }
@@ -59,24 +60,19 @@ final class SamplerState {
   }
 
   static byte[] write(
-      Stage[] stages, int vocabularySize, long tokens, String generator, byte[] generatorState) {
+      Chain chain, int vocabularySize, long tokens, String generator, byte[] generatorState) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(MAGIC);
       out.writeShort(VERSION);
-      out.writeUTF(fingerprint(stages));
+      out.writeUTF(fingerprint(chain));
       out.writeInt(vocabularySize);
       out.writeLong(tokens);
       out.writeUTF(generator);
       out.writeInt(generatorState.length);
       out.write(generatorState);
-      for (Stage stage : stages) {
-        ByteArrayOutputStream stageBytes = new ByteArrayOutputStream();
-        stage.saveState(new DataOutputStream(stageBytes));
-        out.writeInt(stageBytes.size());
-        stageBytes.writeTo(out);
-      }
+      chain.saveState(out);
       CRC32 crc = new CRC32();
       crc.update(bytes.toByteArray());
       out.writeInt((int) crc.getValue());
@@ -92,10 +88,11 @@ final class SamplerState {
     int vocabularySize;
     long tokens;
     byte[] generatorState;
-    Stage[] stages;
+    /** The stages' section: per stage, int n then n bytes (see {@link Chain#saveState}). */
+    byte[] stageStates;
   }
 
-  static Parsed read(byte[] state, Stage[] current, String generator) {
+  static Parsed read(byte[] state, Chain chain, String generator) {
     if (state.length < 4 + 2 + 4) {
       throw new IllegalArgumentException(
           "state is not a sampler state: " + state.length + " bytes is too short");
@@ -121,7 +118,7 @@ final class SamplerState {
         throw new IllegalArgumentException("state is corrupt: checksum mismatch");
       }
       String fingerprint = in.readUTF();
-      String expected = fingerprint(current);
+      String expected = fingerprint(chain);
       if (!fingerprint.equals(expected)) {
         throw new IllegalArgumentException(
             "state was saved by another chain: saved [" + fingerprint + "], this sampler ["
@@ -137,20 +134,11 @@ final class SamplerState {
       }
       parsed.generatorState = new byte[readLength(in, "generator state")];
       in.readFully(parsed.generatorState);
-      parsed.stages = new Stage[current.length];
-      for (int i = 0; i < current.length; i++) {
-        byte[] stageState = new byte[readLength(in, "state of stage " + i)];
-        in.readFully(stageState);
-        Stage copy = current[i].copy();
-        DataInputStream stageIn = new DataInputStream(new ByteArrayInputStream(stageState));
-        copy.restoreState(stageIn);
-        if (stageIn.available() != 0) {
-          throw new IllegalArgumentException(
-              "state of stage " + i + " (" + current[i] + ") has " + stageIn.available()
-                  + " unread bytes");
-        }
-        parsed.stages[i] = copy;
+      int start = state.length - in.available();
+      for (int i = 0, n = chain.stages().size(); i < n; i++) {
+        in.skipBytes(readLength(in, "state of stage " + i));
       }
+      parsed.stageStates = java.util.Arrays.copyOfRange(state, start, state.length - in.available());
       if (in.available() != 4) {
         throw new IllegalArgumentException(
             "state has " + (in.available() - 4) + " unexpected trailing bytes");

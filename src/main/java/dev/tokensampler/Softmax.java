@@ -1,7 +1,9 @@
 package dev.tokensampler;
 
 import dev.tokensampler.stage.Candidates;
+import dev.tokensampler.stage.Chain;
 import dev.tokensampler.stage.Temperature;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -90,10 +92,7 @@ public final class Softmax {
       throw new IllegalArgumentException(
           "out.length must be >= logits.length " + logits.length + ", got " + out.length);
     }
-    Temperature stage = new Temperature(temperature);
-    Candidates candidates = new Candidates(logits.length);
-    candidates.reset(logits, 0);
-    stage.apply(candidates);
-    return candidates;
+    Chain chain = new Chain(List.of(new Temperature(temperature)));
+    return chain.apply(logits, 0, logits.length);
   }
 }

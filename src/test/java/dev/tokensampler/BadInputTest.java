@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensampler.stage.Candidates;
+import dev.tokensampler.stage.Chain;
 import dev.tokensampler.stage.Greedy;
 import dev.tokensampler.stage.Temperature;
 import dev.tokensampler.stage.TopK;
@@ -71,7 +72,8 @@ class BadInputTest {
         row("top-p min_tokens_to_keep 0", () -> SamplerConfig.builder().topP(0.9f, 0),
             "min_tokens_to_keep", "0"),
         row("top-p min_tokens_to_keep -1", () -> new TopP(0.9f, -1), "min_tokens_to_keep", "-1"),
-        row("Candidates vocabularySize 0", () -> new Candidates(0), "vocabularySize", "0"),
+        row("Chain empty logits", () -> new Chain(List.of()).apply(new float[0], 0, 0), "logits",
+            "0"),
         row("Candidates scale 0", () -> candidates(4).scale(0f), "factor", "0.0"),
         row("Candidates scale NaN", () -> candidates(4).scale(Float.NaN), "factor", "NaN"),
         row("Softmax empty logits", () -> Softmax.probabilities(new float[0], 1f), "logits", "0"),
@@ -305,9 +307,7 @@ class BadInputTest {
   }
 
   private static Candidates candidates(int n) {
-    Candidates c = new Candidates(n);
-    c.reset(new float[n], 0);
-    return c;
+    return new Chain(List.of()).apply(new float[n], 0, n);
   }
 
   /** Valid logits for step {@code step}: Gaussian, with enough spread that tokens vary. */

@@ -86,8 +86,8 @@ class CorruptStateTest {
     return state;
   }
 
-  private static dev.tokensampler.stage.Stage[] stagesOf(Sampler sampler) {
-    return sampler.config().stages().toArray(new dev.tokensampler.stage.Stage[0]);
+  private static dev.tokensampler.stage.Chain stagesOf(Sampler sampler) {
+    return new dev.tokensampler.stage.Chain(sampler.config().stages());
   }
 
   private static String generatorName(Sampler sampler) {

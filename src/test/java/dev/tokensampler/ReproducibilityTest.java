@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensampler.random.Seeds;
 import dev.tokensampler.stage.Candidates;
+import dev.tokensampler.stage.Chain;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -177,8 +179,7 @@ class ReproducibilityTest {
     assertEquals(17, config.newSampler(1L).sample(x), "a new sampler starts from the prototype");
     // The prototype itself has not seen any token.
     float[] y = x.clone();
-    Candidates c = new Candidates(V);
-    c.reset(y, 0);
+    Candidates c = new Chain(List.of()).apply(y, 0, V);
     prototype.apply(c);
     assertTrue(c.isWholeVocabulary() && c.logit(17) == 30f, "the prototype is untouched");
   }

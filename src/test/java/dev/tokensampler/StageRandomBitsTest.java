@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensampler.random.Seeds;
 import dev.tokensampler.stage.Candidates;
+import dev.tokensampler.stage.Chain;
 import dev.tokensampler.stage.MinP;
 import dev.tokensampler.stage.MirostatV1;
 import dev.tokensampler.stage.MirostatV2;
@@ -16,6 +17,7 @@ import dev.tokensampler.stage.Xtc;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -94,10 +96,9 @@ class StageRandomBitsTest {
 
   @Test
   void randomBitsWithoutAGeneratorIsAnError() {
-    Candidates c = new Candidates(4);
-    c.reset(new float[] {0, 1, 2, 3}, 0);
+    Candidates c = new Chain(List.of()).apply(new float[] {0, 1, 2, 3}, 0, 4);
     IllegalStateException e = assertThrows(IllegalStateException.class, c::randomBits);
-    assertTrue(e.getMessage().contains("setRandom"), e.getMessage());
+    assertTrue(e.getMessage().contains("without a generator"), e.getMessage());
     new Xtc(1f, 0.2f).apply(c);
     assertEquals(3, c.size(), "XTC at probability 1 needs no random value");
   }

@@ -149,17 +149,12 @@ class TokenLogprobsPropertyTest {
       assertEquals(1.0, sum, 1e-6, listed + " alternatives cover the kept set");
       return;
     }
-    Candidates c = new Candidates(v);
-    c.setRandom(Seeds.generator(seed));
-    c.reset(x, 0);
-    for (Stage stage : chain.stages()) {
-      Stage copy = stage.copy();
-      for (int token : chain.history(v)) {
-        copy.accept(token);
-      }
-      copy.apply(c);
-      assertTrue(!c.isSelected(), "a selecting chain keeps one token, listed above");
+    dev.tokensampler.stage.Chain copies = new dev.tokensampler.stage.Chain(chain.stages());
+    for (int token : chain.history(v)) {
+      copies.accept(token);
     }
+    Candidates c = copies.apply(x, 0, v, Seeds.generator(seed));
+    assertTrue(!c.isSelected(), "a selecting chain keeps one token, listed above");
     float[] logprobs = new float[c.size()];
     c.writeLogProbabilities(logprobs);
     double sum = 0;

@@ -10,6 +10,7 @@ import dev.tokensampler.stage.EtaCutoff;
 import dev.tokensampler.stage.MinP;
 import dev.tokensampler.stage.MirostatV1;
 import dev.tokensampler.stage.MirostatV2;
+import dev.tokensampler.stage.Stage;
 import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TypicalP;
 import dev.tokensampler.stage.Xtc;
@@ -91,6 +92,36 @@ class ZeroAllocationTest {
         .stage(new Xtc(0.5f, 0.1f)).stage(new MirostatV2(4f, 0.1f)).build(), false));
     rows.add(Arguments.of(
         SamplerConfig.builder().stage(new MirostatV1(4f, 0.1f)).build(), false));
+    // Custom stages with the public primitives: allowed-token bitmasks (dense: masked in place;
+    // sparse: explicit candidates), single masks and the truncations.
+    long[] dense = new long[(V + 63) / 64];
+    int[] sparse = new int[(V + 31) / 32];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    for (int id = 0; id < V; id++) {
+      dense[id >>> 6] |= random.nextInt(2) == 0 ? 1L << id : 0L;
+      sparse[id >>> 5] |= random.nextInt(100) == 0 ? 1 << id : 0;
+    }
+    Stage denseMask = c -> c.keepAllowed(dense);
+    Stage sparseMask = c -> c.keepAllowed(sparse);
+    Stage masks = c -> {
+      for (int i = 0; i < c.size(); i += 97) {
+        c.mask(i);
+      }
+    };
+    int[] evens = java.util.stream.IntStream.range(0, V / 2).map(i -> 2 * i).toArray();
+    Stage truncations = c -> {
+      c.keepAtLeast(c.maxLogit() - 8f, 2);
+      c.keepLargest(100);
+      c.keepTokens(evens);
+    };
+    rows.add(Arguments.of(SamplerConfig.builder().stage(denseMask).temperature(0.8f).topK(40)
+        .build(), false));
+    rows.add(Arguments.of(SamplerConfig.builder().stage(sparseMask).temperature(0.8f).topK(40)
+        .build(), true));
+    rows.add(Arguments.of(SamplerConfig.builder().temperature(0.8f).stage(masks).topK(40)
+        .stage(denseMask).build(), false));
+    rows.add(Arguments.of(SamplerConfig.builder().temperature(0.8f).stage(truncations).build(),
+        false));
     return rows.stream();
   }
 

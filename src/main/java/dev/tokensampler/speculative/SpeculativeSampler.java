@@ -1,10 +1,10 @@
 package dev.tokensampler.speculative;
 
 import dev.tokensampler.SamplerConfig;
+import dev.tokensampler.internal.logits.LogitRule;
 import dev.tokensampler.random.Seeds;
 import dev.tokensampler.stage.Candidates;
-import dev.tokensampler.stage.Stage;
-import java.util.List;
+import dev.tokensampler.stage.Chain;
 import java.util.Objects;
 import org.apache.commons.rng.UniformRandomProvider;
 
@@ -45,21 +45,15 @@ public final class SpeculativeSampler {
   public static final double DRAFT_SUM_TOLERANCE = 1e-3;
 
   private final SamplerConfig config;
-  private final Stage[] stages;
+  private final Chain chain;
   private final UniformRandomProvider random;
-  private final StepBits stepBits = new StepBits();
-  private Candidates candidates;
   private float[] target;
   private float[] scratch;
 
   private SpeculativeSampler(SamplerConfig config, UniformRandomProvider random) {
     this.config = Objects.requireNonNull(config, "config");
     this.random = random;
-    List<Stage> prototypes = config.stages();
-    this.stages = new Stage[prototypes.size()];
-    for (int i = 0; i < stages.length; i++) {
-      stages[i] = Objects.requireNonNull(prototypes.get(i).copy(), "copy() of a stage");
-    }
+    this.chain = new Chain(config.stages());
   }
 
   /**
@@ -117,7 +111,7 @@ public final class SpeculativeSampler {
     long acceptBits = random.nextLong();
     int v = vocabularySize;
     for (int i = 0; i < draftCount; i++) {
-      Candidates c = process(targetLogits, i * v, Seeds.derive(drawBits, i));
+      Candidates c = chain.apply(targetLogits, i * v, v, Seeds.derive(drawBits, i));
       writeTarget(c);
       int x = draftTokens[i];
       double q = draftProbabilities[i * v + x];
@@ -132,8 +126,8 @@ public final class SpeculativeSampler {
       acceptAll(token);
       return i + 1;
     }
-    Candidates c = process(targetLogits, draftCount * v, drawBits);
-    int bonus = c.draw(drawBits);
+    chain.apply(targetLogits, draftCount * v, v, drawBits);
+    int bonus = chain.draw();
     out[draftCount] = bonus;
     acceptAll(bonus);
     return draftCount + 1;
@@ -150,9 +144,7 @@ public final class SpeculativeSampler {
 
   /** Forgets the token history of the stateful stages. The random stream is not rewound. */
   public void reset() {
-    for (Stage stage : stages) {
-      stage.reset();
-    }
+    chain.reset();
   }
 
   /**
@@ -164,34 +156,8 @@ public final class SpeculativeSampler {
     return config;
   }
 
-  /** The random bits of the current position, for stages that ask {@link Candidates#randomBits}. */
-  private static final class StepBits implements UniformRandomProvider {
-    long value;
-
-    @Override
-    public long nextLong() {
-      return value;
-    }
-  }
-
   private void acceptAll(int token) {
-    for (Stage stage : stages) {
-      stage.accept(token);
-    }
-  }
-
-  private Candidates process(float[] logits, int offset, long bits) {
-    Candidates c = candidates;
-    stepBits.value = bits;
-    c.reset(logits, offset);
-    for (Stage stage : stages) {
-      stage.apply(c);
-      if (c.isSelected()) {
-        break;
-      }
-    }
-    c.validate();
-    return c;
+    chain.accept(token);
   }
 
   /** Writes the processed probabilities of every token id into {@link #target}. */
@@ -255,9 +221,9 @@ public final class SpeculativeSampler {
     if (vocabularySize < 1) {
       throw new IllegalArgumentException("vocabularySize must be >= 1, got " + vocabularySize);
     }
-    if (candidates != null && vocabularySize != candidates.vocabularySize()) {
+    if (chain.vocabularySize() != 0 && vocabularySize != chain.vocabularySize()) {
       throw new IllegalArgumentException("vocabularySize " + vocabularySize
-          + " differs from the vocabulary size " + candidates.vocabularySize()
+          + " differs from the vocabulary size " + chain.vocabularySize()
           + " of the first call");
     }
     if (draftCount < 0) {
@@ -286,9 +252,8 @@ public final class SpeculativeSampler {
     for (int i = 0; i <= draftCount; i++) {
       checkTargetRow(targetLogits, i, vocabularySize);
     }
-    if (candidates == null) {
-      candidates = new Candidates(vocabularySize);
-      candidates.setRandom(stepBits);
+    if (target == null) {
+      chain.fixVocabularySize(vocabularySize);
       target = new float[vocabularySize];
       scratch = new float[vocabularySize];
     }
@@ -319,18 +284,6 @@ public final class SpeculativeSampler {
   }
 
   private static void checkTargetRow(float[] logits, int row, int v) {
-    boolean anyFinite = false;
-    for (int j = 0; j < v; j++) {
-      float x = logits[row * v + j];
-      if (x != x || x == Float.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException("targetLogits[" + row + "][" + j + "] is "
-            + (x != x ? "NaN" : "+Infinity") + "; logits must be finite or -Infinity");
-      }
-      anyFinite |= x != Float.NEGATIVE_INFINITY;
-    }
-    if (!anyFinite) {
-      throw new IllegalArgumentException(
-          "targetLogits row " + row + ": every logit is -Infinity");
-    }
+    LogitRule.checkRow(logits, row * v, v, "targetLogits", row);
   }
 }

@@ -87,8 +87,7 @@ public final class DynamicTemperature implements Stage {
   public void apply(Candidates c) {
     double t = temperature;
     if (range > 0f) {
-      c.materializeNucleus();
-      int n = c.size;
+      int n = c.size();
       if (n <= 1) {
         return;
       }

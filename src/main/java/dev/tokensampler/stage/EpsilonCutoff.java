@@ -71,9 +71,8 @@ public final class EpsilonCutoff implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    c.materializeNucleus();
     double logSum = Math.log(c.sum());
-    c.keepAtLeast(c.rawThreshold(logEpsilon + logSum), minTokensToKeep);
+    c.truncation().keepAtLeast(c.rawThreshold(logEpsilon + logSum), minTokensToKeep);
   }
 
   @Override

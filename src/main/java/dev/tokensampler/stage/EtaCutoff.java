@@ -82,10 +82,9 @@ public final class EtaCutoff implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    c.materializeNucleus();
     double eta = cutoff(c.entropy());
     double logBound = Math.log(eta * (1 - Candidates.MASS_TOLERANCE)) + Math.log(c.sum());
-    c.keepAtLeast(c.rawThreshold(logBound), minTokensToKeep);
+    c.truncation().keepAtLeast(c.rawThreshold(logBound), minTokensToKeep);
   }
 
   @Override

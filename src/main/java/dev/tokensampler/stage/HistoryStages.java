@@ -34,27 +34,6 @@ final class HistoryStages {
     return lastN == -1 ? TokenHistory.UNBOUNDED : lastN;
   }
 
-  /**
-   * The position of a token among the candidates: the id itself on the whole vocabulary, a linear
-   * search among explicit candidates.
-   *
-   * @param c the candidates, with no pending nucleus
-   * @param token the token id
-   * @return its position, or -1 if it is not a candidate
-   */
-  static int positionOf(Candidates c, int token) {
-    if (c.ids == null) {
-      return token < c.size ? token : -1;
-    }
-    int[] ids = c.ids;
-    for (int i = 0, n = c.size; i < n; i++) {
-      if (ids[i] == token) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   /** A new logit for a candidate that a {@link TokenCounts} holds. */
   interface CountedEdit {
     /**
@@ -74,7 +53,7 @@ final class HistoryStages {
   /**
    * Gives every token of {@code banned} that is a candidate the logit {@code -Infinity}; edits
    * nothing if the set is empty. The logits are validated first (see
-   * {@link Candidates#editLogitsToMask}): the write would hide a NaN or {@code +Infinity}.
+   * {@link Candidates#prepareMask}): the write would hide a NaN or {@code +Infinity}.
    *
    * @param c the candidates
    * @param banned the banned token ids (ids outside the vocabulary are ignored)
@@ -82,7 +61,7 @@ final class HistoryStages {
    */
   static void ban(Candidates c, TokenCounts banned) {
     if (banned.size() > 0) {
-      c.editLogitsToMask();
+      c.prepareMask();
       writeCounted(c, banned, BAN);
     }
   }
@@ -106,18 +85,20 @@ final class HistoryStages {
 
   /** The loop of {@link #editCounted}, after the candidates were prepared for edits. */
   private static void writeCounted(Candidates c, TokenCounts counts, CountedEdit edit) {
-    float[] x = c.logits;
-    int o = c.offset;
-    if (c.ids == null) {
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int o = view.offset();
+    int[] ids = view.ids();
+    if (ids == null) {
+      int size = c.size();
       for (int slot = 0, n = counts.slots(); slot < n; slot++) {
         int token = counts.keyAt(slot);
-        if (token >= 0 && token < c.size) {
+        if (token >= 0 && token < size) {
           c.writeLogit(token, edit.edit(x[o + token], token, counts.valueAt(slot)));
         }
       }
     } else {
-      int[] ids = c.ids;
-      for (int i = 0, n = c.size; i < n; i++) {
+      for (int i = 0, n = c.size(); i < n; i++) {
         int count = counts.get(ids[i]);
         if (count > 0) {
           c.writeLogit(i, edit.edit(x[o + i], ids[i], count));

@@ -89,21 +89,20 @@ public final class LogitBias implements Stage {
       throw new IllegalArgumentException("logit_bias token " + last
           + " is outside the vocabulary of size " + c.vocabularySize());
     }
-    c.materializeNucleus();
-    boolean whole = c.ids == null;
     c.editLogits();
-    float[] x = c.logits;
-    int o = c.offset;
-    if (whole) {
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int o = view.offset();
+    int[] candidateIds = view.ids();
+    if (candidateIds == null) {
       for (int j = 0; j < ids.length; j++) {
-        x[o + ids[j]] += biases[j];
+        c.writeLogit(ids[j], x[o + ids[j]] + biases[j]);
       }
     } else {
-      int[] candidateIds = c.ids;
-      for (int i = 0, n = c.size; i < n; i++) {
+      for (int i = 0, n = c.size(); i < n; i++) {
         int j = Arrays.binarySearch(ids, candidateIds[i]);
         if (j >= 0) {
-          x[o + i] += biases[j];
+          c.writeLogit(i, x[o + i] + biases[j]);
         }
       }
     }

@@ -110,17 +110,10 @@ public final class MinNewTokens implements Stage {
             + " is outside the vocabulary of size " + c.vocabularySize());
       }
     }
-    c.materializeNucleus();
-    boolean whole = c.ids == null;
-    boolean editing = false;
     for (int id : eosTokenIds) {
-      int position = whole ? id : HistoryStages.positionOf(c, id);
-      if (position >= 0 && c.logits[c.offset + position] * c.scale != Float.NEGATIVE_INFINITY) {
-        if (!editing) {
-          c.editLogitsToMask();
-          editing = true;
-        }
-        c.writeLogit(position, Float.NEGATIVE_INFINITY);
+      int position = c.logitView().positionOf(id);
+      if (position >= 0 && c.logit(position) != Float.NEGATIVE_INFINITY) {
+        c.mask(position);
       }
     }
   }

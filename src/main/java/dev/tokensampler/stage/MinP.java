@@ -82,8 +82,7 @@ public final class MinP implements Stage {
     if (minP == 0f) {
       return;
     }
-    c.materializeNucleus();
-    c.keepAtLeast(c.rawThreshold(logBound), minTokensToKeep);
+    c.truncation().keepAtLeast(c.rawThreshold(logBound), minTokensToKeep);
   }
 
   @Override

@@ -71,46 +71,13 @@ public final class MirostatV1 implements Stage {
    * @throws IllegalArgumentException if a parameter is out of range, NaN or infinite
    */
   public MirostatV1(float tau, float eta, int m) {
-    this.tau = checkParameter("mirostat_tau", tau);
-    this.eta = checkParameter("mirostat_eta", eta);
+    this.tau = Mirostat.checkParameter("mirostat_tau", tau);
+    this.eta = Mirostat.checkParameter("mirostat_eta", eta);
     if (m < 2) {
       throw new IllegalArgumentException("mirostat_m must be >= 2, got " + m);
     }
     this.m = m;
-    this.mu = startMu(this.tau);
-  }
-
-  static float checkParameter(String name, float value) {
-    if (!(value >= 0f) || value == Float.POSITIVE_INFINITY) {
-      throw new IllegalArgumentException(name + " must be finite and >= 0, got " + value);
-    }
-    return value + 0f;
-  }
-
-  /**
-   * {@code mu - eta * (-log2 q - tau)} in float, as llama.cpp computes it, kept finite: {@code q}
-   * is at least {@code Float.MIN_VALUE}, and the result is clamped to the finite floats.
-   */
-  static float updatedMu(float mu, float tau, float eta, float q) {
-    float surprise = (float) (-Math.log(Math.max(q, Float.MIN_VALUE)) / Math.log(2));
-    return finite(mu - eta * (surprise - tau));
-  }
-
-  /** The starting {@code mu}, {@code 2 * tau}, clamped to the finite floats. */
-  static float startMu(float tau) {
-    return finite(2 * tau);
-  }
-
-  private static float finite(float mu) {
-    return Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, mu));
-  }
-
-  static float readMu(DataInput in) throws IOException {
-    float mu = in.readFloat();
-    if (!Float.isFinite(mu)) {
-      throw new IOException("mirostat mu must be finite, got " + mu);
-    }
-    return mu;
+    this.mu = Mirostat.startMu(this.tau);
   }
 
   /**
@@ -167,48 +134,34 @@ public final class MirostatV1 implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    c.materializeNucleus();
     c.rawMax();
-    // k changes from step to step: size the heap for any k once, so that no later step allocates.
-    c.heap.reset(c.vocabularySize(), c.vocabularySize());
-    float[] top;
-    int count;
-    if (c.ids == null) {
-      c.heap.reset(Math.min(m, c.size), c.size);
-      c.kernels.selectTopK(c.logits, c.offset, c.size, c.heap);
-      top = c.keys();
-      int[] positions = c.order();
-      count = c.heap.count();
-      ByLogitSort.sort(top, positions, c.heap.copyTo(positions, top));
-    } else {
-      c.sortExplicit();
-      top = c.logits;
-      count = c.size;
-    }
+    int count = c.truncation().largestLogits(m, c.scratch().keys(), c.scratch().order());
+    float[] top = c.scratch().keys();
+    float scale = c.logitView().scale();
     double sumTb = 0;
     double sumTt = 0;
     int pairs = Math.min(m, count) - 1;
     for (int i = 0; i < pairs && top[i + 1] != Float.NEGATIVE_INFINITY; i++) {
       double t = Math.log((i + 2) / (double) (i + 1));
-      double b = (double) (top[i] - top[i + 1]) * c.scale;
+      double b = (double) (top[i] - top[i + 1]) * scale;
       sumTb += t * b;
       sumTt += t * t;
     }
     if (sumTt > 0) {
       double k = k(sumTb / sumTt, mu, c.vocabularySize());
-      if (k < c.size) {
+      if (k < c.size()) {
         c.keepLargest((int) Math.max(1, k));
       }
     }
     int position = c.drawPosition(c.randomBits());
     float q = c.probability(position);
     c.select(position);
-    mu = updatedMu(mu, tau, eta, q);
+    mu = Mirostat.updatedMu(mu, tau, eta, q);
   }
 
   @Override
   public void reset() {
-    mu = startMu(tau);
+    mu = Mirostat.startMu(tau);
   }
 
   @Override
@@ -218,7 +171,7 @@ public final class MirostatV1 implements Stage {
 
   @Override
   public void restoreState(DataInput in) throws IOException {
-    mu = readMu(in);
+    mu = Mirostat.readMu(in);
   }
 
   @Override

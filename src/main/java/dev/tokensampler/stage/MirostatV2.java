@@ -46,9 +46,9 @@ public final class MirostatV2 implements Stage {
    * @throws IllegalArgumentException if a parameter is negative, NaN or infinite
    */
   public MirostatV2(float tau, float eta) {
-    this.tau = MirostatV1.checkParameter("mirostat_tau", tau);
-    this.eta = MirostatV1.checkParameter("mirostat_eta", eta);
-    this.mu = MirostatV1.startMu(this.tau);
+    this.tau = Mirostat.checkParameter("mirostat_tau", tau);
+    this.eta = Mirostat.checkParameter("mirostat_eta", eta);
+    this.mu = Mirostat.startMu(this.tau);
   }
 
   /**
@@ -80,19 +80,18 @@ public final class MirostatV2 implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    c.materializeNucleus();
     c.rawMax();
     double logSum = Math.log(c.sum());
-    c.keepAtLeast(c.rawThreshold(logSum - mu * LN2), 1);
+    c.truncation().keepAtLeast(c.rawThreshold(logSum - mu * LN2), 1);
     int position = c.drawPosition(c.randomBits());
     float q = c.probability(position);
     c.select(position);
-    mu = MirostatV1.updatedMu(mu, tau, eta, q);
+    mu = Mirostat.updatedMu(mu, tau, eta, q);
   }
 
   @Override
   public void reset() {
-    mu = MirostatV1.startMu(tau);
+    mu = Mirostat.startMu(tau);
   }
 
   @Override
@@ -102,7 +101,7 @@ public final class MirostatV2 implements Stage {
 
   @Override
   public void restoreState(DataInput in) throws IOException {
-    mu = MirostatV1.readMu(in);
+    mu = Mirostat.readMu(in);
   }
 
   @Override

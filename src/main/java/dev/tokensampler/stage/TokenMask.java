@@ -28,7 +28,7 @@ import java.util.Objects;
  */
 public final class TokenMask implements Stage {
   /** The largest allowed set turned directly into explicit candidates. */
-  static final int EXPLICIT_LIMIT = 1024;
+  static final int EXPLICIT_LIMIT = Truncation.EXPLICIT_LIMIT;
 
   /** The allowed tokens minus the banned ones; null when every token is allowed. */
   private final BitSet allowed;
@@ -127,13 +127,12 @@ public final class TokenMask implements Stage {
       throw new IllegalArgumentException((allowed != null ? "allowed" : "banned") + " token "
           + last + " is outside the vocabulary of size " + c.vocabularySize());
     }
-    c.materializeNucleus();
-    if (c.ids != null) {
+    if (!c.isWholeVocabulary()) {
       keepExplicit(c);
     } else if (allowed != null) {
       keepAllowed(c);
     } else {
-      c.editLogitsToMask();
+      c.prepareMask();
       for (int id : bannedIds) {
         c.writeLogit(id, Float.NEGATIVE_INFINITY);
       }
@@ -142,45 +141,29 @@ public final class TokenMask implements Stage {
 
   private void keepAllowed(Candidates c) {
     int count = allowedIds.length;
-    if (count <= EXPLICIT_LIMIT && count <= c.size / 8) {
-      c.rawMax();
-      int[] ids = c.explicitIds();
-      float[] logits = c.explicitLogits();
-      for (int j = 0; j < count; j++) {
-        ids[j] = allowedIds[j];
-        logits[j] = c.logits[c.offset + allowedIds[j]];
-      }
-      c.useExplicit(count, false);
+    if (count <= EXPLICIT_LIMIT && count <= c.size() / 8) {
+      c.keepListedTokens(allowedIds);
       return;
     }
-    c.editLogitsToMask();
+    c.prepareMask();
     int from = 0;
     for (int id : allowedIds) {
       c.maskRange(from, id);
       from = id + 1;
     }
-    c.maskRange(from, c.size);
+    c.maskRange(from, c.size());
   }
 
   /** Drops the masked explicit candidates, keeping the order of the rest. */
   private void keepExplicit(Candidates c) {
-    int[] ids = c.ids;
-    float[] logits = c.logits;
-    int o = c.offset;
-    int kept = 0;
-    for (int i = 0, n = c.size; i < n; i++) {
-      int id = ids[i];
-      if (allowed != null ? allowed.get(id) : !banned.get(id)) {
-        ids[kept] = id;
-        logits[o + kept] = logits[o + i];
-        kept++;
-      }
-    }
+    Truncation truncation = c.truncation();
+    int kept = allowed != null
+        ? truncation.keepTokensIn(allowed, true)
+        : truncation.keepTokensIn(banned, false);
     if (kept == 0) {
       throw new IllegalArgumentException(
           "the token mask removes every candidate: no token can be sampled");
     }
-    c.truncate(kept);
   }
 
   private static String summary(BitSet set) {

@@ -61,44 +61,7 @@ public final class TopK implements Stage {
     if (k == 0) {
       return;
     }
-    c.materializeNucleus();
-    int keep = Math.max(k, minTokensToKeep);
-    if (c.ids == null) {
-      if (keep >= c.size) {
-        c.validate();
-        return;
-      }
-      selectFromVocabulary(c, keep);
-    } else if (keep < c.size) {
-      c.sortExplicit();
-      float kth = c.logits[keep - 1];
-      int count = keep;
-      while (count < c.size && c.logits[count] == kth) {
-        count++;
-      }
-      c.truncate(count);
-    }
-  }
-
-  /** Replaces whole-vocabulary candidates with their {@code keep} largest logits and ties. */
-  static void selectFromVocabulary(Candidates c, int keep) {
-    c.heap.reset(keep, c.size);
-    int nan = c.kernels.selectTopK(c.logits, c.offset, c.size, c.heap);
-    if (nan >= 0) {
-      throw c.nanAt(nan);
-    }
-    int count = c.heap.count();
-    if (count == 0) {
-      c.validate();
-    }
-    int[] ids = c.explicitIds();
-    float[] logits = c.explicitLogits();
-    int heapSize = c.heap.copyTo(ids, logits);
-    ByLogitSort.sort(logits, ids, heapSize);
-    if (logits[0] == Float.POSITIVE_INFINITY) {
-      c.validate();
-    }
-    c.useExplicit(count, true);
+    c.keepLargest(Math.max(k, minTokensToKeep));
   }
 
   @Override

@@ -47,11 +47,11 @@ public final class TopNSigma implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    c.materializeNucleus();
     float max = c.rawMax();
-    float[] x = c.logits;
-    int from = c.offset;
-    int to = from + c.size;
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int from = view.offset();
+    int to = from + c.size();
     double sum = 0;
     int count = 0;
     for (int i = from; i < to; i++) {
@@ -74,7 +74,7 @@ public final class TopNSigma implements Stage {
     if (threshold < bound) {
       threshold = Math.nextUp(threshold);
     }
-    c.keepAtLeast(Math.max(threshold, -Float.MAX_VALUE), 1);
+    c.truncation().keepAtLeast(Math.max(threshold, -Float.MAX_VALUE), 1);
   }
 
   @Override

@@ -66,22 +66,20 @@ public final class TopP implements Stage {
     if (p >= 1f) {
       return;
     }
-    c.materializeNucleus();
-    if (c.ids == null) {
-      c.ensureSum();
+    if (c.isWholeVocabulary()) {
       c.setNucleus(p, minTokensToKeep);
       return;
     }
-    c.sortExplicit();
-    c.ensureWeights();
-    double target = p * c.weightSum * (1 - Candidates.MASS_TOLERANCE);
-    float[] logits = c.logits;
-    float[] w = c.weights;
+    c.truncation().sortExplicit();
+    float[] w = c.stepWeights().weights();
+    double target = p * c.sum() * (1 - Candidates.MASS_TOLERANCE);
+    float[] logits = c.logitView().logits();
+    int size = c.size();
     double massBeforeGroup = 0;
     double running = 0;
     int groupStart = 0;
-    int keep = c.size;
-    for (int i = 0; i < c.size; i++) {
+    int keep = size;
+    for (int i = 0; i < size; i++) {
       if (i == 0 || logits[i] != logits[i - 1]) {
         massBeforeGroup = running;
         groupStart = i;
@@ -92,7 +90,7 @@ public final class TopP implements Stage {
       }
       running += w[i];
     }
-    c.truncate(keep);
+    c.truncation().truncate(keep);
   }
 
   @Override

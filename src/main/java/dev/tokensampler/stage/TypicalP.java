@@ -81,18 +81,20 @@ public final class TypicalP implements Stage {
     if (mass >= 1f) {
       return;
     }
-    c.materializeNucleus();
     float max = c.rawMax();
-    c.ensureWeights();
-    double mean = c.meanExponent();
-    int n = c.size;
-    float[] x = c.logits;
-    float[] w = c.weights;
-    float[] score = c.keys();
-    float scale = c.scale;
+    StepWeights stepWeights = c.stepWeights();
+    float[] w = stepWeights.weights();
+    double mean = stepWeights.meanExponent();
+    int n = c.size();
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int offset = view.offset();
+    float scale = view.scale();
+    StageScratch scratch = c.scratch();
+    float[] score = scratch.keys();
     float maxScore = 0f;
     for (int i = 0; i < n; i++) {
-      float y = (x[c.offset + i] - max) * scale;
+      float y = (x[offset + i] - max) * scale;
       if (w[i] > 0f) {
         score[i] = (float) Math.abs(y - mean);
         maxScore = Math.max(maxScore, score[i]);
@@ -100,11 +102,11 @@ public final class TypicalP implements Stage {
         score[i] = Float.POSITIVE_INFINITY;
       }
     }
-    float[] keys = c.selectionKeys();
-    float[] weights = c.selectionWeights();
-    double target = mass * c.weightSum * (1 - Candidates.MASS_TOLERANCE);
+    float[] keys = scratch.selectionKeys();
+    float[] weights = scratch.selectionWeights();
+    double target = mass * c.sum() * (1 - Candidates.MASS_TOLERANCE);
     float bound = WeightedSelection.smallestKeyReaching(
-        score, w, n, target, maxScore, c.buckets(), keys, weights);
+        score, w, n, target, maxScore, scratch.buckets(), keys, weights);
     if (Float.isNaN(bound)) {
       return;
     }
@@ -114,7 +116,7 @@ public final class TypicalP implements Stage {
           WeightedSelection.smallestKeyReaching(keys, null, n, Math.min(minTokensToKeep, n));
       bound = Math.max(bound, kth);
     }
-    c.keepKeysAtMost(score, bound);
+    c.truncation().keepKeysAtMost(score, bound);
   }
 
   @Override

@@ -106,8 +106,7 @@ public final class Xtc implements Stage {
     if (probability == 0f) {
       return;
     }
-    c.materializeNucleus();
-    if (c.size < 2) {
+    if (c.size() < 2) {
       return;
     }
     float max = c.rawMax();
@@ -118,20 +117,13 @@ public final class Xtc implements Stage {
     float bound = c.rawThreshold(logThreshold + Math.log(c.sum()));
     float least = Float.POSITIVE_INFINITY;
     int top = 0;
-    if (c.ids == null) {
-      int[] above = c.order();
-      top = c.kernels.selectAtLeast(c.logits, c.offset, c.size, bound, above);
-      for (int j = 0; j < top; j++) {
-        least = Math.min(least, c.logits[c.offset + above[j]]);
-      }
-    } else {
-      for (int i = 0; i < c.size; i++) {
-        float x = c.logits[i];
-        if (x >= bound) {
-          top++;
-          least = Math.min(least, x);
-        }
-      }
+    int[] above = c.scratch().order();
+    top = c.truncation().selectAtLeast(bound, above);
+    LogitView view = c.logitView();
+    float[] x = view.logits();
+    int offset = view.offset();
+    for (int j = 0; j < top; j++) {
+      least = Math.min(least, x[offset + above[j]]);
     }
     if (top < 2 || least == max) {
       return;
@@ -139,7 +131,7 @@ public final class Xtc implements Stage {
     if (minTokensToKeep > 1 && survivors(c, least) < minTokensToKeep) {
       return;
     }
-    c.keepAtMost(least);
+    c.truncation().keepAtMost(least);
   }
 
   /**
@@ -148,8 +140,10 @@ public final class Xtc implements Stage {
    */
   private static int survivors(Candidates c, float least) {
     int n = 0;
-    for (int i = c.offset, end = c.offset + c.size; i < end; i++) {
-      float x = c.logits[i];
+    LogitView view = c.logitView();
+    float[] logits = view.logits();
+    for (int i = view.offset(), end = i + view.size(); i < end; i++) {
+      float x = logits[i];
       n += x != Float.NEGATIVE_INFINITY && x <= least ? 1 : 0;
     }
     return n;

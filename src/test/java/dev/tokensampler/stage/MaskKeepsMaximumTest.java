@@ -18,11 +18,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Masks and bans validate the logits with one maximum pass ({@link Candidates#editLogitsToMask})
+ * Masks and bans validate the logits with one maximum pass ({@link Candidates#prepareMask})
  * and keep that maximum for the stages after them: the softmax after a mask makes no second pass
  * unless a masked token held the maximum, and its probabilities are bit for bit those computed
- * with a fresh maximum. A custom stage that validates with {@link Candidates#maxLogit()} and masks
- * with {@link Candidates#setLogit} gets the same, and a NaN it writes is still reported.
+ * with a fresh maximum. A custom stage that masks with {@link Candidates#mask} or
+ * {@link Candidates#setLogit} gets the same without validating first, however many tokens it
+ * masks, and cannot write a NaN.
  */
 class MaskKeepsMaximumTest {
   private static final int V = 1000;
@@ -73,7 +74,19 @@ class MaskKeepsMaximumTest {
       c.maxLogit();
       c.setLogit(t, Float.NEGATIVE_INFINITY);
     };
+    IntFunction<Stage> publicMask = t -> c -> c.mask(t);
+    IntFunction<Stage> publicSetLogit = t -> c -> c.setLogit(t, Float.NEGATIVE_INFINITY);
+    IntFunction<Stage> manyMasks = t -> c -> {
+      c.mask(t);
+      for (int i = 0; i < V; i += 7) {
+        c.mask(i == argmax(logits()) ? (i + 1) % V : i);
+      }
+      c.mask(t);
+    };
     return List.of(
+        Arguments.of("custom stage: mask", publicMask),
+        Arguments.of("custom stage: setLogit alone", publicSetLogit),
+        Arguments.of("custom stage: many masks", manyMasks),
         Arguments.of("banned token", ban),
         Arguments.of("allowed set of all but three", allowMost),
         Arguments.of("one-token bad word", badWord),
@@ -158,11 +171,32 @@ class MaskKeepsMaximumTest {
   }
 
   @Test
-  void aNanWrittenAfterTheMaximumIsStillReported() {
+  void setLogitRejectsNanAndPositiveInfinity() {
     Candidates c = new Candidates(V);
     c.reset(logits(), 0);
     c.maxLogit();
-    c.setLogit((argmax(logits()) + 17) % V, Float.NaN);
-    assertThrows(IllegalArgumentException.class, c::maxLogit);
+    int i = (argmax(logits()) + 17) % V;
+    float before = c.logit(i);
+    IllegalArgumentException nan =
+        assertThrows(IllegalArgumentException.class, () -> c.setLogit(i, Float.NaN));
+    assertEquals("the value of candidate " + i + " is NaN; logits must be finite or -Infinity",
+        nan.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> c.setLogit(i, Float.POSITIVE_INFINITY));
+    assertEquals(before, c.logit(i), "nothing written");
+  }
+
+  /** A custom mask cannot hide an invalid logit: the first write validates, whatever it writes. */
+  @Test
+  void aMaskOverANanThrows() {
+    float[] x = logits();
+    x[5] = Float.NaN;
+    Candidates c = new Candidates(V);
+    c.reset(x, 0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.mask(5));
+    assertEquals("logits[5] is NaN; logits must be finite or -Infinity", e.getMessage());
+    x[5] = Float.POSITIVE_INFINITY;
+    c.reset(x, 0);
+    assertThrows(IllegalArgumentException.class,
+        () -> c.setLogit(5, Float.NEGATIVE_INFINITY));
   }
 }

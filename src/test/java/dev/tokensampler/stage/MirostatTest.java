@@ -206,8 +206,8 @@ class MirostatTest {
       StageRun.restored(copy, StageRun.saved(stage));
       assertEquals(mu(stage), mu(copy), "restored " + stage);
     }
-    assertEquals(5f, MirostatV1.updatedMu(5f, 3f, 0f, 0f), "eta 0 with q rounded to 0");
-    assertEquals(5f - (149f - 3f), MirostatV1.updatedMu(5f, 3f, 1f, 0f),
+    assertEquals(5f, Mirostat.updatedMu(5f, 3f, 0f, 0f), "eta 0 with q rounded to 0");
+    assertEquals(5f - (149f - 3f), Mirostat.updatedMu(5f, 3f, 1f, 0f),
         "q rounded to 0 counts as Float.MIN_VALUE: 149 bits");
   }
 

@@ -69,7 +69,7 @@ class SamplingFuzzTest {
       return;
     }
     Candidates c = new Candidates(v);
-    c.setRandom(Seeds.generator(data.consumeLong()));
+    c.takeRandomFrom(Seeds.generator(data.consumeLong()));
     float[] logits = new float[v];
     for (int step = 0; step < 8 && data.remainingBytes() > 0; step++) {
       int accepted = data.consumeInt(0, 6);
@@ -120,7 +120,7 @@ class SamplingFuzzTest {
   private static Outcome run(Candidates c, List<Stage> chain, float[] logits, long bits) {
     try {
       c.reset(logits, 0);
-      c.setRandom(Seeds.generator(bits));
+      c.takeRandomFrom(Seeds.generator(bits));
       for (Stage stage : chain) {
         stage.apply(c);
         if (c.isSelected()) {

@@ -82,7 +82,7 @@ class TruncationAgainstReferenceTest {
         compared++;
         Candidates candidatesUnderTest = new Candidates(V);
         candidatesUnderTest.reset(logits, 0);
-        candidatesUnderTest.setRandom(Seeds.generator(seed));
+        candidatesUnderTest.takeRandomFrom(Seeds.generator(seed));
         if (afterTopK) {
           new TopK(TOP_K).apply(candidatesUnderTest);
         }

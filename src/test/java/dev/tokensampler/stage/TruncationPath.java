@@ -29,7 +29,7 @@ enum TruncationPath {
       System.arraycopy(logits, 0, row, 3, logits.length);
       Candidates c = new Candidates(logits.length);
       c.reset(row, 3);
-      c.setRandom(Seeds.generator(seed));
+      c.takeRandomFrom(Seeds.generator(seed));
       assertTrue(c.isWholeVocabulary());
       return c;
     }
@@ -47,7 +47,7 @@ enum TruncationPath {
       }
       Candidates c = new Candidates(v + 1);
       c.reset(padded, 0);
-      c.setRandom(Seeds.generator(seed));
+      c.takeRandomFrom(Seeds.generator(seed));
       new TopK(finite).apply(c);
       assertFalse(c.isWholeVocabulary());
       assertEquals(finite, c.size(), "explicit candidates hold every finite logit");

@@ -83,7 +83,7 @@ class TruncationPropertyTest {
         new TopK(effectiveK()).apply(c);
         assertTrue(!c.isWholeVocabulary(), "top-k makes the candidates explicit");
       }
-      c.setRandom(Seeds.generator(seed));
+      c.takeRandomFrom(Seeds.generator(seed));
       new Temperature(temperature).apply(c);
       return c;
     }

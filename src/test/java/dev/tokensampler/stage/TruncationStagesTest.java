@@ -81,7 +81,7 @@ class TruncationStagesTest {
     Candidates c = TruncationPath.WHOLE_VOCABULARY.start(flat, 1);
     new DynamicTemperature(1f, 0.5f, 1f).apply(c);
     assertEquals(1f / V, c.probability(0), 1e-7f);
-    assertEquals(1 / 1.5, c.scale, 1e-6, "t_max = 1.5");
+    assertEquals(1 / 1.5, c.logitView().scale(), 1e-6, "t_max = 1.5");
   }
 
   /**

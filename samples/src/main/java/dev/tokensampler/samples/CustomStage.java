@@ -21,8 +21,12 @@ import java.util.StringJoiner;
  *
  * <p>A stage sees the {@link Candidates} of one step: at first the whole vocabulary (candidate
  * {@code i} is token {@code i}), fewer after a truncating stage such as top-k (then candidate
- * {@code i} is token {@link Candidates#id(int)}). Setting a logit to {@code -Infinity} gives the
- * token probability 0: no later stage keeps it and the draw never picks it.
+ * {@code i} is token {@link Candidates#id(int)}). {@link Candidates#mask(int)} gives a token
+ * probability 0: no later stage keeps it and the draw never picks it. Masking validates the
+ * logits as the built-in masks do (one pass per step at most), so a banned token whose logit is
+ * NaN is reported instead of hidden. To shrink the candidates in one step, use
+ * {@link Candidates#keepLargest}, {@link Candidates#keepAtLeast}, {@link Candidates#keepTokens} or
+ * an allowed-token bitmask ({@link Candidates#keepAllowed(long[])}).
  */
 public final class CustomStage {
   /** Candidates for the next word of "The cat sat on the ...", in token-id order. */
@@ -40,7 +44,7 @@ public final class CustomStage {
   private CustomStage() {}
 
   /**
-   * Bans a fixed set of token ids by setting their logits to {@code -Infinity}.
+   * Bans a fixed set of token ids by masking them ({@link Candidates#mask(int)}).
    *
    * <p>Stateless and immutable, so the default {@link Stage#copy()} (which returns {@code this})
    * is right, and one instance may serve every sampler made from a config, on any thread.
@@ -67,20 +71,20 @@ public final class CustomStage {
     @Override
     public void apply(Candidates candidates) {
       if (candidates.isWholeVocabulary()) {
-        // Candidate i is token i: touch the banned ids only. The first write of a step copies the
-        // caller's logits once (they are never modified).
+        // Candidate i is token i: touch the banned ids only. The first mask of a step validates
+        // the logits and copies them once (the caller's array is never modified).
         for (int id : banned) {
           if (id >= candidates.size()) {
             throw new IllegalArgumentException("banned token " + id
                 + " is outside the vocabulary of " + candidates.size() + " tokens");
           }
-          candidates.setLogit(id, Float.NEGATIVE_INFINITY);
+          candidates.mask(id);
         }
       } else {
         // After a truncating stage: look each candidate's id up.
         for (int i = 0; i < candidates.size(); i++) {
           if (Arrays.binarySearch(banned, candidates.id(i)) >= 0) {
-            candidates.setLogit(i, Float.NEGATIVE_INFINITY);
+            candidates.mask(i);
           }
         }
       }
@@ -110,7 +114,7 @@ public final class CustomStage {
       }
       for (int i = 0; i < candidates.size(); i++) {
         if (candidates.id(i) == previous) {
-          candidates.setLogit(i, Float.NEGATIVE_INFINITY);
+          candidates.mask(i);
           return;
         }
       }

@@ -3,6 +3,7 @@ package dev.tokensampler.samples.experiments;
 import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.Softmax;
 import dev.tokensampler.stage.Candidates;
+import dev.tokensampler.stage.Chain;
 import dev.tokensampler.stage.Stage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -111,14 +112,10 @@ public final class DistributionCharts {
    * @return one probability per token id
    */
   static float[] afterChain(float[] logits, float temperature, SamplerConfig chain) {
-    Candidates candidates = new Candidates(logits.length);
-    candidates.reset(logits, 0);
     List<Stage> stages = new ArrayList<>();
     stages.addAll(SamplerConfig.builder().temperature(temperature).build().stages());
     stages.addAll(chain.stages());
-    for (Stage stage : stages) {
-      stage.copy().apply(candidates);
-    }
+    Candidates candidates = new Chain(stages).apply(logits, 0, logits.length);
     float[] probabilities = new float[logits.length];
     for (int i = 0; i < candidates.size(); i++) {
       probabilities[candidates.id(i)] = candidates.probability(i);

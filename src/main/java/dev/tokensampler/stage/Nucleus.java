@@ -24,8 +24,11 @@ import dev.tokensampler.random.Seeds;
  * knows, so the tokens are those of the exact test. {@link #materialize} finds the nucleus
  * explicitly for stages that need it: it stores the weights, then binary-searches the float bits of
  * the threshold, one pass per bit.
+ *
+ * <p>Owns the pending state: {@link #set} leaves a nucleus pending on the whole vocabulary, and
+ * the owner resolves it ({@link #materialize}) before anything else reads the candidates.
  */
-final class NucleusDraw {
+final class Nucleus {
   /**
    * Exponents this far below the drawn token's are skipped when summing the weights above it. The
    * exponential is non-decreasing and within 2 ulp (about 2.4e-7 relative) of {@code e^y}, so a
@@ -38,24 +41,50 @@ final class NucleusDraw {
    */
   private static final float SKIP_LIMIT = -80f;
 
-  private NucleusDraw() {}
+  private final StepWeights weights;
+  private final Truncation truncation;
+  private boolean pending;
+  private double mass;
+  private int minKeep;
 
-  static int draw(Candidates c, long randomBits) {
-    double target = target(c);
-    double pool = c.weightSum;
+  Nucleus(StepWeights weights, Truncation truncation) {
+    this.weights = weights;
+    this.truncation = truncation;
+  }
+
+  boolean isPending() {
+    return pending;
+  }
+
+  void clear() {
+    pending = false;
+  }
+
+  /** Leaves pending the nucleus of mass {@code p} over the whole vocabulary's weights. */
+  void set(double p, int keep) {
+    weights.sum();
+    pending = true;
+    mass = p;
+    minKeep = keep;
+  }
+
+  /** Draws a position of the pending nucleus with {@code randomBits}. */
+  int draw(long randomBits) {
+    double target = target();
+    double pool = weights.sum();
     float floor = 0f;
     for (int round = 0; ; round++) {
       long bits = round == 0 ? randomBits : Seeds.derive(randomBits, round - 1);
       double r = Seeds.uniform(bits) * pool;
-      int t = round == 0 ? c.locate(r) : c.locateAbove(r, floor);
-      if (c.chordBoundAbove(t) < target) {
+      int t = round == 0 ? weights.locate(r) : weights.locateAbove(r, floor);
+      if (weights.chordBoundAbove(t) < target) {
         return t;
       }
-      float wt = c.weightOf(t);
-      float y = c.exponentOf(t);
+      float wt = weights.weightOf(t);
+      float y = weights.exponentOf(t);
       float skipBelow = y < SKIP_LIMIT ? Float.NEGATIVE_INFINITY : y - SKIP_MARGIN;
-      double above = c.sumWeightsAbove(wt, skipBelow);
-      if (inNucleus(c, above, wt, target)) {
+      double above = weights.sumWeightsAbove(wt, skipBelow);
+      if (inNucleus(above, wt, target)) {
         return t;
       }
       floor = wt;
@@ -63,17 +92,17 @@ final class NucleusDraw {
     }
   }
 
-  static void materialize(Candidates c) {
-    c.ensureWeights();
-    float[] w = c.weights;
-    int n = c.size;
-    double target = target(c);
+  /** Turns the pending nucleus into explicit candidates. */
+  void materialize() {
+    pending = false;
+    weights.weights();
+    double target = target();
     int lo = 0;
     int hi = Float.floatToRawIntBits(1f);
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       float v = Float.intBitsToFloat(mid);
-      if (inNucleus(c, c.kernels.sumAbove(w, 0, n, v), v, target)) {
+      if (inNucleus(weights.sumStoredAbove(v), v, target)) {
         hi = mid;
       } else {
         lo = mid + 1;
@@ -82,30 +111,22 @@ final class NucleusDraw {
     if (lo == 0) {
       // Fewer than minKeep tokens have a positive weight: the others are in through minKeep
       // alone, so the nucleus is the minKeep largest logits with their ties.
-      TopK.selectFromVocabulary(c, c.nucleusMinKeep);
+      truncation.keepLargestOfVocabulary(minKeep);
       return;
     }
-    float threshold = Float.intBitsToFloat(lo);
-    int[] ids = c.explicitIds();
-    float[] logits = c.explicitLogits();
-    int count = c.kernels.selectAtLeast(w, 0, n, threshold, ids);
-    for (int j = 0; j < count; j++) {
-      logits[j] = c.logits[c.offset + ids[j]];
-    }
-    c.useExplicit(count, false);
+    truncation.keepWeightsAtLeast(Float.intBitsToFloat(lo));
   }
 
-  private static double target(Candidates c) {
-    return c.nucleusMass * c.weightSum * (1 - Candidates.MASS_TOLERANCE);
+  private double target() {
+    return mass * weights.sum() * (1 - Candidates.MASS_TOLERANCE);
   }
 
-  private static boolean inNucleus(Candidates c, double above, float weight, double target) {
+  private boolean inNucleus(double above, float weight, double target) {
     if (above < target) {
       return true;
     }
-    if (c.nucleusMinKeep > 1) {
-      c.ensureWeights();
-      return c.kernels.countAbove(c.weights, c.size, weight) < c.nucleusMinKeep;
+    if (minKeep > 1) {
+      return weights.countStoredAbove(weight) < minKeep;
     }
     return false;
   }

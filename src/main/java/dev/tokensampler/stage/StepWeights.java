@@ -1,0 +1,366 @@
+package dev.tokensampler.stage;
+
+import dev.tokensampler.internal.logits.LogitRule;
+import dev.tokensampler.kernel.ExpChord;
+import dev.tokensampler.kernel.ExpPoly;
+import dev.tokensampler.kernel.Kernels;
+
+/**
+ * What the softmax of a {@link LogitView} needs, computed once per view and kept until it changes:
+ * the validated maximum, the weights {@code exp((x - max) * scale)}, their sum and block sums; and
+ * the inversions of the cumulative weights that draw a token. Owns the logit validation of a step:
+ * the first maximum pass checks the input rule ({@link LogitRule}).
+ *
+ * <p>The owner tells it when the view changes: {@link #forget()} after the candidates or logits
+ * change, {@link #forgetWeights()} after only the scale changes, {@link #noteWrite} for a single
+ * write that may keep the maximum. Not thread-safe.
+ */
+final class StepWeights {
+  private final Kernels kernels;
+  private final LogitView view;
+  private final float[] blockSums;
+  /** Block sums of the weights above a floor, left by {@link #sumWeightsAbove}. */
+  private final float[] aboveSums;
+  /** Unnormalised probabilities {@code exp((x - max) * scale)}, by candidate position. */
+  private float[] weights;
+  private final float[] blockWeights = new float[Kernels.BLOCK];
+  private final float[] blockWeightSum = new float[1];
+
+  private boolean maxKnown;
+  private float max;
+  /** The logits of this step were validated, and every write since kept them valid. */
+  private boolean validated;
+  private boolean weightsKnown;
+  private boolean sumKnown;
+  private double weightSum;
+
+  StepWeights(Kernels kernels, LogitView view) {
+    this.kernels = kernels;
+    this.view = view;
+    int blocks = (view.vocabularySize() + Kernels.BLOCK - 1) / Kernels.BLOCK;
+    this.blockSums = new float[blocks];
+    this.aboveSums = new float[blocks];
+  }
+
+  Kernels kernels() {
+    return kernels;
+  }
+
+  /** A new step: nothing is known. */
+  void start() {
+    maxKnown = false;
+    validated = false;
+    weightsKnown = false;
+    sumKnown = false;
+  }
+
+  /** The candidates or their logits changed: the maximum, weights and sums are unknown. */
+  void forget() {
+    maxKnown = false;
+    forgetWeights();
+  }
+
+  /** The scale changed: the weights and sums are unknown, the raw maximum is kept. */
+  void forgetWeights() {
+    weightsKnown = false;
+    sumKnown = false;
+  }
+
+  /**
+   * Any number of logits are about to change in ways that may break the input rule (penalties,
+   * biases): the maximum is unknown and the next pass validates again.
+   */
+  void forgetValidation() {
+    validated = false;
+    forget();
+  }
+
+  /** Whether the logits of this step were validated and kept valid since. */
+  boolean isValidated() {
+    return validated;
+  }
+
+  /** The pending scale was folded into the raw logits: so is it into a known maximum. */
+  void noteScaleFolded(float factor) {
+    if (factor != 1f) {
+      // Rounding is monotone and the factor positive, so the largest product is the product of
+      // the largest logit, unless it overflowed (which a new pass reports).
+      max *= factor;
+      maxKnown &= max != Float.POSITIVE_INFINITY;
+      validated = maxKnown;
+    }
+  }
+
+  /** The candidates were reordered: the stored weights are unknown (the sums are kept). */
+  void forgetStoredWeights() {
+    weightsKnown = false;
+  }
+
+  /**
+   * A raw logit is about to change from {@code old} to {@code value} (finite or -Infinity): the
+   * maximum stays known unless this candidate held it or the value exceeds it.
+   */
+  void noteWrite(float old, float value) {
+    if (old == max || !(value <= max)) {
+      maxKnown = false;
+    }
+  }
+
+  /** The known raw maximum, or NaN if it is unknown. */
+  float knownMax() {
+    return maxKnown ? max : Float.NaN;
+  }
+
+  /** The maximum is unknown (a write replaced it); the logits stay validated. */
+  void forgetMax() {
+    maxKnown = false;
+  }
+
+  /** The maximum known to be {@code m}, a raw logit of the view, validated. */
+  void setMax(float m) {
+    max = m;
+    maxKnown = true;
+    validated = true;
+  }
+
+  /** The maximum raw logit of the view, validating the logits on the step's first pass. */
+  float rawMax() {
+    if (!maxKnown) {
+      float m = kernels.max(view.logits(), view.offset(), view.size());
+      if (!(m > Float.NEGATIVE_INFINITY && m < Float.POSITIVE_INFINITY)) {
+        throw invalidMaximum(m);
+      }
+      max = m;
+      maxKnown = true;
+      validated = true;
+    }
+    return max;
+  }
+
+  /** The error for a maximum that breaks the input rule: names the first NaN or +Infinity. */
+  IllegalArgumentException invalidMaximum(float m) {
+    if (m == Float.NEGATIVE_INFINITY) {
+      return LogitRule.noneFinite("");
+    }
+    for (int i = 0, n = view.size(); i < n; i++) {
+      float x = view.raw(i);
+      if (m != m ? x != x : x == m) {
+        return invalidAt(i);
+      }
+    }
+    throw new IllegalStateException("no " + m + " found");
+  }
+
+  /** The error for the invalid raw logit at a position. */
+  IllegalArgumentException invalidAt(int position) {
+    return LogitRule.invalid(view.nameOf(position), view.raw(position));
+  }
+
+  /** The weights of the view, computed if unknown; indexed by position. */
+  float[] weights() {
+    if (!weightsKnown) {
+      float[] w = weightsArray();
+      weightSum = kernels.expSum(
+          view.logits(), view.offset(), view.size(), rawMax(), view.scale(), w, blockSums);
+      weightsKnown = true;
+      sumKnown = true;
+    }
+    return weights;
+  }
+
+  private float[] weightsArray() {
+    if (weights == null) {
+      weights = new float[view.vocabularySize()];
+    }
+    return weights;
+  }
+
+  /** The sum {@code S} of the weights; at least 1. */
+  double sum() {
+    if (!sumKnown) {
+      weightSum = kernels.expSum(
+          view.logits(), view.offset(), view.size(), rawMax(), view.scale(), null, blockSums);
+      sumKnown = true;
+    }
+    return weightSum;
+  }
+
+  /** The mean under the current probabilities of {@code (logit - max) * scale}; at most 0. */
+  double meanExponent() {
+    float m = rawMax();
+    double s = sum();
+    return kernels.expExponentSum(view.logits(), view.offset(), view.size(), m, view.scale()) / s;
+  }
+
+  /** Writes the probabilities, in position order. */
+  void writeProbabilities(float[] out) {
+    int n = view.size();
+    double s = kernels.expSum(view.logits(), view.offset(), n, rawMax(), view.scale(), out,
+        blockSums);
+    kernels.multiply(out, n, (float) (1.0 / s));
+  }
+
+  /** Writes the natural log-probabilities, in position order. */
+  void writeLogProbabilities(float[] out) {
+    float logSum = (float) Math.log(sum());
+    kernels.logSoftmax(
+        view.logits(), view.offset(), view.size(), rawMax(), view.scale(), logSum, out);
+  }
+
+  /**
+   * The first position whose cumulative weight exceeds {@code target}, adding block sums (in
+   * double) and then the weights of one block (in double, in order). A target at or past the
+   * total, which rounding can produce, gives the last candidate of positive weight.
+   */
+  int locate(double target) {
+    sum();
+    int size = view.size();
+    int blocks = (size + Kernels.BLOCK - 1) / Kernels.BLOCK;
+    double cumulative = 0;
+    int block = 0;
+    for (; block < blocks - 1; block++) {
+      double next = cumulative + blockSums[block];
+      if (target < next) {
+        break;
+      }
+      cumulative = next;
+    }
+    int start = block * Kernels.BLOCK;
+    int end = Math.min(start + Kernels.BLOCK, size);
+    float[] w = weightsOfBlock(start, end);
+    int base = weightsKnown ? 0 : start;
+    for (int i = start; i < end; i++) {
+      float x = w[i - base];
+      if (x > 0f) {
+        cumulative += x;
+        if (target < cumulative) {
+          return i;
+        }
+      }
+    }
+    // Rounding put the target at or past the total: take the last candidate of positive weight.
+    for (; block >= 0; block--) {
+      if (blockSums[block] > 0f) {
+        start = block * Kernels.BLOCK;
+        end = Math.min(start + Kernels.BLOCK, size);
+        w = weightsOfBlock(start, end);
+        base = weightsKnown ? 0 : start;
+        for (int i = end - 1; i >= start; i--) {
+          if (w[i - base] > 0f) {
+            return i;
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("no candidate has a positive weight");
+  }
+
+  /**
+   * The exponent {@code (x - max) * scale} of the weight of a position, as the kernels compute it.
+   */
+  float exponentOf(int position) {
+    return (view.raw(position) - rawMax()) * view.scale();
+  }
+
+  /** The weight of a position: stored, or computed exactly as the kernels would. */
+  float weightOf(int position) {
+    return weightsKnown ? weights[position] : ExpPoly.exp(exponentOf(position));
+  }
+
+  /**
+   * The sum of the weights above {@code floor}, computed from the logits (see {@link
+   * Kernels#sumWeightsAbove}); leaves the block sums for {@link #locateAbove} with the same floor.
+   */
+  double sumWeightsAbove(float floor, float skipBelow) {
+    return kernels.sumWeightsAbove(view.logits(), view.offset(), view.size(), rawMax(),
+        view.scale(), floor, skipBelow, aboveSums);
+  }
+
+  /** The sum of the stored weights above {@code floor} (see {@link Kernels#sumAbove}). */
+  double sumStoredAbove(float floor) {
+    return kernels.sumAbove(weights(), 0, view.size(), floor);
+  }
+
+  /** The number of stored weights above {@code floor} (see {@link Kernels#countAbove}). */
+  int countStoredAbove(float floor) {
+    return kernels.countAbove(weights(), view.size(), floor);
+  }
+
+  /**
+   * An upper bound on the weights strictly above that of {@code position}, from the cheap
+   * exponential of {@link Kernels#chordSumAbove}: at least the sum {@link #sumWeightsAbove} would
+   * return for that weight. Zero, with no pass, for the largest logit; infinite when the
+   * position's exponent is below the approximation's domain ({@link ExpChord#MIN_INPUT}).
+   */
+  double chordBoundAbove(int position) {
+    float x = view.raw(position);
+    if (x == rawMax()) {
+      return 0;
+    }
+    if (!(exponentOf(position) >= ExpChord.MIN_INPUT)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return kernels.chordSumAbove(view.logits(), view.offset(), view.size(), rawMax(),
+        view.scale(), x) * (1 + ExpChord.SLACK);
+  }
+
+  /**
+   * Like {@link #locate}, over the weights above {@code floor} only: needs the block sums of the
+   * last {@link #sumWeightsAbove} with that floor. A target at or past their total, which rounding
+   * can produce, gives the last position above the floor.
+   */
+  int locateAbove(double target, float floor) {
+    int size = view.size();
+    int blocks = (size + Kernels.BLOCK - 1) / Kernels.BLOCK;
+    double cumulative = 0;
+    for (int block = 0; block < blocks; block++) {
+      double blockSum = aboveSums[block];
+      if (target < cumulative + blockSum) {
+        int start = block * Kernels.BLOCK;
+        int end = Math.min(start + Kernels.BLOCK, size);
+        float[] w = weightsOfBlock(start, end);
+        int base = weightsKnown ? 0 : start;
+        int last = -1;
+        for (int i = start; i < end; i++) {
+          if (w[i - base] > floor) {
+            last = i;
+            cumulative += w[i - base];
+            if (target < cumulative) {
+              return i;
+            }
+          }
+        }
+        return last;
+      }
+      cumulative += blockSum;
+    }
+    for (int block = blocks - 1; block >= 0; block--) {
+      if (aboveSums[block] > 0f) {
+        int start = block * Kernels.BLOCK;
+        int end = Math.min(start + Kernels.BLOCK, size);
+        float[] w = weightsOfBlock(start, end);
+        int base = weightsKnown ? 0 : start;
+        for (int i = end - 1; i >= start; i--) {
+          if (w[i - base] > floor) {
+            return i;
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("no weight above " + floor);
+  }
+
+  /**
+   * The weights of positions {@code [start, end)} of one block: the stored weights (indexed by
+   * position) if known, else recomputed by the kernel into a block-sized scratch (indexed from
+   * {@code start}); elementwise, so the values are the same either way.
+   */
+  private float[] weightsOfBlock(int start, int end) {
+    if (weightsKnown) {
+      return weights;
+    }
+    kernels.expSum(view.logits(), view.offset() + start, end - start, max, view.scale(),
+        blockWeights, blockWeightSum);
+    return blockWeights;
+  }
+}

@@ -1,0 +1,532 @@
+package dev.tokensampler.stage;
+
+import dev.tokensampler.kernel.Kernels;
+import dev.tokensampler.kernel.TopKHeap;
+
+/**
+ * The ways a {@link LogitView} shrinks: keep the largest logits, keep the logits in a range, keep
+ * the candidates whose key is small enough, keep a set of token ids. On the whole vocabulary each
+ * is one pass (a SIMD selection where the kernels have one) that makes the survivors explicit; on
+ * explicit candidates, a compaction in place that keeps their order. Each tells the
+ * {@link StepWeights} that the view changed. Not thread-safe.
+ */
+final class Truncation {
+  /**
+   * The most tokens a whole-vocabulary allowed set becomes explicit candidates at (if they are
+   * also at most an eighth of it); a larger set is masked in place, so that later stages keep the
+   * SIMD passes of the whole vocabulary.
+   */
+  static final int EXPLICIT_LIMIT = 1024;
+
+  private final Kernels kernels;
+  private final LogitView view;
+  private final StepWeights weights;
+  private final TopKHeap heap = new TopKHeap();
+
+  Truncation(Kernels kernels, LogitView view, StepWeights weights) {
+    this.kernels = kernels;
+    this.view = view;
+    this.weights = weights;
+  }
+
+  // ---- checks of the public primitives' arguments
+
+  static void checkThreshold(float threshold, int minKeep) {
+    if (!Float.isFinite(threshold)) {
+      throw new IllegalArgumentException("threshold must be finite, got " + threshold);
+    }
+    if (minKeep < 1) {
+      throw new IllegalArgumentException("minKeep must be >= 1, got " + minKeep);
+    }
+  }
+
+  /**
+   * The smallest raw logit (at least {@code -Float.MAX_VALUE}) whose product with {@code scale}
+   * reaches {@code threshold}: the product is monotone in the raw logit, so keeping the raw
+   * logits at or above it keeps exactly the scaled logits at or above the threshold.
+   */
+  static float rawThreshold(float threshold, float scale) {
+    float t = threshold;
+    if (scale != 1f) {
+      t = (float) (threshold / (double) scale);
+      while (t * scale < threshold) {
+        t = Math.nextUp(t);
+      }
+      while (Math.nextDown(t) * scale >= threshold) {
+        t = Math.nextDown(t);
+      }
+    }
+    return Math.max(t, -Float.MAX_VALUE);
+  }
+
+  static void checkTokenIds(int[] tokenIds, int vocabularySize) {
+    int previous = -1;
+    for (int j = 0; j < tokenIds.length; j++) {
+      int id = tokenIds[j];
+      if (id <= previous || id >= vocabularySize) {
+        throw new IllegalArgumentException("tokenIds[" + j + "] must be in (" + previous + ", "
+            + vocabularySize + "): ids strictly increasing, in the vocabulary; got " + id);
+      }
+      previous = id;
+    }
+  }
+
+  static void checkWords(int length, int bits, int vocabularySize) {
+    int needed = (vocabularySize + bits - 1) / bits;
+    if (length < needed) {
+      throw new IllegalArgumentException("allowedBits.length must be >= " + needed + " ("
+          + bits + "-bit words for " + vocabularySize + " tokens), got " + length);
+    }
+  }
+
+  static IllegalArgumentException noneAllowed() {
+    return new IllegalArgumentException("allowedBits allows no candidate with a finite logit:"
+        + " no token can be sampled");
+  }
+
+  /** Makes {@code count} survivors written into the view's explicit arrays the candidates. */
+  private void useExplicit(int count, boolean sorted) {
+    view.useExplicit(count, sorted);
+    weights.forget();
+  }
+
+  /** Keeps the first {@code count} explicit candidates (their order is kept). */
+  void truncate(int count) {
+    if (view.truncate(count)) {
+      weights.forget();
+    }
+  }
+
+  /** Sorts explicit candidates by logit, largest first, ties by increasing id. */
+  void sortExplicit() {
+    if (view.sortExplicit()) {
+      weights.forgetStoredWeights();
+    }
+  }
+
+  /** Keeps the {@code keep >= 1} largest logits and their ties (explicit or whole vocabulary). */
+  void keepLargest(int keep) {
+    int size = view.size();
+    if (keep >= size) {
+      return;
+    }
+    if (view.isWhole()) {
+      keepLargestOfVocabulary(keep);
+      return;
+    }
+    sortExplicit();
+    float[] x = view.logits();
+    float kth = x[keep - 1];
+    int count = keep;
+    while (count < size && x[count] == kth) {
+      count++;
+    }
+    truncate(count);
+  }
+
+  /**
+   * Replaces whole-vocabulary candidates with their {@code keep} largest logits and ties, sorted:
+   * one SIMD pass that sends the few logits above the running k-th to a heap.
+   */
+  void keepLargestOfVocabulary(int keep) {
+    int size = view.size();
+    heap.reset(keep, size);
+    int nan = kernels.selectTopK(view.logits(), view.offset(), size, heap);
+    if (nan >= 0) {
+      throw weights.invalidAt(nan);
+    }
+    int count = heap.count();
+    if (count == 0) {
+      weights.rawMax();
+    }
+    int[] ids = view.explicitIds();
+    float[] logits = view.explicitLogits();
+    int heapSize = heap.copyTo(ids, logits);
+    ByLogitSort.sort(logits, ids, heapSize);
+    if (logits[0] == Float.POSITIVE_INFINITY) {
+      weights.rawMax();
+    }
+    useExplicit(count, true);
+  }
+
+  /**
+   * Keeps the candidates whose raw logit is at least {@code threshold}, in their order; if fewer
+   * than {@code minKeep} pass, keeps the {@code minKeep} largest logits and their ties instead.
+   */
+  void keepAtLeast(float threshold, int minKeep) {
+    int size = view.size();
+    if (view.isWhole()) {
+      int[] kept = view.explicitIds();
+      float[] x = view.logits();
+      int o = view.offset();
+      int count = kernels.selectAtLeast(x, o, size, threshold, kept);
+      if (count < minKeep) {
+        if (minKeep < size) {
+          keepLargestOfVocabulary(minKeep);
+        }
+      } else if (count < size) {
+        float[] keptLogits = view.explicitLogits();
+        for (int j = 0; j < count; j++) {
+          keptLogits[j] = x[o + kept[j]];
+        }
+        useExplicit(count, false);
+      }
+      return;
+    }
+    float[] x = view.logits();
+    int count = 0;
+    for (int i = 0; i < size; i++) {
+      if (x[i] >= threshold) {
+        count++;
+      }
+    }
+    if (count < minKeep) {
+      keepLargest(minKeep);
+    } else if (count < size) {
+      if (view.compact(threshold, Float.POSITIVE_INFINITY)) {
+        weights.forget();
+      }
+    }
+  }
+
+  /** Keeps the candidates whose raw logit is finite and at most {@code high}, in their order. */
+  void keepAtMost(float high) {
+    float low = -Float.MAX_VALUE;
+    if (view.isWhole()) {
+      int[] kept = view.explicitIds();
+      float[] keptLogits = view.explicitLogits();
+      float[] x = view.logits();
+      int o = view.offset();
+      int count = 0;
+      for (int i = 0, n = view.size(); i < n; i++) {
+        float v = x[o + i];
+        if (v >= low && v <= high) {
+          kept[count] = i;
+          keptLogits[count] = v;
+          count++;
+        }
+      }
+      useExplicit(count, false);
+      return;
+    }
+    view.compact(low, high);
+    weights.forget();
+  }
+
+  /** Keeps the candidates whose key (by position) is at most {@code bound}, in their order. */
+  void keepKeysAtMost(float[] key, float bound) {
+    int[] kept = view.explicitIds();
+    float[] keptLogits = view.explicitLogits();
+    float[] x = view.logits();
+    int o = view.offset();
+    int[] ids = view.ids();
+    int size = view.size();
+    int count = 0;
+    for (int i = 0; i < size; i++) {
+      if (key[i] <= bound) {
+        kept[count] = ids == null ? i : ids[i];
+        keptLogits[count] = x[o + i];
+        count++;
+      }
+    }
+    if (ids == null) {
+      if (count < size) {
+        useExplicit(count, false);
+      }
+    } else {
+      view.truncate(count);
+      weights.forget();
+    }
+  }
+
+  /**
+   * Keeps the whole-vocabulary candidates whose stored weight is at least {@code floor}, in id
+   * order (the weights must be known).
+   */
+  void keepWeightsAtLeast(float floor) {
+    int[] ids = view.explicitIds();
+    float[] logits = view.explicitLogits();
+    float[] x = view.logits();
+    int o = view.offset();
+    int count = kernels.selectAtLeast(weights.weights(), 0, view.size(), floor, ids);
+    for (int j = 0; j < count; j++) {
+      logits[j] = x[o + ids[j]];
+    }
+    useExplicit(count, false);
+  }
+
+  /**
+   * Keeps the candidates whose token id is listed in {@code sortedIds[0, count)} (strictly
+   * increasing ids of the vocabulary), in their order.
+   *
+   * @return how many were kept; if none, the view is unchanged
+   */
+  int keepTokens(int[] sortedIds, int count) {
+    if (view.isWhole()) {
+      if (count > 0) {
+        int[] ids = view.explicitIds();
+        float[] logits = view.explicitLogits();
+        float[] x = view.logits();
+        int o = view.offset();
+        for (int j = 0; j < count; j++) {
+          ids[j] = sortedIds[j];
+          logits[j] = x[o + sortedIds[j]];
+        }
+        useExplicit(count, false);
+      }
+      return count;
+    }
+    int[] ids = view.ids();
+    int kept = 0;
+    for (int i = 0, n = view.size(); i < n; i++) {
+      if (java.util.Arrays.binarySearch(sortedIds, 0, count, ids[i]) >= 0) {
+        view.move(i, kept++);
+      }
+    }
+    if (kept > 0) {
+      truncate(kept);
+    }
+    return kept;
+  }
+
+  /**
+   * Keeps the explicit candidates whose token id is in {@code set} ({@code members}) or not in it
+   * ({@code !members}), in their order.
+   *
+   * @return how many were kept; if none, the view is unchanged
+   */
+  int keepTokensIn(java.util.BitSet set, boolean members) {
+    int[] ids = view.ids();
+    int kept = 0;
+    for (int i = 0, n = view.size(); i < n; i++) {
+      if (set.get(ids[i]) == members) {
+        view.move(i, kept++);
+      }
+    }
+    if (kept > 0) {
+      truncate(kept);
+    }
+    return kept;
+  }
+
+  /**
+   * Positions of the candidates whose raw logit is at least {@code bound}, written to
+   * {@code out} in order (one SIMD pass on the whole vocabulary).
+   *
+   * @return how many
+   */
+  int selectAtLeast(float bound, int[] out) {
+    int size = view.size();
+    if (view.isWhole()) {
+      return kernels.selectAtLeast(view.logits(), view.offset(), size, bound, out);
+    }
+    float[] x = view.logits();
+    int count = 0;
+    for (int i = 0; i < size; i++) {
+      if (x[i] >= bound) {
+        out[count++] = i;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Writes the {@code m} largest raw logits, largest first, into {@code out} (with the positions
+   * scratch {@code positions} on the whole vocabulary); on explicit candidates, all of them.
+   *
+   * @return how many were written
+   */
+  int largestLogits(int m, float[] out, int[] positions) {
+    int size = view.size();
+    // m changes from step to step: size the heap for any m once, so that no later step allocates.
+    heap.reset(view.vocabularySize(), view.vocabularySize());
+    if (view.isWhole()) {
+      heap.reset(Math.min(m, size), size);
+      kernels.selectTopK(view.logits(), view.offset(), size, heap);
+      int count = heap.count();
+      ByLogitSort.sort(out, positions, heap.copyTo(positions, out));
+      return count;
+    }
+    sortExplicit();
+    System.arraycopy(view.logits(), 0, out, 0, size);
+    return size;
+  }
+
+  // ---- allowed-token bitmasks: bit (id & 63) of words[id >>> 6], or (id & 31) of words[id >>> 5]
+
+  /** The number of vocabulary ids whose bit is set. */
+  private static int allowedCount(long[] words, int vocabularySize) {
+    int full = vocabularySize >>> 6;
+    int count = 0;
+    for (int w = 0; w < full; w++) {
+      count += Long.bitCount(words[w]);
+    }
+    int rest = vocabularySize & 63;
+    if (rest != 0) {
+      count += Long.bitCount(words[full] & ((1L << rest) - 1));
+    }
+    return count;
+  }
+
+  private static int allowedCount(int[] words, int vocabularySize) {
+    int full = vocabularySize >>> 5;
+    int count = 0;
+    for (int w = 0; w < full; w++) {
+      count += Integer.bitCount(words[w]);
+    }
+    int rest = vocabularySize & 31;
+    if (rest != 0) {
+      count += Integer.bitCount(words[full] & ((1 << rest) - 1));
+    }
+    return count;
+  }
+
+  /**
+   * Keeps the candidates whose token id has its bit set in {@code words}, after validating every
+   * current logit (allowed or not). A sparse set on the whole vocabulary becomes explicit
+   * candidates (a validating maximum pass, then one step per allowed id); otherwise one pass
+   * validates, copies on write and masks together, and leaves the maximum of the allowed logits
+   * known.
+   *
+   * @return whether a candidate with a finite logit is allowed; if not, the candidates are left
+   *     unusable for this step
+   */
+  boolean keepAllowed(long[] words) {
+    if (view.isWhole()) {
+      int size = view.size();
+      int count = allowedCount(words, size);
+      if (count <= EXPLICIT_LIMIT && count <= size / 8) {
+        weights.rawMax();
+        int[] ids = view.explicitIds();
+        float[] logits = view.explicitLogits();
+        float[] x = view.logits();
+        int o = view.offset();
+        int kept = 0;
+        boolean finite = false;
+        for (int w = 0, n = (size + 63) >>> 6; w < n; w++) {
+          for (long bits = words[w]; bits != 0; bits &= bits - 1) {
+            int id = (w << 6) + Long.numberOfTrailingZeros(bits);
+            if (id >= size) {
+              break;
+            }
+            ids[kept] = id;
+            logits[kept] = x[o + id];
+            finite |= logits[kept] != Float.NEGATIVE_INFINITY;
+            kept++;
+          }
+        }
+        if (finite) {
+          useExplicit(kept, false);
+        }
+        return finite;
+      }
+      return maskDisallowed(words, null);
+    }
+    return keepExplicitAllowed(words, null);
+  }
+
+  /** {@link #keepAllowed(long[])} with 32-bit words. */
+  boolean keepAllowed(int[] words) {
+    if (view.isWhole()) {
+      int size = view.size();
+      int count = allowedCount(words, size);
+      if (count <= EXPLICIT_LIMIT && count <= size / 8) {
+        weights.rawMax();
+        int[] ids = view.explicitIds();
+        float[] logits = view.explicitLogits();
+        float[] x = view.logits();
+        int o = view.offset();
+        int kept = 0;
+        boolean finite = false;
+        for (int w = 0, n = (size + 31) >>> 5; w < n; w++) {
+          for (int bits = words[w]; bits != 0; bits &= bits - 1) {
+            int id = (w << 5) + Integer.numberOfTrailingZeros(bits);
+            if (id >= size) {
+              break;
+            }
+            ids[kept] = id;
+            logits[kept] = x[o + id];
+            finite |= logits[kept] != Float.NEGATIVE_INFINITY;
+            kept++;
+          }
+        }
+        if (finite) {
+          useExplicit(kept, false);
+        }
+        return finite;
+      }
+      return maskDisallowed(null, words);
+    }
+    return keepExplicitAllowed(null, words);
+  }
+
+  /**
+   * The whole-vocabulary pass: validates each logit, writes it (allowed) or -Infinity (not) into
+   * this view's own array, and takes the maximum of the allowed ones. One of the word arrays is
+   * null.
+   */
+  private boolean maskDisallowed(long[] longWords, int[] intWords) {
+    int size = view.size();
+    float[] src = view.logits();
+    int so = view.offset();
+    float[] dst = view.ownArray();
+    float max = Float.NEGATIVE_INFINITY;
+    int invalid = -1;
+    if (longWords != null) {
+      for (int i = 0; i < size; i++) {
+        float x = src[so + i];
+        if (!(x < Float.POSITIVE_INFINITY) && x != Float.NEGATIVE_INFINITY) {
+          invalid = i;
+          break;
+        }
+        float y = (longWords[i >>> 6] << ~i) < 0 ? x : Float.NEGATIVE_INFINITY;
+        dst[i] = y;
+        max = y > max ? y : max;
+      }
+    } else {
+      for (int i = 0; i < size; i++) {
+        float x = src[so + i];
+        if (!(x < Float.POSITIVE_INFINITY) && x != Float.NEGATIVE_INFINITY) {
+          invalid = i;
+          break;
+        }
+        float y = (intWords[i >>> 5] << ~i) < 0 ? x : Float.NEGATIVE_INFINITY;
+        dst[i] = y;
+        max = y > max ? y : max;
+      }
+    }
+    if (invalid >= 0) {
+      throw weights.invalidAt(invalid);
+    }
+    if (max == Float.NEGATIVE_INFINITY) {
+      return false;
+    }
+    view.useOwnArray();
+    weights.forget();
+    weights.setMax(max);
+    return true;
+  }
+
+  /** Keeps the allowed explicit candidates in order, validating every one (kept or not). */
+  private boolean keepExplicitAllowed(long[] longWords, int[] intWords) {
+    int[] ids = view.ids();
+    float[] x = view.logits();
+    int kept = 0;
+    boolean finite = false;
+    for (int i = 0, size = view.size(); i < size; i++) {
+      float v = x[i];
+      if (!(v < Float.POSITIVE_INFINITY) && v != Float.NEGATIVE_INFINITY) {
+        throw weights.invalidAt(i);
+      }
+      int id = ids[i];
+      if (longWords != null ? (longWords[id >>> 6] << ~id) < 0 : (intWords[id >>> 5] << ~id) < 0) {
+        finite |= v != Float.NEGATIVE_INFINITY;
+        view.move(i, kept++);
+      }
+    }
+    if (finite) {
+      truncate(kept);
+    }
+    return finite;
+  }
+}
