@@ -18,7 +18,7 @@ import java.util.Objects;
  *
  * <p><b>Input rule</b>, as for sampling: every logit finite or {@code -Infinity}, at least one
  * finite per row; token ids in {@code [0, V)}. A violation throws an
- * {@link IllegalArgumentException} naming the row, the position and the value, before anything of
+ * {@link IllegalArgumentException} naming the value as {@code logits[row][position]}, before anything of
  * that row is written (rows before it are written).
  *
  * <p>Allocates its scratch once for the vocabulary size (the alternatives' scratch on first use);

@@ -212,12 +212,12 @@ class LogitScorerTest {
     float[] m = {1, 2, 3, 4, 1, Float.NaN, 3, 4};
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> scorer.score(m, 0, new int[] {0, 1}, 0, 2, out));
-    assertTrue(e.getMessage().contains("row 1") && e.getMessage().contains("position 1")
+    assertTrue(e.getMessage().contains("logits[1][1]")
         && e.getMessage().contains("NaN"), e.getMessage());
     assertEquals(1, out.positions(), "the rows before the bad one are written");
     float[] inf = {1, 2, Float.POSITIVE_INFINITY, 4};
     e = assertThrows(IllegalArgumentException.class, () -> scorer.logprob(inf, 0, 0));
-    assertTrue(e.getMessage().contains("position 2") && e.getMessage().contains("Infinity"),
+    assertTrue(e.getMessage().contains("logits[0][2]") && e.getMessage().contains("Infinity"),
         e.getMessage());
     float[] none = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY,
         Float.NEGATIVE_INFINITY};
