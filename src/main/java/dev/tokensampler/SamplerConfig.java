@@ -1,6 +1,7 @@
 package dev.tokensampler;
 
 import dev.tokensampler.random.Seeds;
+import dev.tokensampler.stage.AdaptiveP;
 import dev.tokensampler.stage.BannedSequences;
 import dev.tokensampler.stage.Dry;
 import dev.tokensampler.stage.DynamicTemperature;
@@ -294,6 +295,19 @@ public final class SamplerConfig {
      */
     public Builder mirostatV2(float tau, float eta) {
       return stage(new MirostatV2(tau, eta));
+    }
+
+    /**
+     * Appends {@link AdaptiveP} (see its class for the rule and its differences from llama.cpp);
+     * it selects the token, so it ends the chain.
+     *
+     * @param target {@code adaptive_target}, at most 1 (negative: a plain draw)
+     * @param decay {@code adaptive_decay}, in {@code [0, 0.99]}
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder adaptiveP(float target, float decay) {
+      return stage(new AdaptiveP(target, decay));
     }
 
     /**

@@ -7,6 +7,7 @@ import static dev.tokensampler.config.ValueType.INT_LIST;
 import static dev.tokensampler.config.ValueType.INT_LISTS;
 import static dev.tokensampler.config.ValueType.LONG;
 
+import dev.tokensampler.stage.AdaptiveP;
 import dev.tokensampler.stage.BannedSequences;
 import dev.tokensampler.stage.Dry;
 import dev.tokensampler.stage.DynamicTemperature;
@@ -96,10 +97,14 @@ final class SpecRegistry {
       .with("mirostat_tau", FLOAT).with("mirostat_eta", FLOAT)
       .offWhen(v -> v.i("mirostat") == 0);
 
+  static final StageKind ADAPTIVE_P = StageKind.of("adaptive_target", FLOAT,
+      v -> new AdaptiveP(v.f("adaptive_target"), v.f("adaptive_decay", 0.9f)))
+      .with("adaptive_decay", FLOAT).offWhen(v -> v.f("adaptive_target") < 0f);
+
   /** Every stage kind; a spec without a preset chains them in the order their keys are written. */
   static final List<StageKind> KINDS = List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE,
       DRY, NO_REPEAT_NGRAM, BAD_WORDS, MIN_NEW_TOKENS, SUPPRESS_TOKENS, TOP_N_SIGMA, TOP_K,
-      TYPICAL_P, TOP_P, MIN_P, XTC, EPSILON_CUTOFF, ETA_CUTOFF, TEMPERATURE, MIROSTAT);
+      TYPICAL_P, TOP_P, MIN_P, XTC, EPSILON_CUTOFF, ETA_CUTOFF, TEMPERATURE, MIROSTAT, ADAPTIVE_P);
 
   /** Keys that set no stage of their own, in canonical order. */
   static final Map<String, ValueType> GLOBALS = globals();
@@ -107,12 +112,13 @@ final class SpecRegistry {
   /** llama.cpp's default chain ({@code common_sampler_init}): its order and default values. */
   static final Preset LLAMA_CPP = new Preset("llama.cpp",
       List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE, DRY, TOP_N_SIGMA, TOP_K,
-          TYPICAL_P, TOP_P, MIN_P, XTC, TEMPERATURE, MIROSTAT),
+          TYPICAL_P, TOP_P, MIN_P, XTC, TEMPERATURE, MIROSTAT, ADAPTIVE_P),
       "repetition_penalty=1.0,frequency_penalty=0.0,presence_penalty=0.0,dry_multiplier=0.0,"
           + "dry_base=1.75,dry_allowed_length=2,dry_penalty_last_n=-1,top_n_sigma=-1.0,"
           + "top_k=40,typical_p=1.0,top_p=0.95,min_p=0.05,xtc_probability=0.0,"
           + "xtc_threshold=0.1,temperature=0.8,dynatemp_range=0.0,dynatemp_exponent=1.0,"
-          + "mirostat=0,mirostat_tau=5.0,mirostat_eta=0.1,penalty_last_n=64");
+          + "mirostat=0,mirostat_tau=5.0,mirostat_eta=0.1,adaptive_target=-1.0,"
+          + "adaptive_decay=0.9,penalty_last_n=64");
 
   /**
    * transformers' processor order ({@code GenerationMixin._get_logits_processor}): processors,
