@@ -18,6 +18,7 @@ import dev.tokensampler.stage.NoRepeatNGram;
 import dev.tokensampler.stage.RepetitionPenalty;
 import dev.tokensampler.stage.Stage;
 import dev.tokensampler.stage.Temperature;
+import dev.tokensampler.stage.TopH;
 import dev.tokensampler.stage.TopK;
 import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TopP;
@@ -295,6 +296,17 @@ public final class SamplerConfig {
      */
     public Builder mirostatV2(float tau, float eta) {
       return stage(new MirostatV2(tau, eta));
+    }
+
+    /**
+     * Appends {@link TopH} (see its class for the rule and its differences from transformers).
+     *
+     * @param topH {@code top_h}, in {@code (0, 1]}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code top_h} is out of range
+     */
+    public Builder topH(float topH) {
+      return stage(new TopH(topH));
     }
 
     /**

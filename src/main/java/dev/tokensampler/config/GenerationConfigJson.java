@@ -29,8 +29,8 @@ import java.util.Set;
  * 1.0. The processors come first, in the order {@code repetition_penalty},
  * {@code no_repeat_ngram_size}, {@code bad_words_ids}, {@code min_new_tokens} (with
  * {@code eos_token_id}), {@code suppress_tokens}; then, with {@code do_sample} true, the warpers
- * {@code temperature} (if not 1), {@code top_k} (if not 0), {@code top_p} (if below 1),
- * {@code min_p} (if set), {@code typical_p} (if below 1), {@code epsilon_cutoff},
+ * {@code temperature} (if not 1), {@code top_h} (if set), {@code top_k} (if not 0),
+ * {@code top_p} (if below 1), {@code min_p} (if set), {@code typical_p} (if below 1), {@code epsilon_cutoff},
  * {@code eta_cutoff} (if above 0), and a seeded draw; with {@code do_sample} false, the largest
  * logit (the warpers are ignored, as transformers ignores them). {@code eos_token_id} may be an
  * integer or a list.
@@ -203,6 +203,9 @@ public final class GenerationConfigJson {
     if (temperature != 1f) {
       v.put("temperature", temperature);
     }
+    if (f.isSet("top_h")) {
+      v.put("top_h", f.number("top_h", 1f));
+    }
     int topK = f.integer("top_k", 50);
     if (topK != 0) {
       v.put("top_k", topK);
@@ -271,7 +274,7 @@ public final class GenerationConfigJson {
         "top_p", "min_p", "typical_p", "epsilon_cutoff", "eta_cutoff", "repetition_penalty",
         "no_repeat_ngram_size", "bad_words_ids", "min_new_tokens", "suppress_tokens",
         "eos_token_id", "num_beams", "num_beam_groups", "diversity_penalty", "length_penalty",
-        "early_stopping", "num_return_sequences");
+        "early_stopping", "num_return_sequences", "top_h");
     private final JsonObject json;
 
     Fields(JsonObject json) {

@@ -24,6 +24,7 @@ import dev.tokensampler.stage.RepetitionPenalty;
 import dev.tokensampler.stage.Stage;
 import dev.tokensampler.stage.Temperature;
 import dev.tokensampler.stage.TokenMask;
+import dev.tokensampler.stage.TopH;
 import dev.tokensampler.stage.TopK;
 import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TopP;
@@ -97,6 +98,7 @@ final class SpecRegistry {
       .with("mirostat_tau", FLOAT).with("mirostat_eta", FLOAT)
       .offWhen(v -> v.i("mirostat") == 0);
 
+  static final StageKind TOP_H = StageKind.of("top_h", FLOAT, v -> new TopH(v.f("top_h")));
   static final StageKind ADAPTIVE_P = StageKind.of("adaptive_target", FLOAT,
       v -> new AdaptiveP(v.f("adaptive_target"), v.f("adaptive_decay", 0.9f)))
       .with("adaptive_decay", FLOAT).offWhen(v -> v.f("adaptive_target") < 0f);
@@ -104,7 +106,7 @@ final class SpecRegistry {
   /** Every stage kind; a spec without a preset chains them in the order their keys are written. */
   static final List<StageKind> KINDS = List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE,
       DRY, NO_REPEAT_NGRAM, BAD_WORDS, MIN_NEW_TOKENS, SUPPRESS_TOKENS, TOP_N_SIGMA, TOP_K,
-      TYPICAL_P, TOP_P, MIN_P, XTC, EPSILON_CUTOFF, ETA_CUTOFF, TEMPERATURE, MIROSTAT, ADAPTIVE_P);
+      TYPICAL_P, TOP_P, MIN_P, XTC, EPSILON_CUTOFF, ETA_CUTOFF, TEMPERATURE, MIROSTAT, ADAPTIVE_P, TOP_H);
 
   /** Keys that set no stage of their own, in canonical order. */
   static final Map<String, ValueType> GLOBALS = globals();
@@ -122,12 +124,12 @@ final class SpecRegistry {
 
   /**
    * transformers' processor order ({@code GenerationMixin._get_logits_processor}): processors,
-   * then the warpers temperature, top-k, top-p, min-p, typical, epsilon, eta; with the
+   * then the warpers temperature, top-H, top-k, top-p, min-p, typical, epsilon, eta; with the
    * {@code GenerationConfig} defaults of sampling ({@code do_sample=True}).
    */
   static final Preset TRANSFORMERS = new Preset("transformers",
       List.of(LOGIT_BIAS, REPETITION_PENALTY, NO_REPEAT_NGRAM, BAD_WORDS, MIN_NEW_TOKENS,
-          SUPPRESS_TOKENS, TEMPERATURE, TOP_K, TOP_P, MIN_P, TYPICAL_P, EPSILON_CUTOFF,
+          SUPPRESS_TOKENS, TEMPERATURE, TOP_H, TOP_K, TOP_P, MIN_P, TYPICAL_P, EPSILON_CUTOFF,
           ETA_CUTOFF),
       "repetition_penalty=1.0,temperature=1.0,top_k=50,top_p=1.0,typical_p=1.0");
 
