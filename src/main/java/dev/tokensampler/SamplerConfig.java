@@ -346,6 +346,39 @@ public final class SamplerConfig {
     }
 
     /**
+     * Appends {@link RepetitionPenalty} with transformers' options.
+     *
+     * @param penalty {@code repetition_penalty}, positive and finite
+     * @param penaltyLastN {@code penalty_last_n}: N, -1 for the whole history, 0 to disable
+     * @param normalize {@code repetition_penalty_normalize}: penalise log-probabilities
+     * @param promptIgnoreLength {@code prompt_ignore_length}: accepted tokens left out after each
+     *     reset
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder repetitionPenalty(float penalty, int penaltyLastN, boolean normalize,
+        int promptIgnoreLength) {
+      return stage(new RepetitionPenalty(penalty, penaltyLastN, normalize, promptIgnoreLength));
+    }
+
+    /**
+     * Appends {@link FrequencyPresencePenalty} counting, if {@code generatedOnly}, only the tokens
+     * generated (accepted after the first step), as the OpenAI API and vLLM count.
+     *
+     * @param frequencyPenalty {@code frequency_penalty}, finite
+     * @param presencePenalty {@code presence_penalty}, finite
+     * @param penaltyLastN {@code penalty_last_n}: N, -1 for the whole history, 0 to disable
+     * @param generatedOnly {@code penalty_generated_only}
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder frequencyPresencePenalty(float frequencyPenalty, float presencePenalty,
+        int penaltyLastN, boolean generatedOnly) {
+      return stage(new FrequencyPresencePenalty(
+          frequencyPenalty, presencePenalty, penaltyLastN, generatedOnly));
+    }
+
+    /**
      * Appends {@link FrequencyPresencePenalty} (see its class for the rule and its sources).
      *
      * @param frequencyPenalty {@code frequency_penalty}, finite

@@ -1,6 +1,7 @@
 package dev.tokensampler.config;
 
 import static dev.tokensampler.config.ValueType.BIAS_MAP;
+import static dev.tokensampler.config.ValueType.BOOLEAN;
 import static dev.tokensampler.config.ValueType.FLOAT;
 import static dev.tokensampler.config.ValueType.INT;
 import static dev.tokensampler.config.ValueType.INT_LIST;
@@ -51,12 +52,14 @@ final class SpecRegistry {
   static final StageKind LOGIT_BIAS = StageKind.of("logit_bias", BIAS_MAP,
       v -> new LogitBias(v.biases("logit_bias"))).offWhen(v -> v.biases("logit_bias").isEmpty());
   static final StageKind REPETITION_PENALTY = StageKind.of("repetition_penalty", FLOAT,
-      v -> new RepetitionPenalty(v.f("repetition_penalty"), v.penaltyLastN()))
+      v -> new RepetitionPenalty(v.f("repetition_penalty"), v.penaltyLastN(),
+          v.bool("repetition_penalty_normalize", false), v.i("prompt_ignore_length", 0)))
+      .with("repetition_penalty_normalize", BOOLEAN).with("prompt_ignore_length", INT)
       .offWhen(v -> v.f("repetition_penalty") == 1f);
   static final StageKind FREQUENCY_PRESENCE = StageKind.of("frequency_penalty", FLOAT,
-      v -> new FrequencyPresencePenalty(
-          v.f("frequency_penalty", 0f), v.f("presence_penalty", 0f), v.penaltyLastN()))
-      .primary("presence_penalty", FLOAT)
+      v -> new FrequencyPresencePenalty(v.f("frequency_penalty", 0f),
+          v.f("presence_penalty", 0f), v.penaltyLastN(), v.bool("penalty_generated_only", false)))
+      .primary("presence_penalty", FLOAT).with("penalty_generated_only", BOOLEAN)
       .offWhen(v -> v.f("frequency_penalty", 0f) == 0f && v.f("presence_penalty", 0f) == 0f);
   static final StageKind DRY = StageKind.of("dry_multiplier", FLOAT,
       v -> new Dry(v.f("dry_multiplier"), v.f("dry_base", 1.75f), v.i("dry_allowed_length", 2),

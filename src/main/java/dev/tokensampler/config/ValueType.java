@@ -22,7 +22,9 @@ enum ValueType {
   /** Token biases, e.g. {@code {15043:-1.5,29871:2}}. */
   BIAS_MAP,
   /** {@code true}, {@code false} or {@code never} (beam search's {@code early_stopping}). */
-  EARLY_STOPPING;
+  EARLY_STOPPING,
+  /** {@code true} or {@code false}. */
+  BOOLEAN;
 
   private static final Pattern NUMBER =
       Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|[+-]?Infinity");
@@ -48,6 +50,11 @@ enum ValueType {
           return intLists(inner(t));
         case EARLY_STOPPING:
           return EarlyStopping.parse(key, t);
+        case BOOLEAN:
+          if (!t.equals("true") && !t.equals("false")) {
+            throw new NumberFormatException(t);
+          }
+          return Boolean.parseBoolean(t);
         default:
           return biasMap(t);
       }
@@ -98,6 +105,8 @@ enum ValueType {
         return "a list of integer lists like [[1],[2,3]]";
       case EARLY_STOPPING:
         return "true, false or never";
+      case BOOLEAN:
+        return "true or false";
       default:
         return "token biases like {15043:-1.5,29871:2}";
     }
