@@ -6,9 +6,10 @@ import java.nio.FloatBuffer;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Samples one token for each row of a batch, with one {@link Sampler} per row.
@@ -21,16 +22,26 @@ import java.util.concurrent.Executor;
  * <p>By default rows are sampled one after the other on the calling thread, allocating nothing.
  * With {@link #parallel(Executor, int)}, rows are split into contiguous chunks run on the caller's
  * executor (the library never starts threads); that mode allocates a few small objects per call.
- * Not thread-safe: one batch is driven by one thread at a time; a {@code sample} call that starts
- * while another is in progress fails fast with a {@link ConcurrentModificationException} (as does
- * a row's {@link Sampler} used elsewhere meanwhile).
+ * A chunk that the executor has not started by the time the calling thread has sampled its own
+ * chunk is sampled by the calling thread instead, and the executor's task for it, if it ever
+ * runs, does nothing: an executor that drops queued tasks ({@code shutdownNow}, a discard policy)
+ * or is slow never makes a call hang, and no task left over from one call ever samples a row
+ * during another. An executor that rejects a chunk ({@code execute} throws) fails the call
+ * promptly with a {@link RejectedExecutionException}; the batch stays usable.
+ *
+ * <p><b>Failed calls.</b> When a call throws (a row's logits rejected, a rejected chunk), the
+ * rows that advanced are exactly those whose entry in {@code tokens} holds their token; every
+ * other row's entry is -1 and its sampler is unchanged (a row's {@link Sampler} changes nothing
+ * when it throws). The exception is the first failure in row order.
+ *
+ * <p>Not thread-safe: one batch is driven by one thread at a time; a {@code sample} call that
+ * starts while another is in progress fails fast with a {@link ConcurrentModificationException}
+ * (as does a row's {@link Sampler} used elsewhere meanwhile).
  */
 public final class BatchSampler {
   private final Sampler[] rows;
   private final Executor executor;
   private final int chunks;
-  private final CompletableFuture<?>[] pending;
-  private final Runnable[] chunkTasks;
   /** Set for the duration of a {@code sample} call. */
   private volatile boolean busy;
 
@@ -48,13 +59,6 @@ public final class BatchSampler {
     this.rows = rows;
     this.executor = executor;
     this.chunks = chunks;
-    this.pending = new CompletableFuture<?>[chunks];
-    this.chunkTasks = new Runnable[chunks];
-    for (int c = 0; c < chunks; c++) {
-      int from = start(c);
-      int to = start(c + 1);
-      chunkTasks[c] = () -> sampleRows(from, to);
-    }
   }
 
   /**
@@ -250,80 +254,215 @@ public final class BatchSampler {
     }
   }
 
-  // The input of the call in progress, read by every chunk.
-  private float[][] rowInput;
-  private float[] flatInput;
-  private FloatBuffer bufferInput;
-  private int vocabulary;
-  private int[] output;
+  /** The input of one call, read by every chunk of it. */
+  private static final class Input {
+    float[][] byRow;
+    float[] flat;
+    FloatBuffer buffer;
+    int vocabulary;
+    int[] tokens;
+    TokenLogprobs[] logprobs;
+
+    Input set(float[][] byRow, float[] flat, FloatBuffer buffer, int vocabulary, int[] tokens,
+        TokenLogprobs[] logprobs) {
+      this.byRow = byRow;
+      this.flat = flat;
+      this.buffer = buffer;
+      this.vocabulary = vocabulary;
+      this.tokens = tokens;
+      this.logprobs = logprobs;
+      return this;
+    }
+  }
+
   private TokenLogprobs[] logprobsOutput;
+  /** The input of a sequential call, reused (that mode allocates nothing) and cleared after it. */
+  private final Input sequentialInput = new Input();
 
   private void start(float[][] byRow, float[] flat, FloatBuffer buffer, int v, int[] tokens) {
     if ((boolean) BUSY.getAndSet(this, true)) {
       throw new ConcurrentModificationException(
           "a BatchSampler is used by two threads at once; drive each batch from one thread");
     }
-    rowInput = byRow;
-    flatInput = flat;
-    bufferInput = buffer;
-    vocabulary = v;
-    output = tokens;
     try {
       if (executor == null) {
-        sampleRows(0, rows.length);
+        try {
+          sampleRows(sequentialInput.set(byRow, flat, buffer, v, tokens, logprobsOutput),
+              0, rows.length);
+        } finally {
+          sequentialInput.set(null, null, null, 0, null, null);
+        }
       } else {
-        runChunks();
+        // A new input per call: a task of this call that runs late finds its chunk claimed and
+        // could not read another call's input anyway.
+        new ParallelCall(new Input().set(byRow, flat, buffer, v, tokens, logprobsOutput)).run();
       }
     } finally {
-      rowInput = null;
-      flatInput = null;
-      bufferInput = null;
-      output = null;
       BUSY.setRelease(this, false);
     }
   }
 
-  private void sampleRows(int from, int to) {
-    for (int r = from; r < to; r++) {
-      int token;
-      if (rowInput != null) {
-        token = rows[r].sample(Objects.requireNonNull(rowInput[r], "logits[r]"));
-      } else if (flatInput != null && logprobsOutput != null) {
-        token = rows[r].sample(flatInput, r * vocabulary, vocabulary,
-            Objects.requireNonNull(logprobsOutput[r], "logprobs[r]"));
-      } else if (flatInput != null) {
-        token = rows[r].sample(flatInput, r * vocabulary, vocabulary);
-      } else {
-        token = rows[r].sample(bufferInput, bufferInput.position() + r * vocabulary, vocabulary);
+  /**
+   * Samples rows {@code [from, to)} in order; on a failure, marks that row and the rest of the
+   * range with -1 in {@code tokens} and rethrows.
+   */
+  private void sampleRows(Input in, int from, int to) {
+    int r = from;
+    try {
+      for (; r < to; r++) {
+        int token;
+        if (in.byRow != null) {
+          token = rows[r].sample(Objects.requireNonNull(in.byRow[r], "logits[r]"));
+        } else if (in.flat != null && in.logprobs != null) {
+          token = rows[r].sample(in.flat, r * in.vocabulary, in.vocabulary,
+              Objects.requireNonNull(in.logprobs[r], "logprobs[r]"));
+        } else if (in.flat != null) {
+          token = rows[r].sample(in.flat, r * in.vocabulary, in.vocabulary);
+        } else {
+          token = rows[r].sample(in.buffer, in.buffer.position() + r * in.vocabulary,
+              in.vocabulary);
+        }
+        in.tokens[r] = token;
       }
-      output[r] = token;
+    } catch (RuntimeException | Error e) {
+      for (int q = r; q < to; q++) {
+        in.tokens[q] = -1;
+      }
+      throw e;
     }
   }
 
-  private void runChunks() {
-    for (int c = 1; c < chunks; c++) {
-      pending[c] = CompletableFuture.runAsync(chunkTasks[c], executor);
+  /**
+   * One parallel call: chunk 0 on the calling thread, the others offered to the executor. Each
+   * chunk is claimed once, by an executor task or by the calling thread, whichever comes first.
+   */
+  private final class ParallelCall {
+    private static final int QUEUED = 0;
+    private static final int CLAIMED = 1;
+    private static final int DONE = 2;
+
+    private final Input input;
+    private final AtomicIntegerArray state = new AtomicIntegerArray(chunks);
+    private final Throwable[] failures = new Throwable[chunks];
+    /** Whether each chunk was sampled (by whichever thread claimed it). */
+    private final boolean[] ran = new boolean[chunks];
+    private final Thread caller = Thread.currentThread();
+
+    ParallelCall(Input input) {
+      this.input = input;
     }
-    RuntimeException failure = null;
-    try {
-      sampleRows(0, start(1));
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    for (int c = 1; c < chunks; c++) {
-      try {
-        pending[c].join();
-      } catch (CompletionException e) {
-        if (failure == null) {
-          failure = e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+
+    void run() {
+      int submitted = 1;
+      RuntimeException rejected = null;
+      for (; submitted < chunks; submitted++) {
+        int chunk = submitted;
+        try {
+          executor.execute(() -> runClaimed(chunk));
+        } catch (RuntimeException e) {
+          rejected = e;
+          break;
         }
-      } finally {
-        pending[c] = null;
+      }
+      if (rejected != null) {
+        failRejected(submitted, rejected);
+        return;
+      }
+      runChunk(0);
+      for (int c = 1; c < chunks; c++) {
+        if (state.compareAndSet(c, QUEUED, CLAIMED)) {
+          runChunk(c);
+        }
+      }
+      awaitChunks(chunks);
+      for (int c = 0; c < chunks; c++) {
+        if (failures[c] != null) {
+          throwUnchecked(failures[c]);
+        }
       }
     }
-    if (failure != null) {
-      throw failure;
+
+    /** The executor's task: samples the chunk unless the calling thread has claimed it. */
+    private void runClaimed(int chunk) {
+      if (state.compareAndSet(chunk, QUEUED, CLAIMED)) {
+        runChunk(chunk);
+        LockSupport.unpark(caller);
+      }
     }
+
+    private void runChunk(int chunk) {
+      ran[chunk] = true;
+      try {
+        sampleRows(input, start(chunk), start(chunk + 1));
+      } catch (Throwable e) {
+        failures[chunk] = e;
+      } finally {
+        state.set(chunk, DONE);
+      }
+    }
+
+    /** Waits until every claimed chunk below {@code end} is done. */
+    private void awaitChunks(int end) {
+      boolean interrupted = false;
+      for (int c = 1; c < end; c++) {
+        while (state.get(c) == CLAIMED) {
+          LockSupport.park(this);
+          if (Thread.interrupted()) {
+            interrupted = true;
+          }
+        }
+      }
+      if (interrupted) {
+        caller.interrupt();
+      }
+    }
+
+    /**
+     * Chunk {@code chunk} was rejected: claims every chunk not yet started, so that none runs,
+     * waits for those already running and fails with the rows that advanced.
+     */
+    private void failRejected(int chunk, RuntimeException cause) {
+      for (int c = 1; c < chunks; c++) {
+        if (c >= chunk) {
+          state.set(c, DONE);
+        } else {
+          state.compareAndSet(c, QUEUED, DONE);
+        }
+      }
+      awaitChunks(chunk);
+      StringBuilder advanced = new StringBuilder();
+      for (int r = 0; r < rows.length; r++) {
+        int c = chunkOf(r);
+        boolean sampled = ran[c] && input.tokens[r] >= 0;
+        if (!sampled) {
+          input.tokens[r] = -1;
+        } else {
+          advanced.append(advanced.length() == 0 ? "" : ",").append(r);
+        }
+      }
+      throw new RejectedExecutionException("the executor rejected chunk " + chunk + " of "
+          + chunks + " (rows " + start(chunk) + " to " + (start(chunk + 1) - 1) + "); rows "
+          + (advanced.length() == 0 ? "none" : "[" + advanced + "]")
+          + " advanced, every other row is unchanged (token -1)", cause);
+    }
+  }
+  /** The chunk holding row {@code r}. */
+  private int chunkOf(int r) {
+    int c = 0;
+    while (start(c + 1) <= r) {
+      c++;
+    }
+    return c;
+  }
+
+  private static void throwUnchecked(Throwable e) {
+    if (e instanceof RuntimeException) {
+      throw (RuntimeException) e;
+    }
+    if (e instanceof Error) {
+      throw (Error) e;
+    }
+    throw new IllegalStateException(e);
   }
 
   private int start(int chunk) {

@@ -23,30 +23,37 @@ import org.apache.commons.rng.core.RandomProviderDefaultState;
  * first), then draws from what is left, unless a stage selected the token. Then every stage is
  * told the chosen token ({@link Stage#accept}). Every call that returns a token takes exactly one
  * {@code nextLong()} from the random stream, whatever the chain and the logits, and a call that
- * throws on invalid logits takes none, so the randomness of step {@code n} depends only on the
- * seed and {@code n}. Stages that need randomness (XTC, mirostat) share that one value
+ * throws takes none (a value a stage took before the failure is kept for the next call, and saved
+ * with the state), so the randomness of step {@code n} depends only on the seed and {@code n}. Stages that need randomness (XTC, mirostat) share that one value
  * ({@link Candidates#randomBits()}), which also draws the token. The chain of stages and its step
  * are a {@link Chain}.
  *
  * <p>The vocabulary size is fixed by the first call; the sampler allocates its buffers then and
  * nothing afterwards. The caller's logits are read, never written. A sampler is not thread-safe:
- * use one per sequence (they are cheap). A call to {@code sample} or {@link #restoreState} that
- * starts while another is in progress (from a second thread, or from a stage re-entering its own
- * sampler) fails fast with a {@link ConcurrentModificationException} and changes nothing; the
- * call in progress completes normally. The check is one atomic flag per call; it does not make
+ * use one per sequence (they are cheap). A call to {@code sample}, {@link #accept},
+ * {@link #reset}, {@link #saveState} or {@link #restoreState} that starts while another is in
+ * progress (from a second thread, or from a stage calling its own sampler) fails fast with a
+ * {@link ConcurrentModificationException} and changes nothing; the call in progress completes
+ * normally. The check is one atomic flag per call; it does not make
  * a sampler safe to share, since calls that merely alternate between threads are not detected.
  *
  * <p>Errors: {@link NullPointerException} for null logits; {@link IllegalArgumentException},
- * naming the parameter and value, for an empty or mis-sized vector, and for logits that are
- * {@code NaN}, {@code +Infinity} or all {@code -Infinity} (see {@link Candidates}).
+ * naming the parameter and value, for an empty or mis-sized vector, for logits that are
+ * {@code NaN}, {@code +Infinity} or all {@code -Infinity} (see {@link Candidates}), and for an
+ * accepted token id outside {@code [0, V)} (checked by {@link #accept} once the vocabulary size V
+ * is known, and for tokens accepted before it, by the first {@code sample}).
  */
 public final class Sampler {
   private final SamplerConfig config;
   private final Chain chain;
   private final UniformRandomProvider random;
+  /** The generator as the steps see it: a failed step's value is kept for the next. */
+  private final StepRandom stepRandom;
+  /** The largest token accepted before the vocabulary size was known, or -1. */
+  private int largestEarlyToken = -1;
   private long tokens;
   private LogprobRecorder recorder;
-  /** Set for the duration of a {@code sample} or {@code restoreState} call. */
+  /** Set for the duration of every call that reads or changes the state. */
   private volatile boolean busy;
 
   private static final VarHandle BUSY;
@@ -63,6 +70,7 @@ public final class Sampler {
     this.config = config;
     this.chain = new Chain(config.stages());
     this.random = random;
+    this.stepRandom = new StepRandom(random);
   }
 
   /**
@@ -99,7 +107,8 @@ public final class Sampler {
     checkRange(offset, length, logits.length, "logits.length");
     enter();
     try {
-      chain.apply(logits, offset, length, random);
+      checkEarlyTokens(length);
+      chain.apply(logits, offset, length, stepRandom);
       return finish();
     } finally {
       exit();
@@ -122,7 +131,8 @@ public final class Sampler {
     Objects.requireNonNull(logits, "logits");
     enter();
     try {
-      chain.apply(logits, logits.position(), logits.remaining(), random);
+      checkEarlyTokens(logits.remaining());
+      chain.apply(logits, logits.position(), logits.remaining(), stepRandom);
       return finish();
     } finally {
       exit();
@@ -149,7 +159,8 @@ public final class Sampler {
     checkRange(offset, length, logits.limit(), "logits.limit()");
     enter();
     try {
-      chain.apply(logits, offset, length, random);
+      checkEarlyTokens(length);
+      chain.apply(logits, offset, length, stepRandom);
       return finish();
     } finally {
       exit();
@@ -195,7 +206,8 @@ public final class Sampler {
     checkRange(offset, length, logits.length, "logits.length");
     enter();
     try {
-      Candidates c = chain.apply(logits, offset, length, random);
+      checkEarlyTokens(length);
+      Candidates c = chain.apply(logits, offset, length, stepRandom);
       recorder().recordRaw(logits, offset, length, out);
       int token = chain.draw();
       recorder.recordProcessed(token, logits[offset + token], c, out);
@@ -240,7 +252,8 @@ public final class Sampler {
     checkRange(offset, length, logits.limit(), "logits.limit()");
     enter();
     try {
-      Candidates c = chain.apply(logits, offset, length, random);
+      checkEarlyTokens(length);
+      Candidates c = chain.apply(logits, offset, length, stepRandom);
       recorder().recordRaw(logits, offset, length, out);
       int token = chain.draw();
       recorder.recordProcessed(token, logits.get(offset + token), c, out);
@@ -254,15 +267,53 @@ public final class Sampler {
    * Tells the stateful stages about a token that was not sampled here, e.g. each prompt token
    * before the first call to {@code sample}.
    *
-   * @param token the token id
+   * @param token the token id, in {@code [0, V)} once the vocabulary size V is known; a token
+   *     accepted before is checked by the first {@code sample}
+   * @throws IllegalArgumentException if the token is negative, or not below a known V
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public void accept(int token) {
-    chain.accept(token);
+    enter();
+    try {
+      if (token < 0) {
+        throw new IllegalArgumentException("token must be >= 0, got " + token);
+      }
+      int size = chain.vocabularySize();
+      if (size != 0 && token >= size) {
+        throw new IllegalArgumentException(
+            "token " + token + " is outside the vocabulary of size " + size);
+      }
+      if (size == 0 && token > largestEarlyToken) {
+        largestEarlyToken = token;
+      }
+      chain.accept(token);
+    } finally {
+      exit();
+    }
   }
 
-  /** Forgets the token history of the stateful stages. The random stream is not rewound. */
+  /**
+   * Forgets the token history of the stateful stages. The random stream is not rewound.
+   *
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
+   */
   public void reset() {
-    chain.reset();
+    enter();
+    try {
+      chain.reset();
+      largestEarlyToken = -1;
+    } finally {
+      exit();
+    }
+  }
+
+  /** Before the first sample fixes V: the tokens accepted until then must be below it. */
+  private void checkEarlyTokens(int length) {
+    if (largestEarlyToken >= length && length >= 1 && chain.vocabularySize() == 0) {
+      throw new IllegalArgumentException("token " + largestEarlyToken + " accepted before the"
+          + " first sample is outside the vocabulary of size " + length
+          + "; reset() the sampler and accept the prompt again");
+    }
   }
 
   /**
@@ -283,11 +334,17 @@ public final class Sampler {
    * @return the state
    * @throws IllegalStateException if the generator cannot save its state (a caller's generator
    *     that is not a Commons RNG {@code RestorableUniformRandomProvider})
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public byte[] saveState() {
-    byte[] generatorState = defaultState(restorable().saveState());
-    return SamplerState.write(
-        chain, vocabularySize(), tokens, random.getClass().getName(), generatorState);
+    enter();
+    try {
+      byte[] generatorState = defaultState(restorable().saveState());
+      return SamplerState.write(chain, vocabularySize(), tokens, random.getClass().getName(),
+          generatorState, stepRandom.isHeld() ? (Long) stepRandom.heldValue() : null);
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -341,6 +398,9 @@ public final class Sampler {
     if (parsed.vocabularySize > 0) {
       chain.fixVocabularySize(parsed.vocabularySize);
     }
+    largestEarlyToken = -1;
+    stepRandom.hold(parsed.keptRandomValue != null,
+        parsed.keptRandomValue == null ? 0L : parsed.keptRandomValue);
   }
 
   private RestorableUniformRandomProvider restorable() {
@@ -404,6 +464,7 @@ public final class Sampler {
   private int accepted(int token) {
     tokens++;
     chain.accept(token);
+    stepRandom.commit();
     return token;
   }
 

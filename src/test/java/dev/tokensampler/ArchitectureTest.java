@@ -46,6 +46,7 @@ import org.w3c.dom.NodeList;
  */
 class ArchitectureTest {
   private static final Path MAIN = Path.of("src/main/java");
+  private static final Path MODULE_INFO = MAIN.resolve("module-info.java");
   private static final String ROOT = "dev/tokensampler";
 
   private static Map<String, ClassFile> classes;
@@ -95,10 +96,21 @@ class ArchitectureTest {
     try (Stream<Path> files = Files.walk(MAIN)) {
       offenders = files
           .filter(f -> f.toString().endsWith(".java") && !f.startsWith(adapter))
+          .filter(f -> !f.equals(MODULE_INFO))
           .filter(f -> read(f).contains("ai.djl"))
           .collect(Collectors.toList());
     }
     assertEquals(List.of(), offenders);
+  }
+
+  /** The module descriptor names DJL once, as a static (compile-time only) requirement. */
+  @Test
+  void theModuleRequiresDjlStaticallyOnly() {
+    List<String> djlLines = read(MODULE_INFO).lines()
+        .map(String::strip)
+        .filter(line -> line.startsWith("requires") && line.contains("ai.djl"))
+        .collect(Collectors.toList());
+    assertEquals(List.of("requires static ai.djl.api;"), djlLines);
   }
 
   @Test

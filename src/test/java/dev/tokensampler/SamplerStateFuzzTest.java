@@ -1,6 +1,7 @@
 package dev.tokensampler;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -17,8 +18,9 @@ import java.util.zip.CRC32;
 /**
  * Fuzz targets for {@link Sampler#restoreState}: arbitrary bytes, and valid states with bytes
  * changed, inserted or cut (with the checksum repaired or not, so that the parser behind the
- * checksum is reached). Only {@link IllegalArgumentException} may come out; a sampler that
- * rejected a state is unchanged, and one that accepted it samples valid tokens.
+ * checksum is reached), restored into a sampler that has sampled and into one that never has (its
+ * vocabulary size is still open). Only {@link IllegalArgumentException} may come out; a sampler
+ * that rejected a state is unchanged, and one that accepted it samples valid tokens.
  *
  * <p>Without {@code JAZZER_FUZZ=1} these run their inputs under
  * {@code src/test/resources/dev/tokensampler/SamplerStateFuzzTestInputs/} as regression tests;
@@ -67,8 +69,13 @@ class SamplerStateFuzzTest {
   }
 
   private static void checkRestore(byte[] state) {
+    checkRestore(state, true);
+    checkRestore(state, false);
+  }
+
+  private static void checkRestore(byte[] state, boolean sampledFirst) {
     Sampler sampler = CONFIG.newSampler(5L);
-    for (int t = 0; t < 4; t++) {
+    for (int t = 0; sampledFirst && t < 4; t++) {
       sampler.sample(logits(t));
     }
     byte[] before = sampler.saveState();
@@ -76,6 +83,11 @@ class SamplerStateFuzzTest {
       sampler.restoreState(state);
     } catch (IllegalArgumentException expected) {
       assertArrayEquals(before, sampler.saveState(), "a rejected state changed the sampler");
+      return;
+    }
+    if (sampler.vocabularySize() != 0 && sampler.vocabularySize() != V) {
+      // A never-sampled sampler took the state's vocabulary size: other logits are an error.
+      assertThrows(IllegalArgumentException.class, () -> sampler.sample(logits(10)));
       return;
     }
     for (int t = 0; t < 3; t++) {

@@ -94,11 +94,11 @@ class SamplerStateTest {
     assertTrue(e.getMessage().contains("generator"), e.getMessage());
 
     byte[] newerVersion = state.clone();
-    newerVersion[5] = 2;
+    newerVersion[5] = 3;
     rewriteChecksum(newerVersion);
     e = assertThrows(IllegalArgumentException.class,
         () -> CONFIG.newSampler(1L).restoreState(newerVersion));
-    assertTrue(e.getMessage().contains("format version 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("format version 3"), e.getMessage());
 
     byte[] notAState = "hello, this is not a sampler state".getBytes();
     e = assertThrows(IllegalArgumentException.class,

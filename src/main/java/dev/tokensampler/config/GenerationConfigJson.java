@@ -1,17 +1,17 @@
 package dev.tokensampler.config;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import dev.tokensampler.internal.Excerpt;
 import dev.tokensampler.search.EarlyStopping;
 import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +49,16 @@ import java.util.Set;
  * {@code temperature <= 0} with {@code do_sample} true (transformers refuses it too) and
  * {@code epsilon_cutoff} or {@code eta_cutoff} outside {@code [0, 1)} (transformers silently skips
  * them).
+ *
+ * <p><b>Strict JSON.</b> The text is read as RFC 8259 JSON by a streaming reader in strict mode:
+ * comments, single quotes, unquoted keys, {@code NaN}, trailing commas and content after the object
+ * are errors, and so is a key given twice (transformers' {@code json.load} keeps the last; here
+ * the file is ambiguous). A leading byte order mark is skipped. Numbers are read exactly and must
+ * fit their key's type: an integer key takes an integral value in the int range, a number key a
+ * value whose float is finite and, unless the value is 0, not 0 (so {@code 1e999999999} and
+ * {@code 1e-50} are errors naming the key, not infinity and 0). A value holds at most
+ * {@link SamplerSpec#MAX_TOKEN_IDS} token ids; the file is read in memory proportional to its
+ * size. Messages quote values as {@link Excerpt} does: at most a short excerpt.
  *
  * <p>The result is a {@link SamplerSpec}: {@link SamplerSpec#config()} is the chain,
  * {@link SamplerSpec#toString()} its text form.
@@ -94,38 +104,303 @@ public final class GenerationConfigJson {
    * @param json a JSON object
    * @return the spec
    * @throws NullPointerException if {@code json} is null
-   * @throws IllegalArgumentException if the text is not a JSON object, or for an unknown key, a
-   *     value of the wrong type, an out-of-range value or a feature used with a non-neutral value
+   * @throws IllegalArgumentException if the text is not a strict JSON object, or for an unknown or
+   *     repeated key, a value of the wrong type, an out-of-range value or a feature used with a
+   *     non-neutral value
    */
   public static SamplerSpec parse(String json) {
     Objects.requireNonNull(json, "json");
-    JsonObject object;
+    Map<String, Object> fields;
     try {
-      JsonElement root = JsonParser.parseString(json);
-      if (!root.isJsonObject()) {
-        throw new IllegalArgumentException(PREFIX + "expected a JSON object, got " + root);
-      }
-      object = root.getAsJsonObject();
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(PREFIX + "not valid JSON: " + e.getMessage(), e);
+      fields = read(json);
+    } catch (TypeMismatch e) {
+      throw new IllegalArgumentException(PREFIX + e.key + " must be " + e.expected + ", got "
+          + valueOf(json, e.key), e);
+    } catch (IOException | IllegalStateException | NumberFormatException e) {
+      throw new IllegalArgumentException(
+          PREFIX + "not valid JSON: " + Excerpt.of(readerMessage(e)), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(PREFIX + e.getMessage(), e);
     }
     try {
-      return toSpec(object);
+      return toSpec(new Fields(fields));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(PREFIX + e.getMessage(), e);
     }
   }
 
-  private static SamplerSpec toSpec(JsonObject json) {
-    Fields f = new Fields(json);
-    for (String key : json.keySet()) {
-      if (!f.known(key) && !IGNORED.contains(key) && !NEUTRAL.containsKey(key)) {
-        throw new IllegalArgumentException("unknown key " + key + " (= " + json.get(key) + ")");
+  /** The reader's message without its advice to read leniently and its link. */
+  private static String readerMessage(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    int link = message.indexOf("\nSee ");
+    if (link >= 0) {
+      message = message.substring(0, link);
+    }
+    return message.replace(
+        "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON ", "");
+  }
+
+  /** A value of the wrong type; the message quotes the value, read again. */
+  private static final class TypeMismatch extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String key;
+    final String expected;
+
+    TypeMismatch(String key, String expected) {
+      super(key + " must be " + expected, null, false, false);
+      this.key = key;
+      this.expected = expected;
+    }
+  }
+
+  private static JsonReader reader(String json) {
+    JsonReader reader = new JsonReader(new StringReader(json));
+    reader.setStrictness(Strictness.STRICT);
+    return reader;
+  }
+
+  /**
+   * Reads the object: each supported key to null, a Boolean, a BigDecimal, an int[] or an
+   * int[][]; each neutral-only key after checking it; ignored keys skipped.
+   */
+  private static Map<String, Object> read(String json) throws IOException {
+    JsonReader in = reader(json);
+    if (in.peek() != JsonToken.BEGIN_OBJECT) {
+      throw new IllegalArgumentException("expected a JSON object, got " + describe(in));
+    }
+    in.beginObject();
+    Map<String, Object> fields = new LinkedHashMap<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    while (in.hasNext()) {
+      String key = in.nextName();
+      if (!seen.add(key)) {
+        throw new IllegalArgumentException("key " + Excerpt.of(key) + " is given twice");
       }
-      if (NEUTRAL.containsKey(key)) {
-        checkNeutral(key, json.get(key));
+      if (Fields.SUPPORTED.contains(key)) {
+        fields.put(key, readSupported(key, in));
+      } else if (NEUTRAL.containsKey(key)) {
+        checkNeutral(key, in);
+      } else if (IGNORED.contains(key)) {
+        in.skipValue();
+      } else {
+        throw new IllegalArgumentException(
+            "unknown key " + Excerpt.of(key) + " (= " + describe(in) + ")");
       }
     }
+    in.endObject();
+    if (in.peek() != JsonToken.END_DOCUMENT) {
+      throw new IllegalStateException("content after the object");
+    }
+    return fields;
+  }
+
+  private static Object readSupported(String key, JsonReader in) throws IOException {
+    JsonToken token = in.peek();
+    if (token == JsonToken.NULL) {
+      in.nextNull();
+      return null;
+    }
+    switch (key) {
+      case "do_sample":
+        if (token != JsonToken.BOOLEAN) {
+          throw new TypeMismatch(key, "true or false");
+        }
+        return in.nextBoolean();
+      case "bad_words_ids":
+        return readIntLists(key, in);
+      case "suppress_tokens":
+      case "eos_token_id":
+        if (token == JsonToken.NUMBER) {
+          return new int[] {integer(key, in)};
+        }
+        if (token != JsonToken.BEGIN_ARRAY) {
+          throw new TypeMismatch(key, "an integer or a list of integers");
+        }
+        return readInts(key, in, new int[1], new int[][] {new int[16]},
+            "an integer or a list of integers");
+      case "early_stopping":
+        if (token == JsonToken.BOOLEAN) {
+          return in.nextBoolean() ? EarlyStopping.TRUE : EarlyStopping.FALSE;
+        }
+        if (token != JsonToken.STRING) {
+          throw new TypeMismatch(key, "true, false or \"never\"");
+        }
+        return EarlyStopping.parse(key, Excerpt.of(in.nextString()));
+      case "top_k":
+      case "no_repeat_ngram_size":
+      case "min_new_tokens":
+      case "num_beams":
+      case "num_beam_groups":
+      case "num_return_sequences":
+        if (token != JsonToken.NUMBER) {
+          throw new TypeMismatch(key, "an integer");
+        }
+        return integer(key, in);
+      default:
+        if (token != JsonToken.NUMBER) {
+          throw new TypeMismatch(key, "a number");
+        }
+        return number(key, in.nextString());
+    }
+  }
+
+  /**
+   * An array of integers; {@code count[0]} counts the ids read so far for the whole value, and
+   * {@code scratch[0]} is a buffer reused across the lists of one value.
+   */
+  private static int[] readInts(String key, JsonReader in, int[] count, int[][] scratch,
+      String expected) throws IOException {
+    in.beginArray();
+    int[] ids = scratch[0];
+    int n = 0;
+    while (in.hasNext()) {
+      if (in.peek() != JsonToken.NUMBER) {
+        throw new TypeMismatch(key, expected);
+      }
+      if (++count[0] > SamplerSpec.MAX_TOKEN_IDS) {
+        throw new IllegalArgumentException(key + " holds more than " + SamplerSpec.MAX_TOKEN_IDS
+            + " token ids");
+      }
+      if (n == ids.length) {
+        ids = Arrays.copyOf(ids, n * 2);
+      }
+      ids[n++] = integer(key, in);
+    }
+    in.endArray();
+    scratch[0] = ids;
+    return Arrays.copyOf(ids, n);
+  }
+
+  private static int[][] readIntLists(String key, JsonReader in) throws IOException {
+    String expected = "a list of integer lists";
+    if (in.peek() != JsonToken.BEGIN_ARRAY) {
+      throw new TypeMismatch(key, expected);
+    }
+    in.beginArray();
+    int[] count = new int[1];
+    int[][] scratch = {new int[16]};
+    int[][] lists = new int[16][];
+    int n = 0;
+    while (in.hasNext()) {
+      if (in.peek() != JsonToken.BEGIN_ARRAY) {
+        throw new TypeMismatch(key, expected);
+      }
+      if (n == lists.length) {
+        lists = Arrays.copyOf(lists, n * 2);
+      }
+      lists[n++] = readInts(key, in, count, scratch, expected);
+    }
+    in.endArray();
+    return n == lists.length ? lists : Arrays.copyOf(lists, n);
+  }
+
+  /** The next value, a number: an integer in the int range (1.0 is 1, as it was read exactly). */
+  private static int integer(String key, JsonReader in) throws IOException {
+    try {
+      return in.nextInt();
+    } catch (NumberFormatException e) {
+      String text = in.nextString();
+      try {
+        return new BigDecimal(text).intValueExact();
+      } catch (ArithmeticException | NumberFormatException notExact) {
+        throw new IllegalArgumentException(
+            key + " must be an integer in the int range, got " + Excerpt.of(text), e);
+      }
+    }
+  }
+
+  private static BigDecimal number(String key, String text) {
+    BigDecimal value;
+    try {
+      value = new BigDecimal(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, got " + Excerpt.of(text), e);
+    }
+    float f = value.floatValue();
+    if (Float.isInfinite(f) || (f == 0f && value.signum() != 0)) {
+      throw new IllegalArgumentException(
+          key + " must be a number in the float range, got " + Excerpt.of(text));
+    }
+    return value;
+  }
+
+  /** The excerpt of the value of {@code key}, read again from the start of the document. */
+  private static String valueOf(String json, String key) {
+    try {
+      JsonReader in = reader(json);
+      in.beginObject();
+      while (in.hasNext()) {
+        if (in.nextName().equals(key)) {
+          return describe(in);
+        }
+        in.skipValue();
+      }
+    } catch (IOException | RuntimeException e) {
+      // The value was read once already; fall through.
+    }
+    return "(unreadable)";
+  }
+
+  /**
+   * Reads the next value and returns its compact JSON text as an {@link Excerpt}, keeping only
+   * what is shown: memory does not grow with the value.
+   */
+  private static String describe(JsonReader in) throws IOException {
+    StringBuilder out = new StringBuilder();
+    describe(in, out);
+    return out.length() <= Excerpt.MAX_CHARS ? Excerpt.of(out)
+        : Excerpt.of(out.subSequence(0, Excerpt.MAX_CHARS)) + "...";
+  }
+
+  private static void describe(JsonReader in, StringBuilder out) throws IOException {
+    switch (in.peek()) {
+      case BEGIN_ARRAY:
+        in.beginArray();
+        append(out, "[");
+        for (boolean first = true; in.hasNext(); first = false) {
+          append(out, first ? "" : ",");
+          describe(in, out);
+        }
+        in.endArray();
+        append(out, "]");
+        return;
+      case BEGIN_OBJECT:
+        in.beginObject();
+        append(out, "{");
+        for (boolean first = true; in.hasNext(); first = false) {
+          append(out, first ? "\"" : ",\"");
+          append(out, in.nextName());
+          append(out, "\":");
+          describe(in, out);
+        }
+        in.endObject();
+        append(out, "}");
+        return;
+      case STRING:
+        append(out, "\"");
+        append(out, in.nextString());
+        append(out, "\"");
+        return;
+      case NUMBER:
+        append(out, in.nextString());
+        return;
+      case BOOLEAN:
+        append(out, String.valueOf(in.nextBoolean()));
+        return;
+      default:
+        in.nextNull();
+        append(out, "null");
+    }
+  }
+
+  private static void append(StringBuilder out, String text) {
+    int room = Excerpt.MAX_CHARS + 1 - out.length();
+    if (room > 0) {
+      out.append(text, 0, Math.min(room, text.length()));
+    }
+  }
+
+  private static SamplerSpec toSpec(Fields f) {
     Map<String, Object> v = new LinkedHashMap<>();
     float repetition = f.number("repetition_penalty", 1f);
     if (repetition != 1f) {
@@ -157,7 +432,7 @@ public final class GenerationConfigJson {
     } else {
       v.put("temperature", 0f);
     }
-    addMultiSequence(f, json, v, sample);
+    addMultiSequence(f, v, sample);
     return SamplerSpec.of(SpecRegistry.TRANSFORMERS.order, v);
   }
 
@@ -166,8 +441,7 @@ public final class GenerationConfigJson {
    * reads them only then), {@code num_return_sequences} always. Beam search with
    * {@code do_sample} true (transformers' beam sampling) is not available.
    */
-  private static void addMultiSequence(Fields f, JsonObject json, Map<String, Object> v,
-      boolean sample) {
+  private static void addMultiSequence(Fields f, Map<String, Object> v, boolean sample) {
     int beams = f.integer(BeamKeys.NUM_BEAMS, 1);
     if (beams > 1 && sample) {
       throw new IllegalArgumentException("num_beams " + beams + " with do_sample true (beam"
@@ -179,13 +453,7 @@ public final class GenerationConfigJson {
       v.put(BeamKeys.DIVERSITY_PENALTY, f.number(BeamKeys.DIVERSITY_PENALTY, 0f));
       v.put(BeamKeys.LENGTH_PENALTY, f.number(BeamKeys.LENGTH_PENALTY, 1f));
       if (f.isSet(BeamKeys.EARLY_STOPPING)) {
-        JsonElement e = json.get(BeamKeys.EARLY_STOPPING);
-        if (!e.isJsonPrimitive()) {
-          throw new IllegalArgumentException(
-              "early_stopping must be true, false or \"never\", got " + e);
-        }
-        v.put(BeamKeys.EARLY_STOPPING,
-            EarlyStopping.parse(BeamKeys.EARLY_STOPPING, e.getAsString()));
+        v.put(BeamKeys.EARLY_STOPPING, f.earlyStopping());
       }
     }
     int returned = f.integer(BeamKeys.NUM_RETURN_SEQUENCES, 1);
@@ -198,7 +466,7 @@ public final class GenerationConfigJson {
     float temperature = f.number("temperature", 1f);
     if (!(temperature > 0f)) {
       throw new IllegalArgumentException("temperature must be > 0 when do_sample is true"
-          + " (for greedy decoding set do_sample to false), got " + temperature);
+          + " (for greedy decoding set do_sample to false), got " + f.text("temperature"));
     }
     if (temperature != 1f) {
       v.put("temperature", temperature);
@@ -224,7 +492,8 @@ public final class GenerationConfigJson {
     for (String key : new String[] {"epsilon_cutoff", "eta_cutoff"}) {
       float cutoff = f.number(key, 0f);
       if (!(cutoff >= 0f && cutoff < 1f)) {
-        throw new IllegalArgumentException(key + " must be in [0, 1), got " + cutoff);
+        throw new IllegalArgumentException(
+            key + " must be in [0, 1), got " + f.text(key));
       }
       if (cutoff > 0f) {
         v.put(key, cutoff);
@@ -232,18 +501,30 @@ public final class GenerationConfigJson {
     }
   }
 
-  private static void checkNeutral(String key, JsonElement value) {
+  /** Reads a neutral-only key's value and checks it: null, an empty list, or the neutral value. */
+  private static void checkNeutral(String key, JsonReader in) throws IOException {
     Object neutral = NEUTRAL.get(key);
-    boolean ok = value.isJsonNull()
-        || (value.isJsonArray() && value.getAsJsonArray().isEmpty())
-        || (neutral instanceof Boolean && value.isJsonPrimitive()
-            && value.getAsJsonPrimitive().isBoolean() && value.getAsBoolean() == (Boolean) neutral)
-        || (neutral instanceof Number && value.isJsonPrimitive()
-            && value.getAsJsonPrimitive().isNumber()
-            && value.getAsBigDecimal().compareTo(new BigDecimal(neutral.toString())) == 0);
+    JsonToken token = in.peek();
+    boolean ok;
+    String text;
+    if (token == JsonToken.NULL) {
+      in.nextNull();
+      return;
+    } else if (token == JsonToken.BOOLEAN) {
+      boolean value = in.nextBoolean();
+      ok = neutral instanceof Boolean && value == (Boolean) neutral;
+      text = String.valueOf(value);
+    } else if (token == JsonToken.NUMBER) {
+      text = in.nextString();
+      ok = neutral instanceof Number && number(key, text)
+          .compareTo(new BigDecimal(neutral.toString())) == 0;
+    } else {
+      text = describe(in);
+      ok = text.equals("[]");
+    }
     if (!ok) {
       throw new IllegalArgumentException(key + " is not supported (only "
-          + (neutral == null ? "null" : neutral) + "), got " + value);
+          + (neutral == null ? "null" : neutral) + "), got " + Excerpt.of(text));
     }
   }
 
@@ -268,113 +549,50 @@ public final class GenerationConfigJson {
     return m;
   }
 
-  /** Typed reads of the supported keys, naming the key and value on a type error. */
+  /** The supported keys' values as read: null, Boolean, BigDecimal, int[] or int[][]. */
   private static final class Fields {
     private static final Set<String> SUPPORTED = Set.of("do_sample", "temperature", "top_k",
         "top_p", "min_p", "typical_p", "epsilon_cutoff", "eta_cutoff", "repetition_penalty",
         "no_repeat_ngram_size", "bad_words_ids", "min_new_tokens", "suppress_tokens",
         "eos_token_id", "num_beams", "num_beam_groups", "diversity_penalty", "length_penalty",
         "early_stopping", "num_return_sequences", "top_h");
-    private final JsonObject json;
+    private final Map<String, Object> values;
 
-    Fields(JsonObject json) {
-      this.json = json;
+    Fields(Map<String, Object> values) {
+      this.values = values;
     }
 
-    boolean known(String key) {
-      return SUPPORTED.contains(key);
+    EarlyStopping earlyStopping() {
+      return (EarlyStopping) values.get(BeamKeys.EARLY_STOPPING);
     }
 
     boolean isSet(String key) {
-      return json.has(key) && !json.get(key).isJsonNull();
+      return values.get(key) != null;
     }
 
     boolean bool(String key, boolean defaultValue) {
-      if (!isSet(key)) {
-        return defaultValue;
-      }
-      JsonElement e = json.get(key);
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
-        throw type(key, "true or false", e);
-      }
-      return e.getAsBoolean();
+      return isSet(key) ? (Boolean) values.get(key) : defaultValue;
     }
 
     float number(String key, float defaultValue) {
-      if (!isSet(key)) {
-        return defaultValue;
-      }
-      return number(key, json.get(key)).floatValue();
+      return isSet(key) ? ((BigDecimal) values.get(key)).floatValue() : defaultValue;
+    }
+
+    /** The number as written (for messages). */
+    String text(String key) {
+      return isSet(key) ? ((BigDecimal) values.get(key)).toString() : "null";
     }
 
     int integer(String key, int defaultValue) {
-      if (!isSet(key)) {
-        return defaultValue;
-      }
-      return integer(key, json.get(key));
+      return isSet(key) ? (Integer) values.get(key) : defaultValue;
     }
 
     int[] intList(String key) {
-      if (!isSet(key)) {
-        return new int[0];
-      }
-      JsonElement e = json.get(key);
-      if (e.isJsonPrimitive()) {
-        return new int[] {integer(key, e)};
-      }
-      if (!e.isJsonArray()) {
-        throw type(key, "an integer or a list of integers", e);
-      }
-      return ints(key, e.getAsJsonArray());
+      return isSet(key) ? (int[]) values.get(key) : new int[0];
     }
 
     int[][] intLists(String key) {
-      if (!isSet(key)) {
-        return new int[0][];
-      }
-      JsonElement e = json.get(key);
-      if (!e.isJsonArray()) {
-        throw type(key, "a list of integer lists", e);
-      }
-      JsonArray outer = e.getAsJsonArray();
-      int[][] lists = new int[outer.size()][];
-      for (int i = 0; i < lists.length; i++) {
-        if (!outer.get(i).isJsonArray()) {
-          throw type(key, "a list of integer lists", e);
-        }
-        lists[i] = ints(key, outer.get(i).getAsJsonArray());
-      }
-      return lists;
-    }
-
-    private static int[] ints(String key, JsonArray array) {
-      int[] out = new int[array.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = integer(key, array.get(i));
-      }
-      return out;
-    }
-
-    private static BigDecimal number(String key, JsonElement e) {
-      if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) {
-        throw type(key, "a number", e);
-      }
-      return e.getAsBigDecimal();
-    }
-
-    private static int integer(String key, JsonElement e) {
-      if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) {
-        throw type(key, "an integer", e);
-      }
-      try {
-        return e.getAsBigDecimal().intValueExact();
-      } catch (ArithmeticException ex) {
-        throw type(key, "an integer", e);
-      }
-    }
-
-    private static IllegalArgumentException type(String key, String expected, JsonElement e) {
-      return new IllegalArgumentException(key + " must be " + expected + ", got " + e);
+      return isSet(key) ? (int[][]) values.get(key) : new int[0][];
     }
   }
 }

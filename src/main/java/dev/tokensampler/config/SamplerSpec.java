@@ -2,6 +2,7 @@ package dev.tokensampler.config;
 
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
+import dev.tokensampler.internal.Excerpt;
 import dev.tokensampler.search.BeamSearchSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +20,11 @@ import java.util.OptionalLong;
  * {@code bad_words_ids=[[12],[45,67]]}) and token biases braces
  * ({@code logit_bias={15043:-1.5,29871:2}}), whose commas do not separate entries. Key names are
  * llama.cpp's and Hugging Face transformers' (see the README's table for every key, its range and
- * default). The empty spec is the plain softmax draw.
+ * default). The empty spec ({@code ""}, or only spaces, tabs and line breaks) is the plain softmax
+ * draw: no stage, every token sampled with its softmax probability at temperature 1. A leading
+ * byte order mark (U+FEFF) is skipped; any other control or format character (NUL, a BOM inside
+ * the text, bidi controls, ...) is an error naming its position. A list or bias value holds at most
+ * {@link #MAX_TOKEN_IDS} token ids.
  *
  * <p><b>Order.</b> The chain runs in the order the keys are written: the first key of each stage
  * places it ({@code top_k=40,temperature=0.7} is llama.cpp's order,
@@ -45,11 +50,19 @@ import java.util.OptionalLong;
  * {@code suppress_tokens}.
  *
  * <p><b>Errors.</b> An unknown key, a key given twice, a malformed value and an out-of-range
- * value are {@link IllegalArgumentException}s naming the key and the value. {@link #toString()}
+ * value are {@link IllegalArgumentException}s naming the key and the value (quoted as an
+ * {@link Excerpt}: at most a short part of it, control characters escaped). {@link #toString()}
  * writes the canonical spec (stages in chain order, each with its keys in a fixed order, globals
  * last, presets expanded), which parses back to an equal spec. Immutable and thread-safe.
  */
 public final class SamplerSpec {
+  /**
+   * The most token ids one value may hold (2^20 = 1,048,576: four times the largest vocabularies),
+   * counting every id of a list, of a list of lists, or of a bias map; in a spec and in a
+   * {@code generation_config.json}. Larger values are refused before they are read.
+   */
+  public static final int MAX_TOKEN_IDS = 1 << 20;
+
   private final Map<String, Object> values;
   private final SamplerConfig config;
   private final String canonical;
@@ -77,7 +90,7 @@ public final class SamplerSpec {
           builder.stage(kind.build(v));
         }
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(format(own) + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(Excerpt.of(format(own)) + ": " + e.getMessage(), e);
       }
     }
     for (String key : SpecRegistry.GLOBALS.keySet()) {
@@ -112,7 +125,7 @@ public final class SamplerSpec {
       if (key.equals(SpecRegistry.PRESET)) {
         if (n != 0) {
           throw new IllegalArgumentException("preset must be the first entry, got it at entry "
-              + (n + 1) + " (preset=" + value + ")");
+              + (n + 1) + " (preset=" + Excerpt.of(value) + ")");
         }
         preset = findPreset(value);
         for (String[] entry : entries(preset.values)) {
@@ -121,15 +134,16 @@ public final class SamplerSpec {
         continue;
       }
       if (SpecRegistry.typeOf(key) == null) {
-        throw new IllegalArgumentException("unknown key " + key + " (" + key + "=" + value
-            + "; known keys: " + String.join(", ", keys()) + ", preset)");
+        throw new IllegalArgumentException("unknown key " + Excerpt.of(key) + " ("
+            + Excerpt.of(key + "=" + value) + "; known keys: " + String.join(", ", keys())
+            + ", preset)");
       }
       Object parsed = typeOf(key).parse(key, value);
       boolean isDefault = preset != null && written.containsKey(key)
           && entries.subList(1, n).stream().noneMatch(e -> e[0].equals(key));
       if (written.containsKey(key) && !isDefault) {
-        throw new IllegalArgumentException("key " + key + " is given twice (" + key + "="
-            + value + ")");
+        throw new IllegalArgumentException("key " + key + " is given twice ("
+            + Excerpt.of(key + "=" + value) + ")");
       }
       written.put(key, parsed);
     }
@@ -297,7 +311,8 @@ public final class SamplerSpec {
     ValueType type = SpecRegistry.typeOf(key);
     if (type == null) {
       throw new IllegalArgumentException(
-          "unknown key " + key + " (known keys: " + String.join(", ", keys()) + ", preset)");
+          "unknown key " + Excerpt.of(key) + " (known keys: " + String.join(", ", keys())
+              + ", preset)");
     }
     return type;
   }
@@ -308,8 +323,8 @@ public final class SamplerSpec {
         return preset;
       }
     }
-    throw new IllegalArgumentException("unknown preset " + name + " (presets: llama.cpp, "
-        + "transformers)");
+    throw new IllegalArgumentException("unknown preset " + Excerpt.of(name)
+        + " (presets: llama.cpp, transformers)");
   }
 
   /** The kinds of the written keys, in the order of each kind's first key. */
@@ -343,7 +358,15 @@ public final class SamplerSpec {
   }
 
   /** Splits {@code key=value} entries at commas outside brackets and braces. */
-  private static List<String[]> entries(String spec) {
+  private static List<String[]> entries(String text) {
+    String spec = !text.isEmpty() && text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
+    for (int i = 0; i < spec.length(); i++) {
+      char c = spec.charAt(i);
+      if (Excerpt.isEscaped(c) && c != '\t' && c != '\n' && c != '\r') {
+        throw new IllegalArgumentException("spec holds the control character "
+            + Excerpt.character(c) + " at index " + i + ": " + Excerpt.of(spec));
+      }
+    }
     List<String[]> entries = new ArrayList<>();
     if (spec.trim().isEmpty()) {
       return entries;
@@ -369,7 +392,7 @@ public final class SamplerSpec {
     int eq = text.indexOf('=');
     if (eq <= 0) {
       throw new IllegalArgumentException(
-          "entry " + position + " must be key=value, got '" + text + "'");
+          "entry " + position + " must be key=value, got '" + Excerpt.of(text) + "'");
     }
     return new String[] {text.substring(0, eq).trim(), text.substring(eq + 1).trim()};
   }

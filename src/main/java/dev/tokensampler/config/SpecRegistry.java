@@ -31,7 +31,6 @@ import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TopP;
 import dev.tokensampler.stage.TypicalP;
 import dev.tokensampler.stage.Xtc;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +49,7 @@ final class SpecRegistry {
   static final String PRESET = "preset";
 
   static final StageKind LOGIT_BIAS = StageKind.of("logit_bias", BIAS_MAP,
-      v -> new LogitBias(v.biases("logit_bias"))).offWhen(v -> v.biases("logit_bias").isEmpty());
+      v -> logitBias(v.biases("logit_bias"))).offWhen(v -> v.biases("logit_bias").isEmpty());
   static final StageKind REPETITION_PENALTY = StageKind.of("repetition_penalty", FLOAT,
       v -> new RepetitionPenalty(v.f("repetition_penalty"), v.penaltyLastN(),
           v.bool("repetition_penalty_normalize", false), v.i("prompt_ignore_length", 0)))
@@ -75,7 +74,7 @@ final class SpecRegistry {
   static final StageKind MIN_NEW_TOKENS = StageKind.of("min_new_tokens", INT,
       SpecRegistry::minNewTokens).offWhen(v -> v.i("min_new_tokens") == 0);
   static final StageKind SUPPRESS_TOKENS = StageKind.of("suppress_tokens", INT_LIST,
-      v -> TokenMask.banning(tokenSet("suppress_tokens", v.ints("suppress_tokens"))))
+      v -> TokenMask.banningIds(tokenIds("suppress_tokens", v.ints("suppress_tokens"))))
       .offWhen(v -> v.ints("suppress_tokens").length == 0);
   static final StageKind TOP_N_SIGMA = StageKind.of("top_n_sigma", FLOAT,
       v -> new TopNSigma(v.f("top_n_sigma"))).offWhen(v -> v.f("top_n_sigma") == -1f);
@@ -179,6 +178,14 @@ final class SpecRegistry {
     return Collections.unmodifiableMap(g);
   }
 
+  private static Stage logitBias(Map<Integer, Float> biases) {
+    if (biases instanceof TokenBiases) {
+      TokenBiases compact = (TokenBiases) biases;
+      return new LogitBias(compact.ids(), compact.biases());
+    }
+    return new LogitBias(biases);
+  }
+
   private static Stage temperature(SpecValues v) {
     float range = v.f("dynatemp_range", 0f);
     if (range == 0f) {
@@ -208,14 +215,12 @@ final class SpecRegistry {
     return new MinNewTokens(v.i("min_new_tokens"), v.ints(EOS_TOKEN_ID));
   }
 
-  private static BitSet tokenSet(String key, int[] ids) {
-    BitSet set = new BitSet();
+  private static int[] tokenIds(String key, int[] ids) {
     for (int id : ids) {
       if (id < 0) {
         throw new IllegalArgumentException(key + " token ids must be >= 0, got " + id);
       }
-      set.set(id);
     }
-    return set;
+    return ids;
   }
 }

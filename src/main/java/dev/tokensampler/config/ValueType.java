@@ -1,11 +1,10 @@
 package dev.tokensampler.config;
 
+import dev.tokensampler.internal.Excerpt;
 import dev.tokensampler.search.EarlyStopping;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /** The value types of spec keys: how a value is parsed from text and written back canonically. */
 enum ValueType {
@@ -26,13 +25,15 @@ enum ValueType {
   /** {@code true} or {@code false}. */
   BOOLEAN;
 
-  private static final Pattern NUMBER =
-      Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|[+-]?Infinity");
-  private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
   /** Parses {@code text} as the value of {@code key}, naming both on failure. */
   Object parse(String key, String text) {
     String t = text.trim();
+    if ((this == INT_LIST || this == INT_LISTS || this == BIAS_MAP)
+        && commas(t) >= SamplerSpec.MAX_TOKEN_IDS) {
+      throw new IllegalArgumentException(
+          key + " holds more than " + SamplerSpec.MAX_TOKEN_IDS + " token ids");
+    }
     try {
       switch (this) {
         case FLOAT:
@@ -40,14 +41,13 @@ enum ValueType {
         case INT:
           return parseInt(t);
         case LONG:
-          if (!INTEGER.matcher(t).matches()) {
-            throw new NumberFormatException();
-          }
+          requireInteger(t, 0, t.length());
           return Long.parseLong(t);
         case INT_LIST:
-          return t.startsWith("[") ? intList(inner(t)) : new int[] {parseInt(t)};
+          return t.startsWith("[") ? intList(t, 1, closing(t)) : new int[] {parseInt(t)};
         case INT_LISTS:
-          return intLists(inner(t));
+          closing(t);
+          return intLists(t.substring(1, t.length() - 1).trim());
         case EARLY_STOPPING:
           return EarlyStopping.parse(key, t);
         case BOOLEAN:
@@ -60,7 +60,7 @@ enum ValueType {
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          key + " must be " + description() + ", got '" + text + "'", e);
+          key + " must be " + description() + ", got '" + Excerpt.of(text) + "'", e);
     }
   }
 
@@ -73,18 +73,12 @@ enum ValueType {
         StringBuilder s = new StringBuilder("[");
         int[][] lists = (int[][]) value;
         for (int i = 0; i < lists.length; i++) {
-          s.append(i == 0 ? "" : ",").append(list(lists[i]));
+          list(s.append(i == 0 ? "" : ","), lists[i]);
         }
         return s.append(']').toString();
       }
-      case BIAS_MAP: {
-        StringBuilder s = new StringBuilder("{");
-        @SuppressWarnings("unchecked")
-        Map<Integer, Float> biases = (Map<Integer, Float>) value;
-        biases.forEach((id, bias) -> s.append(s.length() == 1 ? "" : ",")
-            .append(id).append(':').append(bias));
-        return s.append('}').toString();
-      }
+      case BIAS_MAP:
+        return ((TokenBiases) value).format(new StringBuilder()).toString();
       default:
         return String.valueOf(value);
     }
@@ -113,94 +107,224 @@ enum ValueType {
   }
 
   private static float parseFloat(String t) {
-    if (!NUMBER.matcher(t).matches()) {
-      throw new NumberFormatException(t);
+    if (!isNumber(t)) {
+      throw new NumberFormatException();
     }
     return Float.parseFloat(t);
   }
 
   private static int parseInt(String t) {
-    if (!INTEGER.matcher(t).matches()) {
-      throw new NumberFormatException(t);
-    }
-    return Integer.parseInt(t);
+    return parseInt(t, 0, t.length());
   }
 
-  private static String inner(String t) {
+  /** The integer in {@code t[from, to)}, spaces around it ignored: an ASCII sign and digits. */
+  private static int parseInt(String t, int from, int to) {
+    while (from < to && Character.isWhitespace(t.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(t.charAt(to - 1))) {
+      to--;
+    }
+    requireInteger(t, from, to);
+    return Integer.parseInt(t, from, to, 10);
+  }
+
+  /**
+   * Whether {@code t} is a decimal number: an optional sign, then {@code Infinity}, or ASCII
+   * digits with an optional fraction and exponent (at most 1000 characters).
+   */
+  private static boolean isNumber(String t) {
+    int n = t.length();
+    if (n == 0 || n > 1000) {
+      return false;
+    }
+    int i = t.charAt(0) == '+' || t.charAt(0) == '-' ? 1 : 0;
+    if (t.startsWith("Infinity", i)) {
+      return i + 8 == n;
+    }
+    int digits = 0;
+    while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+      i++;
+      digits++;
+    }
+    if (i < n && t.charAt(i) == '.') {
+      i++;
+      while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (i < n && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+        i++;
+      }
+      int exponent = 0;
+      while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+        i++;
+        exponent++;
+      }
+      if (exponent == 0) {
+        return false;
+      }
+    }
+    return i == n;
+  }
+
+  /** Checks that {@code t[from, to)} is an optional ASCII sign and ASCII digits. */
+  private static void requireInteger(String t, int from, int to) {
+    int digits = from < to && (t.charAt(from) == '+' || t.charAt(from) == '-') ? from + 1 : from;
+    if (digits == to) {
+      throw new NumberFormatException();
+    }
+    for (int i = digits; i < to; i++) {
+      if (t.charAt(i) < '0' || t.charAt(i) > '9') {
+        throw new NumberFormatException();
+      }
+    }
+  }
+
+  private static int commas(String t) {
+    int count = 0;
+    for (int i = 0; i < t.length(); i++) {
+      if (t.charAt(i) == ',') {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** The index of the closing bracket of {@code [...]}. */
+  private static int closing(String t) {
     if (!t.startsWith("[") || !t.endsWith("]")) {
-      throw new NumberFormatException(t);
+      throw new NumberFormatException();
     }
-    return t.substring(1, t.length() - 1).trim();
+    return t.length() - 1;
   }
 
-  private static int[] intList(String t) {
-    if (t.isEmpty()) {
+  /** The comma-separated integers of {@code t[from, to)}; none if it is blank. */
+  private static int[] intList(String t, int from, int to) {
+    return intList(t, from, to, new int[][] {new int[16]});
+  }
+
+  /** {@link #intList(String, int, int)} with {@code scratch[0]} a buffer reused across calls. */
+  private static int[] intList(String t, int from, int to, int[][] scratch) {
+    int start = from;
+    while (start < to && Character.isWhitespace(t.charAt(start))) {
+      start++;
+    }
+    if (start == to) {
       return new int[0];
     }
-    String[] parts = t.split(",", -1);
-    int[] out = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      out[i] = parseInt(parts[i].trim());
+    int[] out = scratch[0];
+    int n = 0;
+    int begin = from;
+    for (int i = from; i <= to; i++) {
+      if (i == to || t.charAt(i) == ',') {
+        if (n == out.length) {
+          out = Arrays.copyOf(out, n * 2);
+        }
+        out[n++] = parseInt(t, begin, i);
+        begin = i + 1;
+      }
     }
-    return out;
+    scratch[0] = out;
+    return Arrays.copyOf(out, n);
   }
 
   private static int[][] intLists(String t) {
     List<int[]> lists = new ArrayList<>();
+    int[][] scratch = {new int[16]};
     int i = 0;
     while (i < t.length()) {
       int close = t.indexOf(']', i);
       if (t.charAt(i) != '[' || close < 0) {
-        throw new NumberFormatException(t);
+        throw new NumberFormatException();
       }
-      lists.add(intList(t.substring(i + 1, close).trim()));
+      lists.add(intList(t, i + 1, close, scratch));
       i = close + 1;
       while (i < t.length() && Character.isWhitespace(t.charAt(i))) {
         i++;
       }
       if (i < t.length()) {
         if (t.charAt(i) != ',') {
-          throw new NumberFormatException(t);
+          throw new NumberFormatException();
         }
         i++;
         while (i < t.length() && Character.isWhitespace(t.charAt(i))) {
           i++;
         }
         if (i == t.length()) {
-          throw new NumberFormatException(t);
+          throw new NumberFormatException();
         }
       }
     }
     return lists.toArray(new int[0][]);
   }
 
-  private static Map<Integer, Float> biasMap(String t) {
+  private static TokenBiases biasMap(String t) {
     if (!t.startsWith("{") || !t.endsWith("}")) {
-      throw new NumberFormatException(t);
+      throw new NumberFormatException();
     }
-    Map<Integer, Float> biases = new TreeMap<>();
-    String body = t.substring(1, t.length() - 1).trim();
-    if (body.isEmpty()) {
-      return biases;
+    int from = 1;
+    int to = t.length() - 1;
+    while (from < to && Character.isWhitespace(t.charAt(from))) {
+      from++;
     }
-    for (String entry : body.split(",", -1)) {
-      int colon = entry.indexOf(':');
-      if (colon < 0) {
-        throw new NumberFormatException(entry);
+    if (from == to) {
+      return new TokenBiases(new int[0], new float[0]);
+    }
+    int count = 1;
+    for (int i = from; i < to; i++) {
+      if (t.charAt(i) == ',') {
+        count++;
       }
-      int id = parseInt(entry.substring(0, colon).trim());
-      if (biases.put(id, parseFloat(entry.substring(colon + 1).trim())) != null) {
-        throw new NumberFormatException("token " + id + " twice");
+    }
+    int[] ids = new int[count];
+    float[] values = new float[count];
+    long[] order = new long[count];
+    int n = 0;
+    int begin = from;
+    for (int i = from; i <= to; i++) {
+      if (i == to || t.charAt(i) == ',') {
+        int colon = t.indexOf(':', begin);
+        if (colon < 0 || colon >= i) {
+          throw new NumberFormatException();
+        }
+        ids[n] = parseInt(t, begin, colon);
+        values[n] = parseFloat(t.substring(colon + 1, i).trim());
+        order[n] = ((long) ids[n] << 32) | n;
+        n++;
+        begin = i + 1;
       }
     }
-    return biases;
+    java.util.Arrays.sort(order);
+    int[] sortedIds = new int[n];
+    float[] sortedValues = new float[n];
+    for (int j = 0; j < n; j++) {
+      int k = (int) order[j];
+      sortedIds[j] = ids[k];
+      sortedValues[j] = values[k];
+      if (j > 0 && sortedIds[j] == sortedIds[j - 1]) {
+        throw new NumberFormatException();
+      }
+    }
+    return new TokenBiases(sortedIds, sortedValues);
   }
 
+
   private static String list(int[] values) {
-    StringBuilder s = new StringBuilder("[");
+    return list(new StringBuilder(), values).toString();
+  }
+
+  private static StringBuilder list(StringBuilder s, int[] values) {
+    s.append('[');
     for (int i = 0; i < values.length; i++) {
       s.append(i == 0 ? "" : ",").append(values[i]);
     }
-    return s.append(']').toString();
+    return s.append(']');
   }
 }

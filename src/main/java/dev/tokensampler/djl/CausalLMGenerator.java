@@ -48,6 +48,7 @@ import java.util.function.IntConsumer;
  * GenerationResult result = generator.generate(promptIds, sampler, token -> print(token));
  * }</pre>
  */
+@SuppressWarnings("exports")
 public final class CausalLMGenerator {
   final Predictor<NDList, CausalLMOutput> predictor;
   final NDManager manager;

@@ -17,6 +17,7 @@ import ai.djl.translate.TranslatorContext;
  * <p>The output arrays stay attached to the managers the block created them in; the generator
  * closes each step's arrays with an {@code NDScope}.
  */
+@SuppressWarnings("exports")
 public final class CausalLMTranslator implements NoBatchifyTranslator<NDList, CausalLMOutput> {
   /** Creates the translator; it has no state. */
   public CausalLMTranslator() {}

@@ -33,11 +33,15 @@ final class LogitsReader {
    *     {@code [B, T, V]} with every dimension at least 1
    * @param samplers the batch size B required, or 0 for any
    * @throws NullPointerException if {@code logits} is null
-   * @throws IllegalArgumentException for another data type, shape or batch size, or a tensor of
-   *     more than {@code Integer.MAX_VALUE} bytes
+   * @throws IllegalArgumentException for a closed tensor, another data type, shape or batch size,
+   *     or a tensor of more than {@code Integer.MAX_VALUE} bytes
    */
   void open(NDArray logits, int samplers) {
     Objects.requireNonNull(logits, "logits");
+    if (logits.isReleased()) {
+      throw new IllegalArgumentException(
+          "logits NDArray is closed: sample before closing it or its NDManager (or NDScope)");
+    }
     DataType dataType = logits.getDataType();
     if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT16
         && dataType != DataType.BFLOAT16) {

@@ -11,6 +11,7 @@ import java.util.Objects;
  * inspecting a distribution (charts, log-probabilities, tests); to sample, use
  * {@link NDArraySampler}, which reuses its buffers.
  */
+@SuppressWarnings("exports")
 public final class NDArrayLogits {
   private NDArrayLogits() {}
 

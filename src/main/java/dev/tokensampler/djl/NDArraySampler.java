@@ -41,6 +41,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: one instance is driven by one thread at a time.
  */
+@SuppressWarnings("exports")
 public final class NDArraySampler {
   private final Sampler[] rows;
   private final LogitsReader reader = new LogitsReader();

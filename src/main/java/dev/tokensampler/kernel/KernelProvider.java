@@ -15,8 +15,10 @@ import java.lang.invoke.MethodType;
  *       {@value #KERNELS_PROPERTY} is {@code scalar}.
  * </ul>
  *
- * <p>One line at {@code INFO} on the {@code System.Logger} named {@code dev.tokensampler} says
- * which was picked and, for the scalar path, how to enable the other. Both give the same results.
+ * <p>The choice is logged once on the {@code System.Logger} named {@code dev.tokensampler}: at
+ * {@code DEBUG} when the Vector API kernels are in use or the scalar kernels were asked for, and
+ * as one {@code INFO} line saying how to enable SIMD when the scalar kernels are a fallback (the
+ * module is absent, or present but unusable). Both give the same results.
  */
 public final class KernelProvider {
   /** System property: {@code scalar} forces the scalar kernels; {@code vector} (default) prefers SIMD. */
@@ -69,16 +71,19 @@ public final class KernelProvider {
   private static String describe() {
     String name = newKernels().name();
     String text;
+    System.Logger.Level level = System.Logger.Level.INFO;
     if (VECTOR_CONSTRUCTOR != null) {
       text = name + " (jdk.incubator.vector)";
+      level = System.Logger.Level.DEBUG;
     } else if ("scalar".equalsIgnoreCase(System.getProperty(KERNELS_PROPERTY, ""))) {
       text = name + " (forced by -D" + KERNELS_PROPERTY + "=scalar)";
+      level = System.Logger.Level.DEBUG;
     } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
       text = name + " (start the JVM with --add-modules jdk.incubator.vector for SIMD kernels)";
     } else {
       text = name + " (Vector API present but unusable here: " + unusableReason + ")";
     }
-    LOG.log(System.Logger.Level.INFO, "tokensampler kernels: " + text);
+    LOG.log(level, "tokensampler kernels: " + text);
     return text;
   }
 

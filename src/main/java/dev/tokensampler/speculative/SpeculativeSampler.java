@@ -5,6 +5,9 @@ import dev.tokensampler.internal.logits.LogitRule;
 import dev.tokensampler.random.Seeds;
 import dev.tokensampler.stage.Candidates;
 import dev.tokensampler.stage.Chain;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ConcurrentModificationException;
 import java.util.Objects;
 import org.apache.commons.rng.UniformRandomProvider;
 
@@ -38,7 +41,10 @@ import org.apache.commons.rng.UniformRandomProvider;
  * <p><b>State.</b> Stateful stages (penalties, histories) are told each accepted draft token
  * before the next position's distribution is computed, then the final token, so they see exactly
  * the output sequence. The vocabulary size is fixed by the first call; buffers are allocated then
- * and nothing afterwards. Not thread-safe: one per sequence.
+ * and nothing afterwards. Not thread-safe: one per sequence. A call to {@code verify},
+ * {@link #accept} or {@link #reset} that starts while another is in progress (a second thread, or
+ * a stage calling this sampler) fails fast with a {@link ConcurrentModificationException} and
+ * changes nothing.
  */
 public final class SpeculativeSampler {
   /** Tolerance on the sum of a draft row: {@code |sum - 1| <= 1e-3}. */
@@ -49,6 +55,30 @@ public final class SpeculativeSampler {
   private final UniformRandomProvider random;
   private float[] target;
   private float[] scratch;
+  /** Set for the duration of every call that changes the state. */
+  private volatile boolean busy;
+
+  private static final VarHandle BUSY;
+
+  static {
+    try {
+      BUSY = MethodHandles.lookup()
+          .findVarHandle(SpeculativeSampler.class, "busy", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private void enter() {
+    if ((boolean) BUSY.getAndSet(this, true)) {
+      throw new ConcurrentModificationException("a SpeculativeSampler is used by two threads at"
+          + " once (or called from one of its stages); use one per thread and sequence");
+    }
+  }
+
+  private void exit() {
+    BUSY.setRelease(this, false);
+  }
 
   private SpeculativeSampler(SamplerConfig config, UniformRandomProvider random) {
     this.config = Objects.requireNonNull(config, "config");
@@ -103,8 +133,20 @@ public final class SpeculativeSampler {
    * @throws NullPointerException if an array is null
    * @throws IllegalArgumentException for a bad count, size, token or value, naming it; nothing is
    *     changed and no random number is taken
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int verify(float[] targetLogits, float[] draftProbabilities, int[] draftTokens,
+      int draftCount, int vocabularySize, int[] out) {
+    enter();
+    try {
+      return verifyDrafts(targetLogits, draftProbabilities, draftTokens, draftCount,
+          vocabularySize, out);
+    } finally {
+      exit();
+    }
+  }
+
+  private int verifyDrafts(float[] targetLogits, float[] draftProbabilities, int[] draftTokens,
       int draftCount, int vocabularySize, int[] out) {
     validate(targetLogits, draftProbabilities, draftTokens, draftCount, vocabularySize, out);
     long drawBits = random.nextLong();
@@ -137,14 +179,29 @@ public final class SpeculativeSampler {
    * Tells the stateful stages about a token that was not produced here, e.g. each prompt token.
    *
    * @param token the token id
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public void accept(int token) {
-    acceptAll(token);
+    enter();
+    try {
+      acceptAll(token);
+    } finally {
+      exit();
+    }
   }
 
-  /** Forgets the token history of the stateful stages. The random stream is not rewound. */
+  /**
+   * Forgets the token history of the stateful stages. The random stream is not rewound.
+   *
+   * @throws ConcurrentModificationException if another call on this sampler is in progress
+   */
   public void reset() {
-    chain.reset();
+    enter();
+    try {
+      chain.reset();
+    } finally {
+      exit();
+    }
   }
 
   /**

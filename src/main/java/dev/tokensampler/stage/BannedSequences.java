@@ -24,13 +24,15 @@ import java.util.Objects;
  * collects the banned tokens in a reused set, and writes {@code -Infinity} to those logits only
  * (on the whole vocabulary, after the one copy of the caller's logits that any first write of a
  * step costs, and a max pass that validates the logits first, so that a NaN or {@code +Infinity}
- * at a banned token is still an error). Token ids outside the vocabulary are ignored; if every
- * candidate is banned, the sampler throws (see {@link Candidates}).
+ * at a banned token is still an error). A sequence id not below the vocabulary size is an error
+ * at {@code apply}; if every candidate is banned, the sampler throws (see {@link Candidates}).
  *
  * <p>Stateful: each sampler needs its own {@link #copy()}; state is saved and restored.
  */
 public final class BannedSequences implements Stage {
   private final int[][] sequences;
+  /** The largest id of any sequence. */
+  private final int largestId;
   /** Null when every sequence is one token long. */
   private final TokenHistory history;
   private final TokenCounts banned = new TokenCounts();
@@ -50,6 +52,7 @@ public final class BannedSequences implements Stage {
     }
     this.sequences = new int[badWordsIds.size()][];
     int longest = 0;
+    int largest = 0;
     for (int s = 0; s < sequences.length; s++) {
       int[] sequence = Objects.requireNonNull(badWordsIds.get(s), "bad_words_ids[" + s + "]");
       if (sequence.length == 0) {
@@ -63,12 +66,17 @@ public final class BannedSequences implements Stage {
       }
       sequences[s] = sequence.clone();
       longest = Math.max(longest, sequence.length);
+      for (int id : sequence) {
+        largest = Math.max(largest, id);
+      }
     }
+    this.largestId = largest;
     this.history = longest > 1 ? new TokenHistory(longest - 1) : null;
   }
 
   private BannedSequences(BannedSequences other) {
     this.sequences = other.sequences;
+    this.largestId = other.largestId;
     this.history = other.history == null ? null : other.history.copy();
   }
 
@@ -85,8 +93,19 @@ public final class BannedSequences implements Stage {
     return copies;
   }
 
+  /**
+   * Bans the last token of every sequence whose other tokens end the history.
+   *
+   * @param c the candidates
+   * @throws IllegalArgumentException if an id of a sequence is not below the vocabulary size, or
+   *     a token is to be banned and the logits are invalid
+   */
   @Override
   public void apply(Candidates c) {
+    if (largestId >= c.vocabularySize()) {
+      throw new IllegalArgumentException("bad_words_ids token " + largestId
+          + " is outside the vocabulary of size " + c.vocabularySize());
+    }
     banned.clear();
     int length = history == null ? 0 : history.size();
     for (int[] sequence : sequences) {

@@ -452,12 +452,13 @@ public final class Candidates {
    * {@code allowedBits[id >>> 6]} is 1 (bits past the vocabulary are ignored). Every current
    * logit is validated, allowed or not, so the mask cannot hide a NaN or {@code +Infinity}.
    *
-   * <p>On the whole vocabulary, a set of more than 1,024 tokens (or
-   * more than an eighth of the vocabulary) is applied in one pass that validates, copies on write
-   * (the caller's logits are never written) and writes {@code -Infinity} to the disallowed
-   * tokens, keeping the maximum of the allowed ones for the stages after; a smaller set becomes
-   * explicit candidates (one validating SIMD pass, then one step per allowed token). On explicit
-   * candidates, one pass validates and keeps the allowed ones in their order.
+   * <p>On the whole vocabulary the logits are validated by the SIMD maximum pass (none if a stage
+   * already made it); then a set of more than 1,024 tokens (or more than an eighth of the
+   * vocabulary) is applied in one pass that copies on write (the caller's logits are never
+   * written) and writes {@code -Infinity} to the disallowed tokens, keeping the maximum known
+   * unless a disallowed token held it; a smaller set becomes explicit candidates, at one step per
+   * allowed token. On explicit candidates, one pass validates and keeps the allowed ones in their
+   * order.
    *
    * @param allowedBits at least {@code ceil(V / 64)} words
    * @throws IllegalArgumentException if {@code allowedBits} is too short, if no candidate is

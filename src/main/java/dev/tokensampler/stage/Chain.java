@@ -1,5 +1,6 @@
 package dev.tokensampler.stage;
 
+import dev.tokensampler.internal.Excerpt;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -231,9 +232,14 @@ public final class Chain {
    * @throws IOException if {@code out} or a stage fails
    */
   public void saveState(DataOutput out) throws IOException {
-    for (Stage stage : stages) {
+    for (int i = 0; i < stages.length; i++) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      stage.saveState(new DataOutputStream(bytes));
+      try {
+        stages[i].saveState(new DataOutputStream(bytes));
+      } catch (IOException e) {
+        throw new IOException("stage " + i + " (" + Excerpt.of(stages[i].toString())
+            + ") failed to save its state: " + Excerpt.of(e.toString()), e);
+      }
       out.writeInt(bytes.size());
       out.write(bytes.toByteArray());
     }
@@ -253,10 +259,15 @@ public final class Chain {
       byte[] state = readBytes(in, i);
       Stage copy = stages[i].copy();
       DataInputStream stageIn = new DataInputStream(new ByteArrayInputStream(state));
-      copy.restoreState(stageIn);
+      try {
+        copy.restoreState(stageIn);
+      } catch (IOException | RuntimeException e) {
+        throw new IOException("state of stage " + i + " (" + Excerpt.of(stages[i].toString())
+            + ") is truncated or malformed: " + Excerpt.of(e.toString()), e);
+      }
       if (stageIn.available() != 0) {
-        throw new IOException("state of stage " + i + " (" + stages[i] + ") has "
-            + stageIn.available() + " unread bytes");
+        throw new IOException("state of stage " + i + " (" + Excerpt.of(stages[i].toString())
+            + ") has " + stageIn.available() + " unread bytes");
       }
       restored[i] = copy;
     }

@@ -7,7 +7,8 @@ import java.io.IOException;
 /**
  * The last N accepted tokens and how often each occurs among them (llama.cpp's penalty window: a
  * ring buffer and incremental counts). N is fixed: {@code > 0}, the whole history, or 0 (nothing
- * is kept). Not thread-safe.
+ * is kept). Storage grows with the tokens actually seen, never with N (see {@link TokenHistory}).
+ * Not thread-safe.
  */
 final class CountedWindow {
   /** Null when the window is empty by definition (N = 0). */

@@ -39,18 +39,26 @@ import java.util.Objects;
  * <p>Differences from llama.cpp: sequence breakers are given as token-id sequences (llama.cpp's
  * {@code llama_sampler_init_dry_testing} form; llama.cpp's public constructor tokenises strings,
  * which needs the vocabulary: tokenise them yourself, every tokenisation you want to match);
- * {@code dry_penalty_last_n = -1} means the whole history rather than the model's context size;
- * {@code dry_base < 1}, which llama.cpp treats as "off", is an error (use multiplier 0).
+ * the window holds at most {@link #MAX_WINDOW} tokens: {@code dry_penalty_last_n = -1} (llama.cpp:
+ * the model's context size) and any larger value mean the last {@link #MAX_WINDOW} tokens, as a
+ * context of that size would in llama.cpp; {@code dry_base < 1}, which llama.cpp treats as "off",
+ * is an error (use multiplier 0).
  *
- * <p>Cost: one pass of the Z-algorithm over the window per {@code apply} (linear), plus the breaker
- * scan (linear times the longest breaker); a reused int array and hash map, grown by doubling for
- * the whole-history form (at most 2^28 tokens since the last reset), so nothing is
- * allocated per token in steady state. Only the penalised logits are edited on the whole
- * vocabulary. Changes logits only.
+ * <p>Cost: one pass of the Z-algorithm over the window per {@code apply} (linear in the window,
+ * so at most {@link #MAX_WINDOW} tokens however long the history), plus the breaker scan (linear
+ * times the longest breaker). The window and the reused int array and hash map grow by doubling
+ * with the tokens actually seen, up to the window, so nothing is allocated per token in steady
+ * state. Only the penalised logits are edited on the whole vocabulary. Changes logits only.
  *
  * <p>Stateful: each sampler needs its own {@link #copy()}; state is saved and restored.
  */
 public final class Dry implements Stage {
+  /**
+   * The most tokens the window holds (32,768): the cap of {@code dry_penalty_last_n}, which bounds
+   * the cost of each {@code apply} and the memory of the stage.
+   */
+  public static final int MAX_WINDOW = 1 << 15;
+
   private static final float FLOAT_MAX_LOG = 88.7228391f;
 
   private final float multiplier;
@@ -64,6 +72,8 @@ public final class Dry implements Stage {
   /** The one-token breakers (value 1); read only after construction. */
   private final TokenCounts singleBreakers;
   private final int maxExponent;
+  /** The largest id of any breaker, -1 without breakers. */
+  private final int largestBreakerId;
   /** Null when the stage is disabled. */
   private final TokenHistory history;
   private int[] repeatCount = new int[0];
@@ -78,7 +88,7 @@ public final class Dry implements Stage {
    * @param allowedLength {@code dry_allowed_length}, {@code >= 1}: repetitions up to this length
    *     are free
    * @param penaltyLastN {@code dry_penalty_last_n}: {@code > 0} for the last N tokens, -1 for the
-   *     whole history, 0 to disable the stage
+   *     whole history, 0 to disable the stage; either way at most the last {@link #MAX_WINDOW}
    * @param sequenceBreakers {@code dry_sequence_breakers} as token-id sequences, each non-empty
    *     (may be an empty list); copied
    * @throws NullPointerException if the list or a breaker is null
@@ -131,11 +141,16 @@ public final class Dry implements Stage {
       }
     }
     this.maxExponent = base > 1.000001f ? (int) (FLOAT_MAX_LOG / (float) Math.log(base)) : 0;
-    boolean enabled = multiplier != 0f && capacity != 0;
-    this.history = enabled ? new TokenHistory(capacity) : null;
-    if (enabled && capacity != TokenHistory.UNBOUNDED) {
-      repeatCount = new int[capacity];
+    int largest = -1;
+    for (int[] breaker : breakers) {
+      for (int id : breaker) {
+        largest = Math.max(largest, id);
+      }
     }
+    this.largestBreakerId = largest;
+    boolean enabled = multiplier != 0f && capacity != 0;
+    int window = capacity == TokenHistory.UNBOUNDED ? MAX_WINDOW : Math.min(capacity, MAX_WINDOW);
+    this.history = enabled ? new TokenHistory(window) : null;
   }
 
   private Dry(Dry other) {
@@ -145,10 +160,10 @@ public final class Dry implements Stage {
     this.penaltyLastN = other.penaltyLastN;
     this.breakers = other.breakers;
     this.maxExponent = other.maxExponent;
+    this.largestBreakerId = other.largestBreakerId;
     this.firstBreaker = other.firstBreaker;
     this.singleBreakers = other.singleBreakers;
     this.history = other.history == null ? null : other.history.copy();
-    this.repeatCount = new int[other.repeatCount.length];
   }
 
   /**
@@ -200,10 +215,21 @@ public final class Dry implements Stage {
     return copies;
   }
 
+  /**
+   * Penalises the tokens that would extend a repetition.
+   *
+   * @param c the candidates
+   * @throws IllegalArgumentException if a breaker id is not below the vocabulary size, or a logit
+   *     is to be edited and the logits are invalid
+   */
   @Override
   public void apply(Candidates c) {
     if (history == null) {
       return;
+    }
+    if (largestBreakerId >= c.vocabularySize()) {
+      throw new IllegalArgumentException("dry_sequence_breakers token " + largestBreakerId
+          + " is outside the vocabulary of size " + c.vocabularySize());
     }
     int n = history.size();
     if (n <= allowedLength) {
@@ -221,7 +247,7 @@ public final class Dry implements Stage {
         maxRepeat.max(history.fromEnd(n - 2 - i), length);
       }
     }
-    HistoryStages.editCounted(c, maxRepeat, edit);
+    HistoryStages.editCounted(c, maxRepeat, edit, this);
   }
 
   /**

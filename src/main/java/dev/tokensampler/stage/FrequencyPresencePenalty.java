@@ -137,7 +137,7 @@ public final class FrequencyPresencePenalty implements Stage {
   public void apply(Candidates c) {
     generating = true;
     if (!(frequencyPenalty == 0f && presencePenalty == 0f)) {
-      HistoryStages.editCounted(c, window.counts(), edit);
+      HistoryStages.editCounted(c, window.counts(), edit, this);
     }
   }
 

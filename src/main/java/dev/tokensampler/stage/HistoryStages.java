@@ -62,7 +62,7 @@ final class HistoryStages {
   static void ban(Candidates c, TokenCounts banned) {
     if (banned.size() > 0) {
       c.prepareMask();
-      writeCounted(c, banned, BAN);
+      writeCounted(c, banned, BAN, null);
     }
   }
 
@@ -75,16 +75,20 @@ final class HistoryStages {
    * @param c the candidates
    * @param counts the tokens to edit with their counts (ids outside the vocabulary are ignored)
    * @param edit the new logit of each
+   * @param stage the stage's text, for the message if an edit makes a valid logit NaN or
+   *     {@code +Infinity} (an overflow: the stage's parameters, not the caller's logits, are wrong)
+   * @throws IllegalArgumentException if an edit makes a valid logit NaN or {@code +Infinity}
    */
-  static void editCounted(Candidates c, TokenCounts counts, CountedEdit edit) {
+  static void editCounted(Candidates c, TokenCounts counts, CountedEdit edit, Stage stage) {
     if (counts.size() > 0) {
       c.editLogits();
-      writeCounted(c, counts, edit);
+      writeCounted(c, counts, edit, stage);
     }
   }
 
   /** The loop of {@link #editCounted}, after the candidates were prepared for edits. */
-  private static void writeCounted(Candidates c, TokenCounts counts, CountedEdit edit) {
+  private static void writeCounted(
+      Candidates c, TokenCounts counts, CountedEdit edit, Stage stage) {
     LogitView view = c.logitView();
     float[] x = view.logits();
     int o = view.offset();
@@ -94,16 +98,44 @@ final class HistoryStages {
       for (int slot = 0, n = counts.slots(); slot < n; slot++) {
         int token = counts.keyAt(slot);
         if (token >= 0 && token < size) {
-          c.writeLogit(token, edit.edit(x[o + token], token, counts.valueAt(slot)));
+          float before = x[o + token];
+          float after = edit.edit(before, token, counts.valueAt(slot));
+          if (!(after < Float.POSITIVE_INFINITY) && stage != null) {
+            checkCreated(stage, token, before, after);
+          }
+          c.writeLogit(token, after);
         }
       }
     } else {
       for (int i = 0, n = c.size(); i < n; i++) {
         int count = counts.get(ids[i]);
         if (count > 0) {
-          c.writeLogit(i, edit.edit(x[o + i], ids[i], count));
+          float before = x[o + i];
+          float after = edit.edit(before, ids[i], count);
+          if (!(after < Float.POSITIVE_INFINITY) && stage != null) {
+            checkCreated(stage, ids[i], before, after);
+          }
+          c.writeLogit(i, after);
         }
       }
+    }
+  }
+
+  /**
+   * Fails if a stage turned a valid logit (finite or {@code -Infinity}) into NaN or
+   * {@code +Infinity}; an invalid input logit is left for the sampler's validation to report.
+   *
+   * @param stage the stage, named in the message
+   * @param token the token id
+   * @param before the logit before the edit
+   * @param after the logit after it
+   * @throws IllegalArgumentException if the stage created the invalid value
+   */
+  static void checkCreated(Stage stage, int token, float before, float after) {
+    if (before == before && before != Float.POSITIVE_INFINITY
+        && (after != after || after == Float.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("stage " + stage + " made the logit of token " + token
+          + " " + after + " (from " + before + "): its parameters overflow the float range");
     }
   }
 }

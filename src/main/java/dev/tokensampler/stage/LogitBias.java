@@ -61,6 +61,50 @@ public final class LogitBias implements Stage {
   }
 
   /**
+   * A bias stage from parallel arrays (no boxing: about 8 bytes per token however many).
+   *
+   * @param tokenIds token ids ({@code >= 0}, distinct, in any order); copied
+   * @param logitBias the bias of each (finite or {@code -Infinity}); copied
+   * @throws NullPointerException if an array is null
+   * @throws IllegalArgumentException if the lengths differ, an id is negative or repeated, or a
+   *     bias is NaN or {@code +Infinity}
+   */
+  public LogitBias(int[] tokenIds, float[] logitBias) {
+    Objects.requireNonNull(tokenIds, "logit_bias token ids");
+    Objects.requireNonNull(logitBias, "logit_bias");
+    if (tokenIds.length != logitBias.length) {
+      throw new IllegalArgumentException("logit_bias has " + logitBias.length + " biases for "
+          + tokenIds.length + " token ids");
+    }
+    long[] order = new long[tokenIds.length];
+    for (int j = 0; j < tokenIds.length; j++) {
+      check(tokenIds[j], logitBias[j]);
+      order[j] = ((long) tokenIds[j] << 32) | j;
+    }
+    Arrays.sort(order);
+    this.ids = new int[order.length];
+    this.biases = new float[order.length];
+    for (int j = 0; j < order.length; j++) {
+      int k = (int) order[j];
+      ids[j] = tokenIds[k];
+      biases[j] = logitBias[k];
+      if (j > 0 && ids[j] == ids[j - 1]) {
+        throw new IllegalArgumentException("logit_bias token id " + ids[j] + " is given twice");
+      }
+    }
+  }
+
+  private static void check(int id, float bias) {
+    if (id < 0) {
+      throw new IllegalArgumentException("logit_bias token id must be >= 0, got " + id);
+    }
+    if (Float.isNaN(bias) || bias == Float.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException(
+          "logit_bias of token " + id + " must be finite or -Infinity, got " + bias);
+    }
+  }
+
+  /**
    * The biases.
    *
    * @return an unmodifiable map from token id to bias, in increasing id order
@@ -77,7 +121,9 @@ public final class LogitBias implements Stage {
    * Adds the biases.
    *
    * @param c the candidates
-   * @throws IllegalArgumentException if a biased token id is not below the vocabulary size
+   * @throws IllegalArgumentException if a biased token id is not below the vocabulary size, or a
+   *     bias makes a valid logit {@code +Infinity} (an overflow past 3.4e38: the message names
+   *     this stage)
    */
   @Override
   public void apply(Candidates c) {
@@ -96,13 +142,23 @@ public final class LogitBias implements Stage {
     int[] candidateIds = view.ids();
     if (candidateIds == null) {
       for (int j = 0; j < ids.length; j++) {
-        c.writeLogit(ids[j], x[o + ids[j]] + biases[j]);
+        float before = x[o + ids[j]];
+        float after = before + biases[j];
+        if (!(after < Float.POSITIVE_INFINITY)) {
+          HistoryStages.checkCreated(this, ids[j], before, after);
+        }
+        c.writeLogit(ids[j], after);
       }
     } else {
       for (int i = 0, n = c.size(); i < n; i++) {
         int j = Arrays.binarySearch(ids, candidateIds[i]);
         if (j >= 0) {
-          c.writeLogit(i, x[o + i] + biases[j]);
+          float before = x[o + i];
+          float after = before + biases[j];
+          if (!(after < Float.POSITIVE_INFINITY)) {
+            HistoryStages.checkCreated(this, ids[j], before, after);
+          }
+          c.writeLogit(i, after);
         }
       }
     }

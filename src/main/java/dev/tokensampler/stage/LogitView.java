@@ -91,10 +91,6 @@ final class LogitView {
     return ids == null;
   }
 
-  boolean isSorted() {
-    return sorted;
-  }
-
   float scale() {
     return scale;
   }

@@ -19,7 +19,9 @@ import java.util.Objects;
  * the first {@code sample}, generated tokens through the sampler's own accept after each draw. So
  * the rule is: the prompt is what this stage is told before it is first applied; every token
  * accepted after its first {@code apply} (since construction or {@link #reset()}) is a new token,
- * including tokens the caller feeds mid-generation, which transformers also counts. This needs no
+ * including tokens the caller feeds mid-generation, which transformers also counts. A first
+ * {@code apply} that throws on invalid logits (NaN, +Infinity, all -Infinity) leaves the stage
+ * reading the prompt. This needs no
  * change to the sampler, but the stage must be applied on every step: put it before any stage
  * that may select the token (such as greedy), as transformers and llama.cpp put their
  * constraints first. Call {@code Sampler.reset()} before a new prompt.
@@ -99,6 +101,10 @@ public final class MinNewTokens implements Stage {
   @Override
   public void apply(Candidates c) {
     if (generated == PROMPT) {
+      if (minNewTokens > 0) {
+        // Invalid logits fail here, before the prompt ends: the caller may go on feeding it.
+        c.maxLogit();
+      }
       generated = 0;
     }
     if (generated >= minNewTokens) {

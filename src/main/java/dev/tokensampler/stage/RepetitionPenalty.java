@@ -32,8 +32,9 @@ import java.io.IOException;
  * same input to every later stage, as they depend on logit differences only.
  *
  * <p>Cost: the window's distinct tokens are kept with their counts (a ring buffer and a hash map,
- * both preallocated or grown by doubling, so nothing is allocated per token in steady state; the
- * whole-history form holds up to 2^28 tokens since the last reset). On the whole
+ * both grown by doubling with the tokens actually seen, never sized from {@code penalty_last_n}, so
+ * nothing is allocated per token in steady state; any window holds up to 2^28 tokens since the
+ * last reset). On the whole
  * vocabulary, {@code apply} edits only the logits of those tokens, after the one copy of the
  * caller's logits that any first write of a step costs; on explicit candidates, it looks up each
  * candidate. Changes logits only; to be used before truncation (llama.cpp and transformers
@@ -142,10 +143,10 @@ public final class RepetitionPenalty implements Stage {
     if (normalize) {
       if (window.counts().size() > 0) {
         shift = c.maxLogit() + c.logNormalizer();
-        HistoryStages.editCounted(c, window.counts(), normalizedEdit);
+        HistoryStages.editCounted(c, window.counts(), normalizedEdit, this);
       }
     } else {
-      HistoryStages.editCounted(c, window.counts(), edit);
+      HistoryStages.editCounted(c, window.counts(), edit, this);
     }
   }
 

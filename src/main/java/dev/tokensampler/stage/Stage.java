@@ -9,9 +9,11 @@ import java.io.IOException;
  *
  * <p>Modelled on llama.cpp's {@code llama_sampler_i}: {@link #apply} does the work;
  * {@link #accept}, {@link #reset} and {@link #copy} exist for stages that keep state between
- * tokens (histories, running values). A stage may change logits, remove candidates, or select the
- * token ({@link Candidates#select}); once a stage has selected, the stages after it in the chain
- * are not applied for that token.
+ * tokens (histories, running values). A stage may change logits ({@link Candidates#mask},
+ * {@link Candidates#setLogit}), remove candidates ({@link Candidates#keepLargest},
+ * {@link Candidates#keepAtLeast}, {@link Candidates#keepTokens},
+ * {@link Candidates#keepAllowed(long[])}), or select the token ({@link Candidates#select}); once a
+ * stage has selected, the stages after it in the {@link Chain} are not applied for that token.
  *
  * <p>A {@link dev.tokensampler.SamplerConfig} holds stage prototypes and is shared across
  * threads; every sampler gets its own {@link #copy()}. So a stateless stage must be immutable

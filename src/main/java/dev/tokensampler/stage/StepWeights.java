@@ -42,10 +42,6 @@ final class StepWeights {
     this.aboveSums = new float[blocks];
   }
 
-  Kernels kernels() {
-    return kernels;
-  }
-
   /** A new step: nothing is known. */
   void start() {
     maxKnown = false;

@@ -8,10 +8,12 @@ import java.util.Arrays;
 /**
  * The most recent tokens accepted by a stage, in a ring buffer.
  *
- * <p>A bounded history keeps the last {@code capacity} tokens in an array allocated once. An
- * unbounded history ({@link #UNBOUNDED}) keeps every token and doubles its array when full, so its
- * allocation amortises to zero per token and stops once the sequence stops growing; it holds at
- * most {@link #MAX_UNBOUNDED} tokens. Not thread-safe.
+ * <p>The array grows with the tokens actually held, never with the capacity asked for: it starts
+ * small and doubles when full, so its allocation amortises to zero per token and stops once the
+ * history stops growing. A bounded history keeps the last {@code capacity} tokens (once it holds
+ * that many, each new token replaces the oldest); an unbounded history ({@link #UNBOUNDED}) keeps
+ * every token. Either holds at most {@link #MAX_UNBOUNDED} tokens: a capacity above it behaves as
+ * the unbounded history (which throws when full). Not thread-safe.
  */
 final class TokenHistory {
   /** The capacity of a history that keeps every token. */
@@ -32,8 +34,11 @@ final class TokenHistory {
    * @param capacity the number of tokens kept, at least 1, or {@link #UNBOUNDED}
    */
   TokenHistory(int capacity) {
-    this.capacity = capacity;
-    this.tokens = new int[capacity == UNBOUNDED ? INITIAL : capacity];
+    if (capacity != UNBOUNDED && capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1 or UNBOUNDED, got " + capacity);
+    }
+    this.capacity = capacity > MAX_UNBOUNDED ? UNBOUNDED : capacity;
+    this.tokens = new int[this.capacity == UNBOUNDED ? INITIAL : Math.min(this.capacity, INITIAL)];
   }
 
   private TokenHistory(TokenHistory other) {
@@ -61,7 +66,7 @@ final class TokenHistory {
    */
   int push(int token) {
     if (size == tokens.length) {
-      if (capacity != UNBOUNDED) {
+      if (size == capacity) {
         int dropped = tokens[first];
         tokens[first] = token;
         first = next(first);
@@ -79,7 +84,8 @@ final class TokenHistory {
       throw new IllegalStateException(
           "token history is full: " + MAX_UNBOUNDED + " tokens since the last reset");
     }
-    int[] grown = new int[Math.min(tokens.length * 2, MAX_UNBOUNDED)];
+    int limit = capacity == UNBOUNDED ? MAX_UNBOUNDED : capacity;
+    int[] grown = new int[(int) Math.min(tokens.length * 2L, limit)];
     for (int i = 0; i < size; i++) {
       grown[i] = tokens[index(i)];
     }

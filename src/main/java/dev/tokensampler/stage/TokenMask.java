@@ -1,5 +1,6 @@
 package dev.tokensampler.stage;
 
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Objects;
 
@@ -24,52 +25,63 @@ import java.util.Objects;
  * sampler throws (see {@link Candidates}): this stage does not invent a token. A token id of
  * either set that is not below the vocabulary size is an error at {@code apply}.
  *
+ * <p>The sets are held as sorted arrays of ids: memory is proportional to the number of ids, not
+ * to the largest one ({@link #banningIds} and {@link #allowingIds} take ids directly; a
+ * {@link BitSet} argument is only read). On explicit candidates each candidate is looked up by
+ * binary search.
+ *
  * <p>Stateless and immutable; the sets are copied.
  */
 public final class TokenMask implements Stage {
   /** The largest allowed set turned directly into explicit candidates. */
   static final int EXPLICIT_LIMIT = Truncation.EXPLICIT_LIMIT;
 
-  /** The allowed tokens minus the banned ones; null when every token is allowed. */
-  private final BitSet allowed;
-  private final int[] allowedIds;
-  private final BitSet banned;
-  private final int[] bannedIds;
+  /** Whether the ids are an allowed set (minus the banned ids) rather than a banned set. */
+  private final boolean allowing;
+  /** The allowed ids minus the banned ones, or the banned ids: sorted, distinct, not empty. */
+  private final int[] ids;
 
   /**
    * A mask.
    *
-   * @param allowed the allowed token ids, or null for every token; copied
-   * @param banned the banned token ids (may be empty); copied
+   * @param allowed the allowed token ids, or null for every token; read, not kept
+   * @param banned the banned token ids (may be empty); read, not kept
    * @throws NullPointerException if {@code banned} is null
    * @throws IllegalArgumentException if {@code allowed} is not null and holds no token outside
    *     {@code banned}
    */
   public TokenMask(BitSet allowed, BitSet banned) {
-    Objects.requireNonNull(banned, "banned tokens");
-    if (allowed != null) {
-      BitSet kept = (BitSet) allowed.clone();
-      kept.andNot(banned);
-      if (kept.isEmpty()) {
+    this(allowed == null ? null : allowed.stream().toArray(),
+        Objects.requireNonNull(banned, "banned tokens").stream().toArray());
+  }
+
+  private TokenMask(int[] allowedIds, int[] bannedIds) {
+    int[] banned = distinct("banned", bannedIds);
+    if (allowedIds != null) {
+      int[] allowed = distinct("allowed", allowedIds);
+      int[] kept = new int[allowed.length];
+      int count = 0;
+      for (int id : allowed) {
+        if (Arrays.binarySearch(banned, id) < 0) {
+          kept[count++] = id;
+        }
+      }
+      if (count == 0) {
         throw new IllegalArgumentException("allowed tokens must keep at least one token outside"
             + " the banned ones, got allowed " + summary(allowed) + ", banned " + summary(banned));
       }
-      this.allowed = kept;
-      this.allowedIds = kept.stream().toArray();
-      this.banned = new BitSet();
-      this.bannedIds = new int[0];
+      this.allowing = true;
+      this.ids = Arrays.copyOf(kept, count);
     } else {
-      this.allowed = null;
-      this.allowedIds = null;
-      this.banned = (BitSet) banned.clone();
-      this.bannedIds = banned.stream().toArray();
+      this.allowing = false;
+      this.ids = banned;
     }
   }
 
   /**
    * A mask keeping only the allowed tokens.
    *
-   * @param allowed the allowed token ids, not empty; copied
+   * @param allowed the allowed token ids, not empty; read, not kept
    * @return the mask
    * @throws NullPointerException if {@code allowed} is null
    * @throws IllegalArgumentException if {@code allowed} is empty
@@ -79,9 +91,21 @@ public final class TokenMask implements Stage {
   }
 
   /**
+   * A mask keeping only the allowed tokens, given as ids (repeats are ignored).
+   *
+   * @param allowed the allowed token ids, {@code >= 0}, at least one; copied
+   * @return the mask
+   * @throws NullPointerException if {@code allowed} is null
+   * @throws IllegalArgumentException if {@code allowed} is empty or holds a negative id
+   */
+  public static TokenMask allowingIds(int... allowed) {
+    return new TokenMask(Objects.requireNonNull(allowed, "allowed tokens"), new int[0]);
+  }
+
+  /**
    * A mask removing the banned tokens.
    *
-   * @param banned the banned token ids; copied
+   * @param banned the banned token ids; read, not kept
    * @return the mask
    * @throws NullPointerException if {@code banned} is null
    */
@@ -90,22 +114,59 @@ public final class TokenMask implements Stage {
   }
 
   /**
+   * A mask removing the banned tokens, given as ids (repeats are ignored).
+   *
+   * @param banned the banned token ids, {@code >= 0} (may be empty); copied
+   * @return the mask
+   * @throws NullPointerException if {@code banned} is null
+   * @throws IllegalArgumentException if an id is negative
+   */
+  public static TokenMask banningIds(int... banned) {
+    return new TokenMask(null, Objects.requireNonNull(banned, "banned tokens"));
+  }
+
+  /** The ids sorted, without repeats; a copy. */
+  private static int[] distinct(String name, int[] ids) {
+    int[] sorted = ids.clone();
+    Arrays.sort(sorted);
+    int count = 0;
+    for (int i = 0; i < sorted.length; i++) {
+      if (sorted[i] < 0) {
+        throw new IllegalArgumentException(name + " token ids must be >= 0, got " + sorted[i]);
+      }
+      if (count == 0 || sorted[count - 1] != sorted[i]) {
+        sorted[count++] = sorted[i];
+      }
+    }
+    return count == sorted.length ? sorted : Arrays.copyOf(sorted, count);
+  }
+
+  /**
    * The tokens kept, if restricted.
    *
-   * @return a copy of the allowed set (without the banned tokens), or null if every token not
-   *     banned is kept
+   * @return a new set of the allowed ids (without the banned ones), or null if every token not
+   *     banned is kept; it takes one bit per id up to the largest
    */
   public BitSet allowed() {
-    return allowed == null ? null : (BitSet) allowed.clone();
+    return allowing ? toBitSet(ids) : null;
   }
 
   /**
    * The tokens removed when no allowed set is given.
    *
-   * @return a copy of the banned set (empty when an allowed set is given: it already excludes them)
+   * @return a new set of the banned ids (empty when an allowed set is given: it already excludes
+   *     them); it takes one bit per id up to the largest
    */
   public BitSet banned() {
-    return (BitSet) banned.clone();
+    return allowing ? new BitSet() : toBitSet(ids);
+  }
+
+  private static BitSet toBitSet(int[] ids) {
+    BitSet set = new BitSet();
+    for (int id : ids) {
+      set.set(id);
+    }
+    return set;
   }
 
   /**
@@ -118,36 +179,35 @@ public final class TokenMask implements Stage {
    */
   @Override
   public void apply(Candidates c) {
-    int[] listed = allowed != null ? allowedIds : bannedIds;
-    if (listed.length == 0) {
+    if (ids.length == 0) {
       return;
     }
-    int last = listed[listed.length - 1];
+    int last = ids[ids.length - 1];
     if (last >= c.vocabularySize()) {
-      throw new IllegalArgumentException((allowed != null ? "allowed" : "banned") + " token "
+      throw new IllegalArgumentException((allowing ? "allowed" : "banned") + " token "
           + last + " is outside the vocabulary of size " + c.vocabularySize());
     }
     if (!c.isWholeVocabulary()) {
       keepExplicit(c);
-    } else if (allowed != null) {
+    } else if (allowing) {
       keepAllowed(c);
     } else {
       c.prepareMask();
-      for (int id : bannedIds) {
+      for (int id : ids) {
         c.writeLogit(id, Float.NEGATIVE_INFINITY);
       }
     }
   }
 
   private void keepAllowed(Candidates c) {
-    int count = allowedIds.length;
+    int count = ids.length;
     if (count <= EXPLICIT_LIMIT && count <= c.size() / 8) {
-      c.keepListedTokens(allowedIds);
+      c.keepListedTokens(ids);
       return;
     }
     c.prepareMask();
     int from = 0;
-    for (int id : allowedIds) {
+    for (int id : ids) {
       c.maskRange(from, id);
       from = id + 1;
     }
@@ -156,24 +216,43 @@ public final class TokenMask implements Stage {
 
   /** Drops the masked explicit candidates, keeping the order of the rest. */
   private void keepExplicit(Candidates c) {
-    Truncation truncation = c.truncation();
-    int kept = allowed != null
-        ? truncation.keepTokensIn(allowed, true)
-        : truncation.keepTokensIn(banned, false);
-    if (kept == 0) {
+    if (c.truncation().keepTokensIn(ids, allowing) == 0) {
       throw new IllegalArgumentException(
           "the token mask removes every candidate: no token can be sampled");
     }
   }
 
-  private static String summary(BitSet set) {
-    return set.cardinality() <= 8 ? set.toString() : set.cardinality() + " tokens";
+  /** Up to 8 ids as {@link BitSet#toString()} writes them, else their count. */
+  private static String summary(int[] sorted) {
+    if (sorted.length > 8) {
+      return sorted.length + " tokens";
+    }
+    StringBuilder text = new StringBuilder("{");
+    for (int i = 0; i < sorted.length; i++) {
+      text.append(i == 0 ? "" : ", ").append(sorted[i]);
+    }
+    return text.append('}').toString();
+  }
+
+  /** {@link BitSet#hashCode()} of the set of these sorted ids, without building the set. */
+  private static int bitSetHash(int[] sorted) {
+    long h = 1234;
+    int i = 0;
+    while (i < sorted.length) {
+      int word = sorted[i] >>> 6;
+      long bits = 0;
+      while (i < sorted.length && sorted[i] >>> 6 == word) {
+        bits |= 1L << sorted[i];
+        i++;
+      }
+      h ^= bits * (word + 1);
+    }
+    return (int) ((h >> 32) ^ h);
   }
 
   @Override
   public String toString() {
-    return allowed != null
-        ? "allowed_tokens=" + summary(allowed) + " #" + Integer.toHexString(allowed.hashCode())
-        : "banned_tokens=" + summary(banned) + " #" + Integer.toHexString(banned.hashCode());
+    return (allowing ? "allowed_tokens=" : "banned_tokens=") + summary(ids) + " #"
+        + Integer.toHexString(bitSetHash(ids));
   }
 }

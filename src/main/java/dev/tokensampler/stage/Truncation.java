@@ -290,16 +290,17 @@ final class Truncation {
   }
 
   /**
-   * Keeps the explicit candidates whose token id is in {@code set} ({@code members}) or not in it
-   * ({@code !members}), in their order.
+   * Keeps the explicit candidates whose token id is in {@code sortedIds} ({@code members}) or not
+   * in it ({@code !members}), in their order; each id is looked up by binary search.
    *
+   * @param sortedIds distinct ids in increasing order
    * @return how many were kept; if none, the view is unchanged
    */
-  int keepTokensIn(java.util.BitSet set, boolean members) {
+  int keepTokensIn(int[] sortedIds, boolean members) {
     int[] ids = view.ids();
     int kept = 0;
     for (int i = 0, n = view.size(); i < n; i++) {
-      if (set.get(ids[i]) == members) {
+      if ((java.util.Arrays.binarySearch(sortedIds, ids[i]) >= 0) == members) {
         view.move(i, kept++);
       }
     }
@@ -383,10 +384,10 @@ final class Truncation {
 
   /**
    * Keeps the candidates whose token id has its bit set in {@code words}, after validating every
-   * current logit (allowed or not). A sparse set on the whole vocabulary becomes explicit
-   * candidates (a validating maximum pass, then one step per allowed id); otherwise one pass
-   * validates, copies on write and masks together, and leaves the maximum of the allowed logits
-   * known.
+   * current logit (allowed or not). On the whole vocabulary the validation is the SIMD maximum
+   * pass (none if a stage already made it); then a sparse set becomes explicit candidates (one
+   * step per allowed id), a larger one is masked in one pass that also copies on write. On
+   * explicit candidates one pass validates and keeps the allowed ones.
    *
    * @return whether a candidate with a finite logit is allowed; if not, the candidates are left
    *     unusable for this step
@@ -461,49 +462,47 @@ final class Truncation {
   }
 
   /**
-   * The whole-vocabulary pass: validates each logit, writes it (allowed) or -Infinity (not) into
-   * this view's own array, and takes the maximum of the allowed ones. One of the word arrays is
-   * null.
+   * The whole-vocabulary path: validates every logit by the maximum pass (none if known), then
+   * one pass writes each logit (allowed, with the pending scale folded in, as every write does)
+   * or {@code -Infinity} (not) into this view's own array. The maximum stays known unless a
+   * disallowed token held it. One of the word arrays is null.
    */
   private boolean maskDisallowed(long[] longWords, int[] intWords) {
+    float max = weights.rawMax();
+    float scale = view.scale();
     int size = view.size();
     float[] src = view.logits();
     int so = view.offset();
     float[] dst = view.ownArray();
-    float max = Float.NEGATIVE_INFINITY;
-    int invalid = -1;
+    boolean held = false;
+    boolean finite = false;
     if (longWords != null) {
       for (int i = 0; i < size; i++) {
         float x = src[so + i];
-        if (!(x < Float.POSITIVE_INFINITY) && x != Float.NEGATIVE_INFINITY) {
-          invalid = i;
-          break;
-        }
-        float y = (longWords[i >>> 6] << ~i) < 0 ? x : Float.NEGATIVE_INFINITY;
-        dst[i] = y;
-        max = y > max ? y : max;
+        boolean allowed = (longWords[i >>> 6] << ~i) < 0;
+        dst[i] = allowed ? x * scale : Float.NEGATIVE_INFINITY;
+        held |= !allowed & x == max;
+        finite |= allowed & x != Float.NEGATIVE_INFINITY;
       }
     } else {
       for (int i = 0; i < size; i++) {
         float x = src[so + i];
-        if (!(x < Float.POSITIVE_INFINITY) && x != Float.NEGATIVE_INFINITY) {
-          invalid = i;
-          break;
-        }
-        float y = (intWords[i >>> 5] << ~i) < 0 ? x : Float.NEGATIVE_INFINITY;
-        dst[i] = y;
-        max = y > max ? y : max;
+        boolean allowed = (intWords[i >>> 5] << ~i) < 0;
+        dst[i] = allowed ? x * scale : Float.NEGATIVE_INFINITY;
+        held |= !allowed & x == max;
+        finite |= allowed & x != Float.NEGATIVE_INFINITY;
       }
     }
-    if (invalid >= 0) {
-      throw weights.invalidAt(invalid);
-    }
-    if (max == Float.NEGATIVE_INFINITY) {
+    if (!finite) {
       return false;
     }
     view.useOwnArray();
-    weights.forget();
-    weights.setMax(max);
+    view.setScale(1f);
+    weights.noteScaleFolded(scale);
+    weights.forgetWeights();
+    if (held) {
+      weights.forgetMax();
+    }
     return true;
   }
 

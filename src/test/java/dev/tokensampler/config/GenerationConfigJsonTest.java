@@ -123,7 +123,7 @@ class GenerationConfigJsonTest {
     "{\"eos_token_id\": \"2\"}|eos_token_id must be an integer|2",
     "{\"eos_token_id\": {\"a\": 1}}|eos_token_id must be an integer or a list of integers|a",
     "{\"bad_words_ids\": [1, 2]}|bad_words_ids must be a list of integer lists|[1,2]",
-    "{\"do_sample\": true, \"temperature\": 0}|temperature must be > 0 when do_sample is true|0.0",
+    "{\"do_sample\": true, \"temperature\": 0}|temperature must be > 0 when do_sample is true|got 0",
     "{\"do_sample\": true, \"top_p\": 1.5}|top_p must be in (0, 1]|1.5",
     "{\"do_sample\": true, \"top_k\": -3}|top_k|-3",
     "{\"do_sample\": true, \"epsilon_cutoff\": 1.5}|epsilon_cutoff must be in [0, 1)|1.5",

@@ -108,6 +108,19 @@ class NDArraySamplerTest {
 
   /** The single-row call is the batch call with B = 1. */
   @Test
+  void aClosedTensorIsNamedAsSuch() {
+    NDArray logits = manager.create(new float[] {1f, 2f, 3f});
+    logits.close();
+    NDArraySampler one = NDArraySampler.create(SamplerConfig.builder().build(), 1L, 1);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> one.sample(logits));
+    assertTrue(e.getMessage().startsWith("logits NDArray is closed"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> one.sample(logits, new int[1]));
+    assertTrue(e.getMessage().startsWith("logits NDArray is closed"), e.getMessage());
+    assertEquals(0, one.row(0).tokensSampled());
+  }
+
+  @Test
   void sampleOfOneRowEqualsItsStream() {
     NDArraySampler adapter = NDArraySampler.create(CONFIG, SEED, 1);
     Sampler standalone = CONFIG.newSampler(SEED, 0);

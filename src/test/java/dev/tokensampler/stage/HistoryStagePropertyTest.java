@@ -82,8 +82,8 @@ class HistoryStagePropertyTest {
   }
 
   /**
-   * Masked, banned and bad-word-completing tokens are never sampled (ids of the mask taken modulo
-   * the vocabulary size, since the mask rejects ids outside it; bad words may name any id).
+   * Masked, banned and bad-word-completing tokens are never sampled (ids of the mask and of the
+   * bad words taken modulo the vocabulary size, since both reject ids outside it).
    */
   @Property(tries = TRIES)
   void bannedAndMaskedTokensAreNeverSampled(
@@ -104,7 +104,7 @@ class HistoryStagePropertyTest {
     BitSet finalAllowed = allowed;
     List<int[]> words = new ArrayList<>();
     for (List<Integer> word : badWords) {
-      words.add(word.stream().mapToInt(Integer::intValue).toArray());
+      words.add(word.stream().mapToInt(id -> id % v).toArray());
     }
     SamplerConfig config = SamplerConfig.builder()
         .stage(new TokenMask(finalAllowed, banned))

@@ -83,7 +83,14 @@ class MaskKeepsMaximumTest {
       }
       c.mask(t);
     };
+    IntFunction<Stage> bitmask = t -> {
+      long[] words = new long[(V + 63) / 64];
+      java.util.Arrays.fill(words, -1L);
+      words[t >>> 6] &= ~(1L << t);
+      return c -> c.keepAllowed(words);
+    };
     return List.of(
+        Arguments.of("custom stage: allowed-token bitmask", bitmask),
         Arguments.of("custom stage: mask", publicMask),
         Arguments.of("custom stage: setLogit alone", publicSetLogit),
         Arguments.of("custom stage: many masks", manyMasks),

@@ -69,7 +69,7 @@ class SamplingFuzzTest {
       return;
     }
     Candidates c = new Candidates(v);
-    c.takeRandomFrom(Seeds.generator(data.consumeLong()));
+    org.apache.commons.rng.UniformRandomProvider random = Seeds.generator(data.consumeLong());
     float[] logits = new float[v];
     for (int step = 0; step < 8 && data.remainingBytes() > 0; step++) {
       int accepted = data.consumeInt(0, 6);
@@ -80,6 +80,7 @@ class SamplingFuzzTest {
         logits[i] = data.consumeInt(-4, 4);
       }
       c.reset(logits, 0);
+      c.takeRandomFrom(random);
       try {
         stage.apply(c);
         c.validate();

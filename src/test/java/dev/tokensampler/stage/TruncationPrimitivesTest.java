@@ -12,15 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The public truncation primitives a custom stage uses ({@link Candidates#keepLargest},
  * {@link Candidates#keepAtLeast}, {@link Candidates#keepTokens} and the allowed-token bitmasks of
  * {@link Candidates#keepAllowed(long[])} and {@link Candidates#keepAllowed(int[])}) keep exactly
- * the candidates their contracts name, give the scalar and vector kernels bit-identical results,
- * and validate like the built-in masks.
+ * the candidates their contracts name, give the scalar and vector kernels bit-identical results
+ * (also run at 256 and 128 bits), and validate like the built-in masks.
  */
+@Tag("kernels")
 class TruncationPrimitivesTest {
   private static final int[] SIZES = {1, 31, 32, 63, 64, 65, 1000, 5000};
   private static final double[] DENSITIES = {0.0005, 0.01, 0.1, 0.5, 0.95, 1.0};

@@ -81,7 +81,8 @@ public final class QuickStart {
   // ---------------------------------------------------------------------------------------------
 
   private static void printKernels() {
-    // The implementation is picked once per JVM, on first use (it also logs one INFO line).
+    // The implementation is picked once per JVM, on first use (logged at DEBUG, or as one INFO
+    // line saying how to enable SIMD when the scalar kernels are a fallback).
     String inUse = KernelProvider.description();
     heading("1. Kernels");
     row("in use", inUse);

@@ -1,0 +1,5 @@
+module example.core {
+  requires dev.tokensampler;
+
+  exports example.core;
+}

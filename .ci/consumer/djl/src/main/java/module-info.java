@@ -1,0 +1,5 @@
+module example.djl {
+  requires example.core;
+  requires dev.tokensampler;
+  requires ai.djl.api;
+}

@@ -1,0 +1,4 @@
+/**
+ * Helpers shared by the library's packages. Not part of the API: may change in any release.
+ */
+package dev.tokensampler.internal;
