@@ -448,7 +448,7 @@ final class VectorKernels implements Kernels {
    */
   @Override
   public double sumWeightsAbove(
-      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] a, int off, int len, float max, float scale, float above, float skipBelow,
       float[] blockSums) {
     double total = 0;
     int block = 0;
@@ -457,7 +457,8 @@ final class VectorKernels implements Kernels {
       int vectorEnd = start + ((end - start) & -LANES);
       java.util.Arrays.fill(lanes, 0f);
       for (int i = start; i < vectorEnd; i += W) {
-        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        FloatVector x = FloatVector.fromArray(F, a, off + i);
+        FloatVector y = x.sub(max).mul(scale);
         if (y.compare(VectorOperators.GE, skipBelow).anyTrue()) {
           FloatVector tm = y.mul(LOG2E).add(MAGIC);
           FloatVector n = tm.sub(MAGIC);
@@ -475,11 +476,11 @@ final class VectorKernels implements Kernels {
               .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
           int lane = (i - start) & (LANES - 1);
           FloatVector.fromArray(F, lanes, lane)
-              .add(ZERO.blend(e, e.compare(VectorOperators.GT, floor)))
+              .add(ZERO.blend(e, x.compare(VectorOperators.GT, above)))
               .intoArray(lanes, lane);
         }
       }
-      ScalarKernels.addWeightsAbove(a, off, vectorEnd, end, max, scale, floor, skipBelow, lanes);
+      ScalarKernels.addWeightsAbove(a, off, vectorEnd, end, max, scale, above, skipBelow, lanes);
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
       total += sum;
@@ -545,18 +546,18 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
-  public int countAbove(float[] e, int len, float threshold) {
+  public int countAbove(float[] e, int off, int len, float threshold) {
     int bound = F.loopBound(len);
     if (bound == 0) {
-      return ScalarKernels.countAbove(e, 0, len, threshold);
+      return ScalarKernels.countAbove(e, off, 0, len, threshold);
     }
     FloatVector vt = FloatVector.broadcast(F, threshold);
     int count = 0;
     int i = 0;
     for (; i < bound; i += W) {
-      count += FloatVector.fromArray(F, e, i).compare(VectorOperators.GT, vt).trueCount();
+      count += FloatVector.fromArray(F, e, off + i).compare(VectorOperators.GT, vt).trueCount();
     }
-    return count + ScalarKernels.countAbove(e, i, len, threshold);
+    return count + ScalarKernels.countAbove(e, off, i, len, threshold);
   }
 
   @Override

@@ -43,7 +43,7 @@ public final class Candidates {
   private final int vocabularySize;
   final TopKHeap heap = new TopKHeap();
   final float[] blockSums;
-  /** Block sums of the weights above a floor, left by {@link #sumWeightsAbove}. */
+  /** Block sums of the weights of the logits above a floor, left by {@link #sumWeightsAbove}. */
   private final float[] aboveSums;
 
   // The current view: candidate i has logit logits[offset + i] * scale and id ids[i], or id i
@@ -549,14 +549,10 @@ public final class Candidates {
     return (logits[offset + position] - rawMax()) * scale;
   }
 
-  /** The weight of a position: stored, or computed exactly as the kernels would. */
-  float weightOf(int position) {
-    return weightsKnown ? weights[position] : ExpPoly.exp(exponentOf(position));
-  }
-
   /**
-   * The sum of the weights above {@code floor}, computed from the logits (see {@link
-   * Kernels#sumWeightsAbove}); leaves the block sums for {@link #locateAbove} with the same floor.
+   * The sum of the weights of the logits above {@code floor}, a logit without the pending scale
+   * (see {@link Kernels#sumWeightsAbove}); leaves the block sums for {@link #locateAbove} with the
+   * same floor.
    */
   double sumWeightsAbove(float floor, float skipBelow) {
     return kernels.sumWeightsAbove(
@@ -581,9 +577,10 @@ public final class Candidates {
   }
 
   /**
-   * Like {@link #locate}, over the weights above {@code floor} only: needs the block sums of the
-   * last {@link #sumWeightsAbove} with that floor. A target at or past their total, which rounding
-   * can produce, gives the last position above the floor.
+   * Like {@link #locate}, over the positions whose logit (without the pending scale) is above
+   * {@code floor} only: needs the block sums of the last {@link #sumWeightsAbove} with that floor.
+   * A target at or past their total, which rounding can produce, gives the last position above
+   * the floor.
    */
   int locateAbove(double target, float floor) {
     int blocks = (size + Kernels.BLOCK - 1) / Kernels.BLOCK;
@@ -597,7 +594,7 @@ public final class Candidates {
         int base = weightsKnown ? 0 : start;
         int last = -1;
         for (int i = start; i < end; i++) {
-          if (w[i - base] > floor) {
+          if (logits[offset + i] > floor) {
             last = i;
             cumulative += w[i - base];
             if (target < cumulative) {
@@ -613,10 +610,8 @@ public final class Candidates {
       if (aboveSums[block] > 0f) {
         int start = block * Kernels.BLOCK;
         int end = Math.min(start + Kernels.BLOCK, size);
-        float[] w = weightsOfBlock(start, end);
-        int base = weightsKnown ? 0 : start;
         for (int i = end - 1; i >= start; i--) {
-          if (w[i - base] > floor) {
+          if (logits[offset + i] > floor) {
             return i;
           }
         }
