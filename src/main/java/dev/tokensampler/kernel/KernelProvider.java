@@ -15,8 +15,10 @@ import java.lang.invoke.MethodType;
  *       {@value #KERNELS_PROPERTY} is {@code scalar}.
  * </ul>
  *
- * <p>One line at {@code INFO} on the {@code System.Logger} named {@code dev.tokensampler} says
- * which was picked and, for the scalar path, how to enable the other. Both give the same results.
+ * <p>One line on the {@code System.Logger} named {@code dev.tokensampler} says which was picked
+ * and, for the scalar path, how to enable the other: at {@code INFO}, or at {@code WARNING} when
+ * the module is there but its kernels cannot be used (for instance a width asked for with
+ * {@value #VECTOR_BITS_PROPERTY} that the machine lacks). Both give the same results.
  */
 public final class KernelProvider {
   /** System property: {@code scalar} forces the scalar kernels; {@code vector} (default) prefers SIMD. */
@@ -69,6 +71,7 @@ public final class KernelProvider {
   private static String describe() {
     String name = newKernels().name();
     String text;
+    System.Logger.Level level = System.Logger.Level.INFO;
     if (VECTOR_CONSTRUCTOR != null) {
       text = name + " (jdk.incubator.vector)";
     } else if ("scalar".equalsIgnoreCase(System.getProperty(KERNELS_PROPERTY, ""))) {
@@ -77,8 +80,9 @@ public final class KernelProvider {
       text = name + " (start the JVM with --add-modules jdk.incubator.vector for SIMD kernels)";
     } else {
       text = name + " (Vector API present but unusable here: " + unusableReason + ")";
+      level = System.Logger.Level.WARNING;
     }
-    LOG.log(System.Logger.Level.INFO, "tokensampler kernels: " + text);
+    LOG.log(level, "tokensampler kernels: " + text);
     return text;
   }
 

@@ -3,11 +3,11 @@ package dev.tokensampler.stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tokensampler.RandomLogits;
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.ScalarKernels;
+import dev.tokensampler.kernel.VectorKernelsUnderTest;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -46,8 +46,7 @@ class SamplerAgreementTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("chains")
   void scalarAndProvidedKernelsChooseTheSameTokens(String name, Stage[] chain) {
-    assumeTrue(KernelProvider.isVectorized(),
-        () -> "no vector kernels, nothing to compare: " + KernelProvider.description());
+    VectorKernelsUnderTest.assumeVectorized();
     int pairs = 0;
     for (int vocabulary : new int[] {1, 17, 1000, 32000}) {
       Candidates scalar = new Candidates(vocabulary, new ScalarKernels());
