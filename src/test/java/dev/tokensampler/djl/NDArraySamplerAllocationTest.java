@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tokensampler.AllocationMeter;
 import dev.tokensampler.SamplerConfig;
+import dev.tokensampler.TestLogits;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +53,8 @@ class NDArraySamplerAllocationTest {
     DataType dataType = DataType.valueOf(type.toUpperCase());
     NDArray[] ring = new NDArray[4];
     for (int i = 0; i < ring.length; i++) {
-      NDArray floats = manager.create(DjlLogits.gaussian(b * t * V, 3, 40 + i), new Shape(b, t, V));
+      NDArray floats =
+          manager.create(TestLogits.gaussian(b * t * V, 3, 40 + i), new Shape(b, t, V));
       ring[i] = dataType == DataType.FLOAT32 ? floats : floats.toType(dataType, false);
     }
     NDArraySampler adapter = NDArraySampler.create(

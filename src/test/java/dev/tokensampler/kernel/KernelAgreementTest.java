@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tokensampler.TestLogits;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,10 +28,10 @@ class KernelAgreementTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(LogitFamily.class)
-  void scalarKernelsFollowTheDocumentedDefinitions(LogitFamily family) {
+  @EnumSource(TestLogits.Shape.class)
+  void scalarKernelsFollowTheDocumentedDefinitions(TestLogits.Shape shape) {
     KernelComparison comparison = new KernelComparison(new ReferenceKernels(), new ScalarKernels());
-    for (KernelInput input : KernelInputs.of(family)) {
+    for (KernelInput input : KernelInputs.of(shape)) {
       comparison.assertSameResults(input);
     }
   }
@@ -44,12 +45,12 @@ class KernelAgreementTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(LogitFamily.class)
-  void providedKernelsAreBitIdenticalToScalar(LogitFamily family) {
+  @EnumSource(TestLogits.Shape.class)
+  void providedKernelsAreBitIdenticalToScalar(TestLogits.Shape shape) {
     assumeVectorized();
     KernelComparison comparison =
         new KernelComparison(new ScalarKernels(), KernelProvider.newKernels());
-    for (KernelInput input : KernelInputs.of(family)) {
+    for (KernelInput input : KernelInputs.of(shape)) {
       comparison.assertSameResults(input);
     }
   }
@@ -63,7 +64,7 @@ class KernelAgreementTest {
     assumeVectorized();
     KernelComparison comparison =
         new KernelComparison(new ScalarKernels(), KernelProvider.newKernels());
-    for (KernelInput input : KernelInputs.of(LogitFamily.SIGNED_ZEROS)) {
+    for (KernelInput input : KernelInputs.of(TestLogits.Shape.SIGNED_ZEROS)) {
       comparison.assertSameMax(input);
     }
   }

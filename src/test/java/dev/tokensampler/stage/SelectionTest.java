@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tokensampler.RandomLogits;
+import dev.tokensampler.TestLogits;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Random;
@@ -31,17 +31,17 @@ class SelectionTest {
     float[] logits(Random random, int vocabulary) {
       switch (this) {
         case RANDOM:
-          return RandomLogits.gaussian(random, vocabulary, 2);
+          return TestLogits.gaussian(random, vocabulary, 2);
         case TIED:
-          return RandomLogits.tied(random, vocabulary, 1.5, 0.5);
+          return TestLogits.tied(random, vocabulary, 1.5, 0.5);
         case PEAKED:
-          return RandomLogits.peaked(random, vocabulary, 15f);
+          return TestLogits.peaked(random, vocabulary, 15f);
         case FLAT:
           float[] flat = new float[vocabulary];
           Arrays.fill(flat, 0.25f);
           return flat;
         default:
-          return RandomLogits.mask(random, RandomLogits.gaussian(random, vocabulary, 2), 0.5);
+          return TestLogits.mask(random, TestLogits.gaussian(random, vocabulary, 2), 0.5);
       }
     }
   }
@@ -134,7 +134,7 @@ class SelectionTest {
     for (int vocabulary : VOCABULARIES) {
       Candidates c = new Candidates(vocabulary);
       Random random = new Random(vocabulary * 43L);
-      float[] logits = RandomLogits.peaked(random, vocabulary, 200f);
+      float[] logits = TestLogits.peaked(random, vocabulary, 200f);
       int[] sorted = ReferenceSelection.sortedByLogit(logits, allIds(vocabulary));
       for (int k : new int[] {0, 40}) {
         int afterK = ReferenceSelection.topK(logits, sorted, k);
@@ -172,7 +172,7 @@ class SelectionTest {
     Candidates explicit = new Candidates(vocabulary);
     for (int seed = 0; seed < 12; seed++) {
       Random random = new Random(seed);
-      float[] logits = RandomLogits.gaussian(random, vocabulary, 1 + seed % 3);
+      float[] logits = TestLogits.gaussian(random, vocabulary, 1 + seed % 3);
       for (int i = 0; i < vocabulary; i++) {
         if (seed % 2 == 0) {
           logits[i] = Math.min(logits[i], 2.4f);
@@ -194,8 +194,8 @@ class SelectionTest {
                 where + ": drew " + token + " (logit " + logits[token] + ") outside the nucleus"
                     + " of " + expected);
           }
-          BitSet wholeKept =
-              assertNucleus(where + " (whole)", whole, logits, sorted, vocabulary, p, minKeep, skips);
+          BitSet wholeKept = assertNucleus(
+              where + " (whole)", whole, logits, sorted, vocabulary, p, minKeep, skips);
           explicit.reset(logits, 0);
           new TopK(vocabulary - 1).apply(explicit);
           new TopP(p, minKeep).apply(explicit);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensampler.RandomLogits;
+import dev.tokensampler.TestLogits;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class TruncationStagesTest {
   private static final int V = 200;
-  private static final float[] LOGITS = RandomLogits.gaussian(new Random(31), V, 2.0);
+  private static final float[] LOGITS = TestLogits.gaussian(new Random(31), V, 2.0);
 
   @ParameterizedTest
   @EnumSource(TruncationPath.class)
