@@ -1,7 +1,5 @@
 package dev.tokensampler;
 
-import java.lang.management.ManagementFactory;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,8 +38,7 @@ final class AllocationProbe {
    * @param args chain names (keys of {@link #CHAINS})
    */
   public static void main(String[] args) {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    AllocationMeter meter = AllocationMeter.require();
     float[][] pool = new float[4][];
     float[][] tinyPool = new float[4][];
     for (int i = 0; i < pool.length; i++) {
@@ -61,24 +58,19 @@ final class AllocationProbe {
       for (int n = 0; n < WARM_UP; n++) {
         checksum += sampler.sample(logits[n % logits.length]);
       }
-      long[] windows = new long[WINDOWS];
-      int used = 0;
-      while (used < WINDOWS) {
-        long before = threads.getCurrentThreadAllocatedBytes();
+      long[] windows = meter.windowsUntilNoAllocation(WINDOWS, () -> {
+        long sum = 0;
         for (int n = 0; n < MEASURED; n++) {
-          checksum += sampler.sample(logits[n % logits.length]);
+          sum += sampler.sample(logits[n % logits.length]);
         }
-        windows[used] = threads.getCurrentThreadAllocatedBytes() - before;
-        if (windows[used++] == 0) {
-          break;
-        }
-      }
+        return sum;
+      });
       StringBuilder line = new StringBuilder(arg);
-      for (long bytes : Arrays.copyOf(windows, used)) {
+      for (long bytes : windows) {
         line.append(' ').append(bytes);
       }
       System.out.println(line);
     }
-    System.out.println("checksum " + checksum);
+    System.out.println("checksum " + (checksum + meter.checksum()));
   }
 }

@@ -30,9 +30,9 @@ class ChiSquareTest {
   private static final double SUPPORT_SLACK = 1e-5;
 
   private static final float[] SMALL_LOGITS =
-      RandomLogits.gaussian(new Random(1234), SMALL_VOCABULARY, 1.5);
+      TestLogits.gaussian(new Random(1234), SMALL_VOCABULARY, 1.5);
   private static final float[] LARGE_LOGITS =
-      RandomLogits.gaussian(new Random(5678), LARGE_VOCABULARY, 2.5);
+      TestLogits.gaussian(new Random(5678), LARGE_VOCABULARY, 2.5);
 
   static Stream<Arguments> smallVocabularyChains() {
     return Stream.of(

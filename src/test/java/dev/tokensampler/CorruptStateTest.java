@@ -26,10 +26,11 @@ class CorruptStateTest {
     sampler.sample(TestLogits.gaussian(V, 1, 1));
     byte[] before = sampler.saveState();
     byte[] state = withGeneratorLength(sampler, Integer.MAX_VALUE);
-    long allocated = allocatedBytes();
+    AllocationMeter meter = AllocationMeter.assumeAvailable();
+    long allocated = meter.allocatedBytes();
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> sampler.restoreState(state));
-    long used = allocatedBytes() - allocated;
+    long used = meter.allocatedBytes() - allocated;
     assertTrue(e.getMessage().contains("generator state") && e.getMessage().contains("2147483647"),
         e.getMessage());
     assertTrue(used < 1 << 20, "rejecting the state allocated " + used + " bytes");
@@ -59,10 +60,11 @@ class CorruptStateTest {
     byte[] state = before.clone();
     ByteBuffer.wrap(state, state.length - 4 - 8, 4).putInt((1 << 28) - 1);
     repair(state);
-    long allocated = allocatedBytes();
+    AllocationMeter meter = AllocationMeter.assumeAvailable();
+    long allocated = meter.allocatedBytes();
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> sampler.restoreState(state));
-    long used = allocatedBytes() - allocated;
+    long used = meter.allocatedBytes() - allocated;
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     assertTrue(used < 1 << 20, "rejecting the state allocated " + used + " bytes");
     assertArrayEquals(before, sampler.saveState(), "the sampler changed");
@@ -92,11 +94,6 @@ class CorruptStateTest {
 
   private static String generatorName(Sampler sampler) {
     return dev.tokensampler.random.Seeds.generator(0L).getClass().getName();
-  }
-
-  private static long allocatedBytes() {
-    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
-        .getThreadMXBean()).getCurrentThreadAllocatedBytes();
   }
 
   private static void repair(byte[] state) {

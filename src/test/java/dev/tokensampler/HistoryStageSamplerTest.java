@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tokensampler.stage.BannedSequences;
 import dev.tokensampler.stage.Dry;
@@ -15,8 +13,6 @@ import dev.tokensampler.stage.MinNewTokens;
 import dev.tokensampler.stage.NoRepeatNGram;
 import dev.tokensampler.stage.RepetitionPenalty;
 import dev.tokensampler.stage.TokenMask;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -120,29 +116,19 @@ class HistoryStageSamplerTest {
   @ParameterizedTest
   @MethodSource("chains")
   void samplingAllocatesNothingAfterWarmUp(SamplerConfig config) {
-    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no com.sun.management");
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported(), "no per-thread allocation counter");
-    threads.setThreadAllocatedMemoryEnabled(true);
+    AllocationMeter meter = AllocationMeter.assumeAvailable();
     Sampler sampler = config.newSampler(17L);
     SplittableRandom prompt = new SplittableRandom(3);
     for (int i = 0; i < 300; i++) {
       sampler.accept(prompt.nextInt(V));
     }
-    long checksum = Arrays.stream(run(sampler, 0, 2000)).sum();
-    long[] allocated = new long[10];
-    for (int window = 0; window < allocated.length; window++) {
-      long before = threads.getCurrentThreadAllocatedBytes();
+    run(sampler, 0, 2000);
+    meter.assertSomeWindowAllocatesNothing(10, "2000 calls", () -> {
+      long checksum = 0;
       for (int n = 0; n < 2000; n++) {
         checksum += sampler.sample(LOGITS[n % POOL]);
       }
-      allocated[window] = threads.getCurrentThreadAllocatedBytes() - before;
-      if (allocated[window] == 0) {
-        return;
-      }
-    }
-    fail("bytes allocated by each window of 2000 calls: "
-        + Arrays.toString(allocated) + " (checksum " + checksum + ")");
+      return checksum;
+    });
   }
 }

@@ -22,7 +22,7 @@ class PenaltyChiSquareTest {
   private static final int V = 40;
   private static final int DRAWS = 60_000;
   private static final int[] PROMPT = {3, 5, 5, 7, 11, 3, 5, 0};
-  private static final float[] LOGITS = RandomLogits.gaussian(new Random(4321), V, 1.5);
+  private static final float[] LOGITS = TestLogits.gaussian(new Random(4321), V, 1.5);
 
   private static SamplerConfig config() {
     return SamplerConfig.builder()

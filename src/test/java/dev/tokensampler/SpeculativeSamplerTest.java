@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tokensampler.random.Seeds;
 import dev.tokensampler.speculative.SpeculativeSampler;
 import dev.tokensampler.stage.Stage;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -370,11 +367,7 @@ class SpeculativeSamplerTest {
 
   @Test
   void verifyingAllocatesNothingAfterWarmUp() {
-    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no com.sun.management");
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported(), "no per-thread allocation counter");
-    threads.setThreadAllocatedMemoryEnabled(true);
+    AllocationMeter meter = AllocationMeter.assumeAvailable();
     int v = 32_000;
     int k = 4;
     Random random = new Random(1);
@@ -388,22 +381,16 @@ class SpeculativeSamplerTest {
     int[] out = new int[k + 1];
     SpeculativeSampler sampler = SpeculativeSampler.create(
         SamplerConfig.builder().topK(40).topP(0.95f).temperature(0.8f).build(), 3L);
-    long checksum = 0;
     for (int n = 0; n < 1500; n++) {
-      checksum += sampler.verify(logits, q, drafts, k, v, out);
+      sampler.verify(logits, q, drafts, k, v, out);
     }
-    long[] allocated = new long[10];
-    for (int window = 0; window < allocated.length; window++) {
-      long before = threads.getCurrentThreadAllocatedBytes();
+    meter.assertSomeWindowAllocatesNothing(10, "500 calls", () -> {
+      long checksum = 0;
       for (int n = 0; n < 500; n++) {
         checksum += sampler.verify(logits, q, drafts, k, v, out);
       }
-      allocated[window] = threads.getCurrentThreadAllocatedBytes() - before;
-      if (allocated[window] == 0) {
-        return;
-      }
-    }
-    fail("bytes allocated per window: " + Arrays.toString(allocated) + " checksum " + checksum);
+      return checksum;
+    });
   }
 
   private static void assertMessage(String expected, Runnable call) {

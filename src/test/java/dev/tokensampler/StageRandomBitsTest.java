@@ -108,6 +108,6 @@ class StageRandomBitsTest {
   }
 
   private static float[] logits(int step) {
-    return RandomLogits.gaussian(new Random(step), V, 2.5);
+    return TestLogits.gaussian(new Random(step), V, 2.5);
   }
 }

@@ -1,15 +1,9 @@
 package dev.tokensampler;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,17 +24,13 @@ class TokenLogprobsAllocationTest {
   private static final int WINDOWS = 10;
   private static final int POOL = 4;
 
-  private static com.sun.management.ThreadMXBean threads;
+  private static AllocationMeter meter;
   private static float[][] arrays;
   private static FloatBuffer[] buffers;
 
   @BeforeAll
   static void setUp() {
-    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no com.sun.management");
-    threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported(), "no per-thread allocation counter");
-    threads.setThreadAllocatedMemoryEnabled(true);
+    meter = AllocationMeter.assumeAvailable();
     arrays = new float[POOL][];
     buffers = new FloatBuffer[POOL];
     for (int i = 0; i < POOL; i++) {
@@ -72,18 +62,9 @@ class TokenLogprobsAllocationTest {
   void samplingWithLogprobsAllocatesNothingAfterWarmUp(SamplerConfig config, boolean direct) {
     Sampler sampler = config.newSampler(23L);
     TokenLogprobs out = new TokenLogprobs(TokenLogprobs.MAX_TOP_LOGPROBS);
-    long checksum = run(sampler, out, direct, WARM_UP);
-    long[] allocated = new long[WINDOWS];
-    for (int window = 0; window < WINDOWS; window++) {
-      long before = threads.getCurrentThreadAllocatedBytes();
-      checksum += run(sampler, out, direct, MEASURED);
-      allocated[window] = threads.getCurrentThreadAllocatedBytes() - before;
-      if (allocated[window] == 0) {
-        return;
-      }
-    }
-    fail("bytes allocated by each window of " + MEASURED + " calls: "
-        + Arrays.toString(allocated) + " (checksum " + checksum + ")");
+    run(sampler, out, direct, WARM_UP);
+    meter.assertSomeWindowAllocatesNothing(WINDOWS, MEASURED + " calls",
+        () -> run(sampler, out, direct, MEASURED));
   }
 
   private static long run(Sampler sampler, TokenLogprobs out, boolean direct, int calls) {

@@ -29,7 +29,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
- * Properties of {@link TokenLogprobs} over generated logits ({@link LogitCases}, vocabularies up
+ * Properties of {@link TokenLogprobs} over generated logits ({@link TestLogits}, vocabularies up
  * to 300,000) and chains of temperature, top-k, top-p, min-p and a penalty with a history: the
  * processed distribution sums to 1, the raw value is the scalar kernels' log-softmax bit for bit,
  * the alternatives are the true top-N in order, and asking for log-probabilities never changes the
@@ -102,8 +102,8 @@ class TokenLogprobsPropertyTest {
   }
 
   @Provide
-  Arbitrary<LogitCases.Case> logits() {
-    return LogitCases.logits(LogitCases.MAX_VOCABULARY);
+  Arbitrary<TestLogits.Case> logits() {
+    return TestLogits.logits(TestLogits.MAX_VOCABULARY);
   }
 
   @Provide
@@ -133,7 +133,7 @@ class TokenLogprobsPropertyTest {
    * after the same chain, whose top entries are then the listed ones.
    */
   @Property(tries = TRIES)
-  void processedLogprobsOfTheKeptTokensSumToOne(@ForAll("logits") LogitCases.Case logits,
+  void processedLogprobsOfTheKeptTokensSumToOne(@ForAll("logits") TestLogits.Case logits,
       @ForAll("chains") Chain chain, @ForAll long seed) {
     float[] x = logits.values();
     int v = x.length;
@@ -178,7 +178,7 @@ class TokenLogprobsPropertyTest {
    * of the input on the scalar kernels, bit for bit, whichever kernels the sampler uses.
    */
   @Property(tries = TRIES)
-  void rawLogprobIsTheScalarLogSoftmaxBitForBit(@ForAll("logits") LogitCases.Case logits,
+  void rawLogprobIsTheScalarLogSoftmaxBitForBit(@ForAll("logits") TestLogits.Case logits,
       @ForAll("chains") Chain chain, @ForAll long seed) {
     float[] x = logits.values();
     TokenLogprobs out = new TokenLogprobs(TOP);
@@ -200,7 +200,7 @@ class TokenLogprobsPropertyTest {
    */
   @Property(tries = TRIES)
   void alternativesAreInOrderWithTiesToTheLowerId(
-      @ForAll("logits") LogitCases.Case logits, @ForAll("chains") Chain chain,
+      @ForAll("logits") TestLogits.Case logits, @ForAll("chains") Chain chain,
       @ForAll long seed) {
     float[] x = logits.values();
     TokenLogprobs out = new TokenLogprobs(TOP);
@@ -237,7 +237,7 @@ class TokenLogprobsPropertyTest {
 
   /** Asking for log-probabilities, at any capacity, never changes the token stream. */
   @Property(tries = TRIES)
-  void askingForLogprobsNeverChangesTheTokens(@ForAll("logits") LogitCases.Case logits,
+  void askingForLogprobsNeverChangesTheTokens(@ForAll("logits") TestLogits.Case logits,
       @ForAll("chains") Chain chain, @ForAll long seed,
       @ForAll @IntRange(min = 0, max = TOP) int capacity) {
     float[] x = logits.values();

@@ -55,7 +55,7 @@ class TokenLogprobsTest {
     Random random = new Random(seed);
     float[][] rows = new float[8][];
     for (int i = 0; i < rows.length; i++) {
-      rows[i] = RandomLogits.gaussian(random, V, 1 + i * 0.5);
+      rows[i] = TestLogits.gaussian(random, V, 1 + i * 0.5);
     }
     return rows;
   }
@@ -182,7 +182,7 @@ class TokenLogprobsTest {
 
   @Test
   void greedySelectionHasProcessedLogprobZero() {
-    float[] logits = RandomLogits.gaussian(new Random(3), V, 2);
+    float[] logits = TestLogits.gaussian(new Random(3), V, 2);
     TokenLogprobs out = new TokenLogprobs(5);
     int token = SamplerConfig.builder().temperature(0f).build().newSampler(1L)
         .sample(logits, out);
@@ -250,7 +250,7 @@ class TokenLogprobsTest {
 
   @Test
   void capacityZeroReportsTheSampledTokenOnly() {
-    float[] logits = RandomLogits.gaussian(new Random(4), V, 1);
+    float[] logits = TestLogits.gaussian(new Random(4), V, 1);
     TokenLogprobs out = new TokenLogprobs(0);
     int token = SamplerConfig.builder().topK(10).build().newSampler(3L).sample(logits, out);
     assertEquals(0, out.rawTopCount());
@@ -280,9 +280,9 @@ class TokenLogprobsTest {
   void rawNaNMaskedByAStageFailsWithoutConsumingTheStream() {
     Stage maskThree = c -> c.setLogit(3, Float.NEGATIVE_INFINITY);
     SamplerConfig config = SamplerConfig.builder().stage(maskThree).build();
-    float[] bad = RandomLogits.gaussian(new Random(5), 10, 1);
+    float[] bad = TestLogits.gaussian(new Random(5), 10, 1);
     bad[3] = Float.NaN;
-    float[] good = RandomLogits.gaussian(new Random(6), 10, 1);
+    float[] good = TestLogits.gaussian(new Random(6), 10, 1);
     Sampler sampler = config.newSampler(12L);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> sampler.sample(bad, new TokenLogprobs(2)));

@@ -1,8 +1,6 @@
 package dev.tokensampler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tokensampler.stage.DynamicTemperature;
 import dev.tokensampler.stage.EpsilonCutoff;
@@ -14,13 +12,10 @@ import dev.tokensampler.stage.Stage;
 import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TypicalP;
 import dev.tokensampler.stage.Xtc;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,17 +41,13 @@ class ZeroAllocationTest {
   /** Logit vectors used in turn, so that the draws and the nucleus sizes vary between calls. */
   private static final int POOL = 4;
 
-  private static com.sun.management.ThreadMXBean threads;
+  private static AllocationMeter meter;
   private static float[][] arrays;
   private static FloatBuffer[] buffers;
 
   @BeforeAll
   static void setUp() {
-    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no com.sun.management");
-    threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported(), "no per-thread allocation counter");
-    threads.setThreadAllocatedMemoryEnabled(true);
+    meter = AllocationMeter.assumeAvailable();
     arrays = new float[POOL][];
     buffers = new FloatBuffer[POOL];
     for (int i = 0; i < POOL; i++) {
@@ -128,8 +119,8 @@ class ZeroAllocationTest {
   /** The counter itself: two reads in a row differ by nothing, so no slack is needed. */
   @Test
   void readingTheCounterAllocatesNothing() {
-    long before = threads.getCurrentThreadAllocatedBytes();
-    long after = threads.getCurrentThreadAllocatedBytes();
+    long before = meter.allocatedBytes();
+    long after = meter.allocatedBytes();
     assertEquals(0, after - before);
   }
 
@@ -146,18 +137,9 @@ class ZeroAllocationTest {
   @MethodSource("chains")
   void samplingAllocatesNothingAfterWarmUp(SamplerConfig config, boolean directBuffer) {
     Sampler sampler = config.newSampler(17L);
-    long checksum = run(sampler, directBuffer, WARM_UP);
-    long[] allocated = new long[WINDOWS];
-    for (int window = 0; window < WINDOWS; window++) {
-      long before = threads.getCurrentThreadAllocatedBytes();
-      checksum += run(sampler, directBuffer, MEASURED);
-      allocated[window] = threads.getCurrentThreadAllocatedBytes() - before;
-      if (allocated[window] == 0) {
-        return;
-      }
-    }
-    fail("bytes allocated by each window of " + MEASURED + " calls: "
-        + Arrays.toString(allocated) + " (checksum " + checksum + ")");
+    run(sampler, directBuffer, WARM_UP);
+    meter.assertSomeWindowAllocatesNothing(WINDOWS, MEASURED + " calls",
+        () -> run(sampler, directBuffer, MEASURED));
   }
 
   private static long run(Sampler sampler, boolean directBuffer, int calls) {

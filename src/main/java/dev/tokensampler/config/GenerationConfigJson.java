@@ -27,7 +27,8 @@ import java.util.Set;
  * {@code temperature} 1.0, {@code top_k} 50, {@code top_p} 1.0, {@code typical_p} 1.0,
  * {@code min_p} unset, {@code epsilon_cutoff} and {@code eta_cutoff} 0, {@code repetition_penalty}
  * 1.0. The processors come first, in the order {@code repetition_penalty},
- * {@code no_repeat_ngram_size}, {@code bad_words_ids}, {@code min_new_tokens} (with
+ * {@code no_repeat_ngram_size}, {@code bad_words_ids} (without the sequences that are a single
+ * {@code eos_token_id}, which transformers drops), {@code min_new_tokens} (with
  * {@code eos_token_id}), {@code suppress_tokens}; then, with {@code do_sample} true, the warpers
  * {@code temperature} (if not 1), {@code top_h} (if set), {@code top_k} (if not 0),
  * {@code top_p} (if below 1), {@code min_p} (if set), {@code typical_p} (if below 1), {@code epsilon_cutoff},
@@ -410,7 +411,8 @@ public final class GenerationConfigJson {
     if (noRepeat != 0) {
       v.put("no_repeat_ngram_size", noRepeat);
     }
-    int[][] badWords = f.intLists("bad_words_ids");
+    int[] eos = f.intList("eos_token_id");
+    int[][] badWords = withoutEndTokens(f.intLists("bad_words_ids"), eos);
     if (badWords.length > 0) {
       v.put("bad_words_ids", badWords);
     }
@@ -422,7 +424,6 @@ public final class GenerationConfigJson {
     if (suppress.length > 0) {
       v.put("suppress_tokens", suppress);
     }
-    int[] eos = f.intList("eos_token_id");
     if (eos.length > 0) {
       v.put(SpecRegistry.EOS_TOKEN_ID, eos);
     }
@@ -460,6 +461,16 @@ public final class GenerationConfigJson {
     if (returned != 1) {
       v.put(BeamKeys.NUM_RETURN_SEQUENCES, returned);
     }
+  }
+
+  /**
+   * The bad words other than a lone end token, as transformers' {@code NoBadWordsLogitsProcessor}
+   * filters them (banning an end token alone would forbid ending).
+   */
+  private static int[][] withoutEndTokens(int[][] badWords, int[] eos) {
+    return Arrays.stream(badWords)
+        .filter(word -> !(word.length == 1 && Arrays.stream(eos).anyMatch(id -> id == word[0])))
+        .toArray(int[][]::new);
   }
 
   private static void addWarpers(Fields f, Map<String, Object> v) {

@@ -152,8 +152,9 @@ public final class SamplerSpec {
   }
 
   /**
-   * The default chain of a library: {@code llama.cpp} (logit bias, penalties, DRY, top-n-sigma,
-   * top-k 40, typical, top-p 0.95, min-p 0.05, XTC, temperature 0.8, mirostat; neutral stages
+   * The default chain of a library: {@code llama.cpp} as of its release b10472, August 2026 (logit
+   * bias, penalties, DRY, top-n-sigma, top-k 40, typical, top-p 0.95, min-p 0.05, XTC,
+   * temperature 0.8, mirostat; neutral stages
    * left out, so the chain is top-k 40, top-p 0.95, min-p 0.05, temperature 0.8) or {@code transformers}
    * (its processors, then temperature 1, top-k 50, top-p, min-p, typical, epsilon, eta; so the
    * chain is temperature 1, top-k 50). Equal to {@code parse("preset=" + name)}.

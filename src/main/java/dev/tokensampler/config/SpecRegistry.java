@@ -113,12 +113,16 @@ final class SpecRegistry {
   /** Keys that set no stage of their own, in canonical order. */
   static final Map<String, ValueType> GLOBALS = globals();
 
-  /** llama.cpp's default chain ({@code common_sampler_init}): its order and default values. */
+  /**
+   * llama.cpp's default chain ({@code common_sampler_init}): its order and the default values of
+   * {@code common_params_sampling}, as of llama.cpp release b10472 (August 2026). Its
+   * {@code min_keep} default 0 acts as 1 there, which is this library's default.
+   */
   static final Preset LLAMA_CPP = new Preset("llama.cpp",
       List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE, DRY, TOP_N_SIGMA, TOP_K,
           TYPICAL_P, TOP_P, MIN_P, XTC, TEMPERATURE, MIROSTAT, ADAPTIVE_P),
       "repetition_penalty=1.0,frequency_penalty=0.0,presence_penalty=0.0,dry_multiplier=0.0,"
-          + "dry_base=1.75,dry_allowed_length=2,dry_penalty_last_n=-1,top_n_sigma=-1.0,"
+          + "dry_base=1.75,dry_allowed_length=2,dry_penalty_last_n=64,top_n_sigma=-1.0,"
           + "top_k=40,typical_p=1.0,top_p=0.95,min_p=0.05,xtc_probability=0.0,"
           + "xtc_threshold=0.1,temperature=0.8,dynatemp_range=0.0,dynatemp_exponent=1.0,"
           + "mirostat=0,mirostat_tau=5.0,mirostat_eta=0.1,adaptive_target=-1.0,"

@@ -17,26 +17,42 @@ package dev.tokensampler.kernel;
  * not supported (callers always subtract the maximum first).
  */
 public final class ExpPoly {
+  // The constants are public so that code writing the exponential out on vectors (the kernels,
+  // the benchmarks' floors) uses these very values.
+
   /** Inputs below this give exactly 0. */
   public static final float MIN_INPUT = -104f;
-  static final float LOG2E = 1.44269504088896341f;
+  /** {@code log2(e)}: {@code y * LOG2E} is the exponent in base 2. */
+  public static final float LOG2E = 1.44269504088896341f;
   /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer. */
-  static final float MAGIC = 12582912f;
-  static final float LN2_HI = 0.693359375f;
-  static final float LN2_LO = -2.12194440e-4f;
-  static final float P0 = 1.9875691500E-4f;
-  static final float P1 = 1.3981999507E-3f;
-  static final float P2 = 8.3334519073E-3f;
-  static final float P3 = 4.1665795894E-2f;
-  static final float P4 = 1.6666665459E-1f;
-  static final float P5 = 5.0000001201E-1f;
+  public static final float MAGIC = 12582912f;
+  /** The high part of {@code ln 2} (exact in few bits, so {@code n * LN2_HI} is exact). */
+  public static final float LN2_HI = 0.693359375f;
+  /** {@code ln 2 - LN2_HI}. */
+  public static final float LN2_LO = -2.12194440e-4f;
+  /**
+   * The first of the polynomial's coefficients, highest degree first:
+   * {@code p = ((((P0 f + P1) f + P2) f + P3) f + P4) f + P5}, and {@code e^f ~ p f^2 + f + 1}.
+   */
+  public static final float P0 = 1.9875691500E-4f;
+  /** See {@link #P0}. */
+  public static final float P1 = 1.3981999507E-3f;
+  /** See {@link #P0}. */
+  public static final float P2 = 8.3334519073E-3f;
+  /** See {@link #P0}. */
+  public static final float P3 = 4.1665795894E-2f;
+  /** See {@link #P0}. */
+  public static final float P4 = 1.6666665459E-1f;
+  /** See {@link #P0}. */
+  public static final float P5 = 5.0000001201E-1f;
   /**
    * Added to the raw bits of {@code t + MAGIC} to give the biased exponent of {@code 2^(n+64)}:
    * {@code n + 64 + 127 - bits(MAGIC)}. Scaling by {@code 2^(n+64)} then {@code 2^-64} keeps the
    * intermediate normal for every {@code n >= -150}, so subnormal results round once, correctly.
    */
-  static final int EXPONENT_BIAS = 191 - 0x4B400000;
-  static final float TWO_POW_MINUS_64 = 0x1.0p-64f;
+  public static final int EXPONENT_BIAS = 191 - 0x4B400000;
+  /** {@code 2^-64}, the second scaling step (see {@link #EXPONENT_BIAS}). */
+  public static final float TWO_POW_MINUS_64 = 0x1.0p-64f;
 
   private ExpPoly() {}
 

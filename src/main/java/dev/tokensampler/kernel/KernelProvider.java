@@ -16,9 +16,11 @@ import java.lang.invoke.MethodType;
  * </ul>
  *
  * <p>The choice is logged once on the {@code System.Logger} named {@code dev.tokensampler}: at
- * {@code DEBUG} when the Vector API kernels are in use or the scalar kernels were asked for, and
- * as one {@code INFO} line saying how to enable SIMD when the scalar kernels are a fallback (the
- * module is absent, or present but unusable). Both give the same results.
+ * {@code DEBUG} when the Vector API kernels are in use or the scalar kernels were asked for; as
+ * one {@code INFO} line saying how to enable SIMD when the module is absent; and at
+ * {@code WARNING} when the module is there but its kernels cannot be used (for instance a width
+ * asked for with {@value #VECTOR_BITS_PROPERTY} that the machine lacks). Both give the same
+ * results.
  */
 public final class KernelProvider {
   /** System property: {@code scalar} forces the scalar kernels; {@code vector} (default) prefers SIMD. */
@@ -82,6 +84,7 @@ public final class KernelProvider {
       text = name + " (start the JVM with --add-modules jdk.incubator.vector for SIMD kernels)";
     } else {
       text = name + " (Vector API present but unusable here: " + unusableReason + ")";
+      level = System.Logger.Level.WARNING;
     }
     LOG.log(level, "tokensampler kernels: " + text);
     return text;

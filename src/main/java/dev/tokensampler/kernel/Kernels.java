@@ -85,33 +85,36 @@ public interface Kernels {
   double sumAbove(float[] e, int from, int to, float threshold);
 
   /**
-   * The weights {@code e_i = exp((a[off + i] - max) * scale)} that are strictly greater than
-   * {@code floor}, summed without storing them: the same block sums and total, to the bit, as
-   * {@link #sumAbove sumAbove(e, 0, len, floor)} over the weights {@link #expSum} would store.
-   * The exponential of an element whose exponent {@code (a[off + i] - max) * scale} is below
-   * {@code skipBelow} is not computed: the caller guarantees that such a weight is at most
-   * {@code floor} (so it adds nothing), which lets a pass over a peaked distribution skip nearly
-   * every exponential.
+   * The sum of the weights {@code e_i = exp((a[off + i] - max) * scale)} of the elements whose
+   * logit {@code a[off + i]} is strictly greater than {@code above}, without storing them: the
+   * same block sums and total, to the bit, as {@link #sumAbove sumAbove(e, 0, len, -1)} over the
+   * weights {@link #expSum} would store with those of the other elements set to 0. Two different
+   * logits count apart even where their float weights are equal. The exponential of an element
+   * whose exponent {@code (a[off + i] - max) * scale} is below {@code skipBelow} is not computed:
+   * the caller guarantees that such an element's logit is at most {@code above} (so it adds
+   * nothing), which lets a pass over a peaked distribution skip nearly every exponential. The
+   * exponent of {@code above} itself is such a bound, since the exponent never decreases as the
+   * logit grows.
    *
    * @param a the logits
    * @param off the first index
    * @param len the number of elements, at least 1
    * @param max the maximum of the range
    * @param scale the positive, finite factor applied after subtracting the maximum
-   * @param floor weights must exceed it to count
-   * @param skipBelow exponents below it belong to weights at most {@code floor}
+   * @param above logits must exceed it for their weights to count
+   * @param skipBelow exponents below it belong to logits at most {@code above}
    * @param blockSums receives the sum of block {@code b} at index {@code b}
-   * @return the sum of all weights above {@code floor}
+   * @return the sum of the weights of all logits above {@code above}
    */
   double sumWeightsAbove(
-      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] a, int off, int len, float max, float scale, float above, float skipBelow,
       float[] blockSums);
 
   /**
    * The sum of {@link ExpChord#exp ExpChord.exp((a[off + i] - max) * scale)} over the elements
    * with {@code a[off + i] > above}, in the order of this interface: a cheap upper bound, within
    * the slack stated by {@link ExpChord}, on the weights of {@link #sumWeightsAbove} above the
-   * weight of a logit {@code above}, because the weights never decrease as the logit grows. The
+   * same logit. The
    * caller guarantees {@code (above - max) * scale >= ExpChord.MIN_INPUT}, so that every counted
    * element is in the domain of {@link ExpChord#exp}.
    *
@@ -127,14 +130,15 @@ public interface Kernels {
   double chordSumAbove(float[] a, int off, int len, float max, float scale, float above);
 
   /**
-   * The number of elements of {@code e[0, len)} strictly greater than {@code threshold}.
+   * The number of elements of {@code e[off, off + len)} strictly greater than {@code threshold}.
    *
    * @param e the values
+   * @param off the first index
    * @param len the number of elements
    * @param threshold elements must exceed it to count
    * @return the count
    */
-  int countAbove(float[] e, int len, float threshold);
+  int countAbove(float[] e, int off, int len, float threshold);
 
   /**
    * Writes to {@code ids} the positions {@code i < len} (relative to {@code off}) with

@@ -107,14 +107,14 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public double sumWeightsAbove(
-      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] a, int off, int len, float max, float scale, float above, float skipBelow,
       float[] blockSums) {
     double total = 0;
     int block = 0;
     for (int start = 0; start < len; start += BLOCK, block++) {
       int end = Math.min(start + BLOCK, len);
       java.util.Arrays.fill(lanes, 0f);
-      addWeightsAbove(a, off, start, end, max, scale, floor, skipBelow, lanes);
+      addWeightsAbove(a, off, start, end, max, scale, above, skipBelow, lanes);
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
       total += sum;
@@ -123,18 +123,19 @@ public final class ScalarKernels implements Kernels {
   }
 
   /**
-   * Adds each weight {@code exp((a[off + i] - max) * scale)} above {@code floor}, for {@code i}
-   * in {@code [start, end)}, to lane {@code i % LANES}; exponents below {@code skipBelow} are
-   * skipped (their weights are at most {@code floor}).
+   * Adds the weight {@code exp((a[off + i] - max) * scale)} of each logit above {@code above}, for
+   * {@code i} in {@code [start, end)}, to lane {@code i % LANES}; exponents below
+   * {@code skipBelow} are skipped (their logits are at most {@code above}).
    */
   static void addWeightsAbove(
-      float[] a, int off, int start, int end, float max, float scale, float floor,
+      float[] a, int off, int start, int end, float max, float scale, float above,
       float skipBelow, float[] lanes) {
     for (int i = start; i < end; i++) {
-      float y = (a[off + i] - max) * scale;
+      float x = a[off + i];
+      float y = (x - max) * scale;
       if (y >= skipBelow) {
         float e = ExpPoly.exp(y);
-        lanes[i & (LANES - 1)] += e > floor ? e : 0f;
+        lanes[i & (LANES - 1)] += x > above ? e : 0f;
       }
     }
   }
@@ -167,15 +168,15 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public int countAbove(float[] e, int len, float threshold) {
-    return countAbove(e, 0, len, threshold);
+  public int countAbove(float[] e, int off, int len, float threshold) {
+    return countAbove(e, off, 0, len, threshold);
   }
 
-  /** The number of elements of {@code e[from, len)} above {@code threshold}. */
-  static int countAbove(float[] e, int from, int len, float threshold) {
+  /** The number of elements {@code e[off + i]}, {@code i} in {@code [from, len)}, above {@code threshold}. */
+  static int countAbove(float[] e, int off, int from, int len, float threshold) {
     int count = 0;
     for (int i = from; i < len; i++) {
-      if (e[i] > threshold) {
+      if (e[off + i] > threshold) {
         count++;
       }
     }

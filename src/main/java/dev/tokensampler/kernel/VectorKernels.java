@@ -32,11 +32,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code jdk.incubator.vector} is in the boot layer.
  */
 final class VectorKernels implements Kernels {
-  static final VectorSpecies<Float> F = species();
-  static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-  static final int W = F.length();
+  /** The float vectors of the chosen width. */
+  static final VectorSpecies<Float> SPECIES = species();
+  /** The int vectors of the same width, for the exponent bits of the exponential. */
+  static final VectorSpecies<Integer> INT_SPECIES =
+      VectorSpecies.of(int.class, SPECIES.vectorShape());
+  /** Floats per vector: 16, 8 or 4. */
+  static final int VECTOR_LENGTH = SPECIES.length();
   /** Vectors per logical 16-lane chunk: 1, 2 or 4. */
-  static final int PER = LANES / W;
+  static final int VECTORS_PER_CHUNK = LANES / VECTOR_LENGTH;
   /**
    * Whether C2 compiles {@code VectorMask.toLong()} to a register move (JDK 19 and later). Before
    * that it boxes the mask on every call, so the hot loops read the lanes one by one instead.
@@ -58,28 +62,30 @@ final class VectorKernels implements Kernels {
   static final boolean ACCUMULATORS_IN_REGISTERS = Runtime.version().feature() >= 25;
 
   /** The bits of {@code toLong()} of four masks side by side. */
-  private static final long BLOCK4_LANES = 4 * W == 64 ? -1L : (1L << (4 * W)) - 1;
+  private static final long FOUR_VECTORS_BITS =
+      4 * VECTOR_LENGTH == 64 ? -1L : (1L << (4 * VECTOR_LENGTH)) - 1;
 
   // Constant operands live in static finals (C2 on JDK 17 then keeps them in registers). A
   // loop-carried vector must never start from one of them: it would be boxed on every iteration.
-  private static final FloatVector ZERO = FloatVector.zero(F);
-  private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
-  private static final FloatVector LOG2E = FloatVector.broadcast(F, ExpPoly.LOG2E);
-  private static final FloatVector MAGIC = FloatVector.broadcast(F, ExpPoly.MAGIC);
-  private static final FloatVector LN2_HI = FloatVector.broadcast(F, ExpPoly.LN2_HI);
-  private static final FloatVector LN2_LO = FloatVector.broadcast(F, ExpPoly.LN2_LO);
-  private static final FloatVector P0 = FloatVector.broadcast(F, ExpPoly.P0);
-  private static final FloatVector P1 = FloatVector.broadcast(F, ExpPoly.P1);
-  private static final FloatVector P2 = FloatVector.broadcast(F, ExpPoly.P2);
-  private static final FloatVector P3 = FloatVector.broadcast(F, ExpPoly.P3);
-  private static final FloatVector P4 = FloatVector.broadcast(F, ExpPoly.P4);
-  private static final FloatVector P5 = FloatVector.broadcast(F, ExpPoly.P5);
-  private static final FloatVector MIN_INPUT = FloatVector.broadcast(F, ExpPoly.MIN_INPUT);
+  private static final FloatVector ZERO = FloatVector.zero(SPECIES);
+  private static final FloatVector ONE = FloatVector.broadcast(SPECIES, 1f);
+  private static final FloatVector LOG2E = FloatVector.broadcast(SPECIES, ExpPoly.LOG2E);
+  private static final FloatVector MAGIC = FloatVector.broadcast(SPECIES, ExpPoly.MAGIC);
+  private static final FloatVector LN2_HI = FloatVector.broadcast(SPECIES, ExpPoly.LN2_HI);
+  private static final FloatVector LN2_LO = FloatVector.broadcast(SPECIES, ExpPoly.LN2_LO);
+  private static final FloatVector P0 = FloatVector.broadcast(SPECIES, ExpPoly.P0);
+  private static final FloatVector P1 = FloatVector.broadcast(SPECIES, ExpPoly.P1);
+  private static final FloatVector P2 = FloatVector.broadcast(SPECIES, ExpPoly.P2);
+  private static final FloatVector P3 = FloatVector.broadcast(SPECIES, ExpPoly.P3);
+  private static final FloatVector P4 = FloatVector.broadcast(SPECIES, ExpPoly.P4);
+  private static final FloatVector P5 = FloatVector.broadcast(SPECIES, ExpPoly.P5);
+  private static final FloatVector MIN_INPUT = FloatVector.broadcast(SPECIES, ExpPoly.MIN_INPUT);
   private static final FloatVector TWO_POW_MINUS_64 =
-      FloatVector.broadcast(F, ExpPoly.TWO_POW_MINUS_64);
-  private static final FloatVector CHORD_SCALE = FloatVector.broadcast(F, ExpChord.SCALE);
-  private static final FloatVector CHORD_OFFSET = FloatVector.broadcast(F, ExpChord.OFFSET);
-  private static final IntVector EXPONENT_BIAS = IntVector.broadcast(I, ExpPoly.EXPONENT_BIAS);
+      FloatVector.broadcast(SPECIES, ExpPoly.TWO_POW_MINUS_64);
+  private static final FloatVector CHORD_SCALE = FloatVector.broadcast(SPECIES, ExpChord.SCALE);
+  private static final FloatVector CHORD_OFFSET = FloatVector.broadcast(SPECIES, ExpChord.OFFSET);
+  private static final IntVector EXPONENT_BIAS =
+      IntVector.broadcast(INT_SPECIES, ExpPoly.EXPONENT_BIAS);
 
   private final float[] lanes = new float[LANES];
 
@@ -100,27 +106,27 @@ final class VectorKernels implements Kernels {
 
   @Override
   public String name() {
-    return "vector-" + F.vectorBitSize();
+    return "vector-" + SPECIES.vectorBitSize();
   }
 
   @Override
   public float max(float[] a, int off, int len) {
-    int bound4 = len & -(4 * W);
+    int bound4 = len & -(4 * VECTOR_LENGTH);
     float max = Float.NEGATIVE_INFINITY;
     int i = 0;
     if (bound4 > 0) {
       // Accumulators start from loads, not from constants: a loop-carried vector that starts as a
       // constant is boxed on every iteration by C2.
-      FloatVector m0 = FloatVector.fromArray(F, a, off);
-      FloatVector m1 = FloatVector.fromArray(F, a, off + W);
-      FloatVector m2 = FloatVector.fromArray(F, a, off + 2 * W);
-      FloatVector m3 = FloatVector.fromArray(F, a, off + 3 * W);
+      FloatVector m0 = FloatVector.fromArray(SPECIES, a, off);
+      FloatVector m1 = FloatVector.fromArray(SPECIES, a, off + VECTOR_LENGTH);
+      FloatVector m2 = FloatVector.fromArray(SPECIES, a, off + 2 * VECTOR_LENGTH);
+      FloatVector m3 = FloatVector.fromArray(SPECIES, a, off + 3 * VECTOR_LENGTH);
       FloatVector nan = m0.add(m1).add(m2.add(m3));
-      for (i = 4 * W; i < bound4; i += 4 * W) {
-        FloatVector v0 = FloatVector.fromArray(F, a, off + i);
-        FloatVector v1 = FloatVector.fromArray(F, a, off + i + W);
-        FloatVector v2 = FloatVector.fromArray(F, a, off + i + 2 * W);
-        FloatVector v3 = FloatVector.fromArray(F, a, off + i + 3 * W);
+      for (i = 4 * VECTOR_LENGTH; i < bound4; i += 4 * VECTOR_LENGTH) {
+        FloatVector v0 = FloatVector.fromArray(SPECIES, a, off + i);
+        FloatVector v1 = FloatVector.fromArray(SPECIES, a, off + i + VECTOR_LENGTH);
+        FloatVector v2 = FloatVector.fromArray(SPECIES, a, off + i + 2 * VECTOR_LENGTH);
+        FloatVector v3 = FloatVector.fromArray(SPECIES, a, off + i + 3 * VECTOR_LENGTH);
         m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
         m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
         m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
@@ -134,7 +140,7 @@ final class VectorKernels implements Kernels {
       m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
       m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
       m0.intoArray(lanes, 0);
-      for (int j = 0; j < W; j++) {
+      for (int j = 0; j < VECTOR_LENGTH; j++) {
         max = lanes[j] > max ? lanes[j] : max;
       }
     }
@@ -153,18 +159,21 @@ final class VectorKernels implements Kernels {
     if (max != max) {
       return -1 - firstNaN(a, off, len);
     }
-    int bound4 = len & -(4 * W);
+    int bound4 = len & -(4 * VECTOR_LENGTH);
     int i = 0;
     if (bound4 == 0) {
       return firstEqual(a, off, 0, len, max);
     }
-    FloatVector vmax = FloatVector.broadcast(F, max);
-    for (; i < bound4; i += 4 * W) {
+    FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+    for (; i < bound4; i += 4 * VECTOR_LENGTH) {
       VectorMask<Float> hit =
-          FloatVector.fromArray(F, a, off + i).compare(VectorOperators.EQ, vmax)
-              .or(FloatVector.fromArray(F, a, off + i + W).compare(VectorOperators.EQ, vmax))
-              .or(FloatVector.fromArray(F, a, off + i + 2 * W).compare(VectorOperators.EQ, vmax))
-              .or(FloatVector.fromArray(F, a, off + i + 3 * W).compare(VectorOperators.EQ, vmax));
+          FloatVector.fromArray(SPECIES, a, off + i).compare(VectorOperators.EQ, maxVector)
+              .or(FloatVector.fromArray(SPECIES, a, off + i + VECTOR_LENGTH)
+                  .compare(VectorOperators.EQ, maxVector))
+              .or(FloatVector.fromArray(SPECIES, a, off + i + 2 * VECTOR_LENGTH)
+                  .compare(VectorOperators.EQ, maxVector))
+              .or(FloatVector.fromArray(SPECIES, a, off + i + 3 * VECTOR_LENGTH)
+                  .compare(VectorOperators.EQ, maxVector));
       if (hit.anyTrue()) {
         break;
       }
@@ -197,7 +206,9 @@ final class VectorKernels implements Kernels {
    * C2 inlines a callee that is already compiled only if its code is small, and a vector passed to
    * a call that is not inlined is boxed. A helper would be compiled on its own whenever the loop
    * ran in the interpreter first (for instance after a deoptimisation, when small vocabularies had
-   * never entered the loop), and the kernel would then allocate on every call.
+   * never entered the loop), and the kernel would then allocate on every call. Every copy (six
+   * here, one in the benchmarks' floor) is held to the same text and to {@link ExpPoly}'s
+   * constants by {@code ExpPolyCopiesTest}.
    *
    * <p>With {@link #ACCUMULATORS_IN_REGISTERS}, vector {@code k} of each 16-lane chunk goes to
    * accumulator {@code k} (one 512-bit, two 256-bit or four 128-bit vectors per chunk): the
@@ -227,13 +238,13 @@ final class VectorKernels implements Kernels {
     for (int start = 0; start < len; start += BLOCK, block++) {
       int end = Math.min(start + BLOCK, len);
       int vectorEnd = start + ((end - start) & -LANES);
-      FloatVector acc0 = FloatVector.zero(F);
-      FloatVector acc1 = FloatVector.zero(F);
-      FloatVector acc2 = FloatVector.zero(F);
-      FloatVector acc3 = FloatVector.zero(F);
+      FloatVector acc0 = FloatVector.zero(SPECIES);
+      FloatVector acc1 = FloatVector.zero(SPECIES);
+      FloatVector acc2 = FloatVector.zero(SPECIES);
+      FloatVector acc3 = FloatVector.zero(SPECIES);
       if (dst == null) {
-        for (int i = start; i < vectorEnd; i += W) {
-          FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        for (int i = start; i < vectorEnd; i += VECTOR_LENGTH) {
+          FloatVector y = FloatVector.fromArray(SPECIES, a, off + i).sub(max).mul(scale);
           FloatVector tm = y.mul(LOG2E).add(MAGIC);
           FloatVector n = tm.sub(MAGIC);
           FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
@@ -250,9 +261,9 @@ final class VectorKernels implements Kernels {
               .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
           // acc0 takes this vector; rotating makes acc0 take the next one.
           FloatVector sum = acc0.add(e);
-          if (PER == 1) {
+          if (VECTORS_PER_CHUNK == 1) {
             acc0 = sum;
-          } else if (PER == 2) {
+          } else if (VECTORS_PER_CHUNK == 2) {
             acc0 = acc1;
             acc1 = sum;
           } else {
@@ -263,8 +274,8 @@ final class VectorKernels implements Kernels {
           }
         }
       } else {
-        for (int i = start; i < vectorEnd; i += W) {
-          FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+        for (int i = start; i < vectorEnd; i += VECTOR_LENGTH) {
+          FloatVector y = FloatVector.fromArray(SPECIES, a, off + i).sub(max).mul(scale);
           FloatVector tm = y.mul(LOG2E).add(MAGIC);
           FloatVector n = tm.sub(MAGIC);
           FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
@@ -282,9 +293,9 @@ final class VectorKernels implements Kernels {
           e.intoArray(dst, i);
           // acc0 takes this vector; rotating makes acc0 take the next one.
           FloatVector sum = acc0.add(e);
-          if (PER == 1) {
+          if (VECTORS_PER_CHUNK == 1) {
             acc0 = sum;
-          } else if (PER == 2) {
+          } else if (VECTORS_PER_CHUNK == 2) {
             acc0 = acc1;
             acc1 = sum;
           } else {
@@ -296,12 +307,12 @@ final class VectorKernels implements Kernels {
         }
       }
       acc0.intoArray(lanes, 0);
-      if (PER >= 2) {
-        acc1.intoArray(lanes, W);
+      if (VECTORS_PER_CHUNK >= 2) {
+        acc1.intoArray(lanes, VECTOR_LENGTH);
       }
-      if (PER == 4) {
-        acc2.intoArray(lanes, 2 * W);
-        acc3.intoArray(lanes, 3 * W);
+      if (VECTORS_PER_CHUNK == 4) {
+        acc2.intoArray(lanes, 2 * VECTOR_LENGTH);
+        acc3.intoArray(lanes, 3 * VECTOR_LENGTH);
       }
       ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, dst, lanes);
       float sum = Kernels.reduceLanes(lanes);
@@ -324,8 +335,8 @@ final class VectorKernels implements Kernels {
       int end = Math.min(start + BLOCK, len);
       int vectorEnd = start + ((end - start) & -LANES);
       java.util.Arrays.fill(lanes, 0f);
-      for (int i = start; i < vectorEnd; i += W) {
-        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+      for (int i = start; i < vectorEnd; i += VECTOR_LENGTH) {
+        FloatVector y = FloatVector.fromArray(SPECIES, a, off + i).sub(max).mul(scale);
         FloatVector tm = y.mul(LOG2E).add(MAGIC);
         FloatVector n = tm.sub(MAGIC);
         FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
@@ -341,7 +352,7 @@ final class VectorKernels implements Kernels {
         FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
             .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
         int lane = i & (LANES - 1);
-        FloatVector.fromArray(F, lanes, lane).add(e).intoArray(lanes, lane);
+        FloatVector.fromArray(SPECIES, lanes, lane).add(e).intoArray(lanes, lane);
       }
       ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, null, lanes);
       float sum = Kernels.reduceLanes(lanes);
@@ -365,8 +376,8 @@ final class VectorKernels implements Kernels {
       int end = Math.min(start + BLOCK, len);
       int vectorEnd = start + ((end - start) & -LANES);
       java.util.Arrays.fill(lanes, 0f);
-      for (int i = start; i < vectorEnd; i += W) {
-        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+      for (int i = start; i < vectorEnd; i += VECTOR_LENGTH) {
+        FloatVector y = FloatVector.fromArray(SPECIES, a, off + i).sub(max).mul(scale);
         FloatVector tm = y.mul(LOG2E).add(MAGIC);
         FloatVector n = tm.sub(MAGIC);
         FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
@@ -383,7 +394,7 @@ final class VectorKernels implements Kernels {
             .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
         e.intoArray(dst, i);
         int lane = i & (LANES - 1);
-        FloatVector.fromArray(F, lanes, lane).add(e).intoArray(lanes, lane);
+        FloatVector.fromArray(SPECIES, lanes, lane).add(e).intoArray(lanes, lane);
       }
       ScalarKernels.addExp(a, off, vectorEnd, end, max, scale, dst, lanes);
       float sum = Kernels.reduceLanes(lanes);
@@ -404,32 +415,32 @@ final class VectorKernels implements Kernels {
     for (int start = from; start < to; start += BLOCK) {
       int end = Math.min(start + BLOCK, to);
       int chunkEnd = start + ((end - start) & -LANES);
-      FloatVector acc0 = FloatVector.zero(F);
-      FloatVector acc1 = FloatVector.zero(F);
-      FloatVector acc2 = FloatVector.zero(F);
-      FloatVector acc3 = FloatVector.zero(F);
+      FloatVector acc0 = FloatVector.zero(SPECIES);
+      FloatVector acc1 = FloatVector.zero(SPECIES);
+      FloatVector acc2 = FloatVector.zero(SPECIES);
+      FloatVector acc3 = FloatVector.zero(SPECIES);
       int i = start;
       for (; i < chunkEnd; i += LANES) {
-        FloatVector x0 = FloatVector.fromArray(F, e, i);
+        FloatVector x0 = FloatVector.fromArray(SPECIES, e, i);
         acc0 = acc0.add(ZERO.blend(x0, x0.compare(VectorOperators.GT, threshold)));
-        if (PER >= 2) {
-          FloatVector x1 = FloatVector.fromArray(F, e, i + W);
+        if (VECTORS_PER_CHUNK >= 2) {
+          FloatVector x1 = FloatVector.fromArray(SPECIES, e, i + VECTOR_LENGTH);
           acc1 = acc1.add(ZERO.blend(x1, x1.compare(VectorOperators.GT, threshold)));
         }
-        if (PER == 4) {
-          FloatVector x2 = FloatVector.fromArray(F, e, i + 2 * W);
-          FloatVector x3 = FloatVector.fromArray(F, e, i + 3 * W);
+        if (VECTORS_PER_CHUNK == 4) {
+          FloatVector x2 = FloatVector.fromArray(SPECIES, e, i + 2 * VECTOR_LENGTH);
+          FloatVector x3 = FloatVector.fromArray(SPECIES, e, i + 3 * VECTOR_LENGTH);
           acc2 = acc2.add(ZERO.blend(x2, x2.compare(VectorOperators.GT, threshold)));
           acc3 = acc3.add(ZERO.blend(x3, x3.compare(VectorOperators.GT, threshold)));
         }
       }
       acc0.intoArray(lanes, 0);
-      if (PER >= 2) {
-        acc1.intoArray(lanes, W);
+      if (VECTORS_PER_CHUNK >= 2) {
+        acc1.intoArray(lanes, VECTOR_LENGTH);
       }
-      if (PER == 4) {
-        acc2.intoArray(lanes, 2 * W);
-        acc3.intoArray(lanes, 3 * W);
+      if (VECTORS_PER_CHUNK == 4) {
+        acc2.intoArray(lanes, 2 * VECTOR_LENGTH);
+        acc3.intoArray(lanes, 3 * VECTOR_LENGTH);
       }
       ScalarKernels.addAbove(e, from, i, end, threshold, lanes);
       total += Kernels.reduceLanes(lanes);
@@ -448,7 +459,7 @@ final class VectorKernels implements Kernels {
    */
   @Override
   public double sumWeightsAbove(
-      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] a, int off, int len, float max, float scale, float above, float skipBelow,
       float[] blockSums) {
     double total = 0;
     int block = 0;
@@ -456,8 +467,9 @@ final class VectorKernels implements Kernels {
       int end = Math.min(start + BLOCK, len);
       int vectorEnd = start + ((end - start) & -LANES);
       java.util.Arrays.fill(lanes, 0f);
-      for (int i = start; i < vectorEnd; i += W) {
-        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+      for (int i = start; i < vectorEnd; i += VECTOR_LENGTH) {
+        FloatVector x = FloatVector.fromArray(SPECIES, a, off + i);
+        FloatVector y = x.sub(max).mul(scale);
         if (y.compare(VectorOperators.GE, skipBelow).anyTrue()) {
           FloatVector tm = y.mul(LOG2E).add(MAGIC);
           FloatVector n = tm.sub(MAGIC);
@@ -474,12 +486,12 @@ final class VectorKernels implements Kernels {
           FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
               .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
           int lane = (i - start) & (LANES - 1);
-          FloatVector.fromArray(F, lanes, lane)
-              .add(ZERO.blend(e, e.compare(VectorOperators.GT, floor)))
+          FloatVector.fromArray(SPECIES, lanes, lane)
+              .add(ZERO.blend(e, x.compare(VectorOperators.GT, above)))
               .intoArray(lanes, lane);
         }
       }
-      ScalarKernels.addWeightsAbove(a, off, vectorEnd, end, max, scale, floor, skipBelow, lanes);
+      ScalarKernels.addWeightsAbove(a, off, vectorEnd, end, max, scale, above, skipBelow, lanes);
       float sum = Kernels.reduceLanes(lanes);
       blockSums[block] = sum;
       total += sum;
@@ -507,20 +519,20 @@ final class VectorKernels implements Kernels {
     for (int start = 0; start < len; start += BLOCK) {
       int end = Math.min(start + BLOCK, len);
       int chunkEnd = start + ((end - start) & -LANES);
-      FloatVector acc0 = FloatVector.zero(F);
-      FloatVector acc1 = FloatVector.zero(F);
-      FloatVector acc2 = FloatVector.zero(F);
-      FloatVector acc3 = FloatVector.zero(F);
-      for (int i = start; i < chunkEnd; i += W) {
-        FloatVector x = FloatVector.fromArray(F, a, off + i);
+      FloatVector acc0 = FloatVector.zero(SPECIES);
+      FloatVector acc1 = FloatVector.zero(SPECIES);
+      FloatVector acc2 = FloatVector.zero(SPECIES);
+      FloatVector acc3 = FloatVector.zero(SPECIES);
+      for (int i = start; i < chunkEnd; i += VECTOR_LENGTH) {
+        FloatVector x = FloatVector.fromArray(SPECIES, a, off + i);
         FloatVector t = x.sub(max).mul(scale).fma(CHORD_SCALE, CHORD_OFFSET);
         FloatVector e = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 8)
             .reinterpretAsFloats();
         // acc0 takes this vector; rotating makes acc0 take the next one.
         FloatVector sum = acc0.add(e, x.compare(VectorOperators.GT, above));
-        if (PER == 1) {
+        if (VECTORS_PER_CHUNK == 1) {
           acc0 = sum;
-        } else if (PER == 2) {
+        } else if (VECTORS_PER_CHUNK == 2) {
           acc0 = acc1;
           acc1 = sum;
         } else {
@@ -531,12 +543,12 @@ final class VectorKernels implements Kernels {
         }
       }
       acc0.intoArray(lanes, 0);
-      if (PER >= 2) {
-        acc1.intoArray(lanes, W);
+      if (VECTORS_PER_CHUNK >= 2) {
+        acc1.intoArray(lanes, VECTOR_LENGTH);
       }
-      if (PER == 4) {
-        acc2.intoArray(lanes, 2 * W);
-        acc3.intoArray(lanes, 3 * W);
+      if (VECTORS_PER_CHUNK == 4) {
+        acc2.intoArray(lanes, 2 * VECTOR_LENGTH);
+        acc3.intoArray(lanes, 3 * VECTOR_LENGTH);
       }
       ScalarKernels.addChordAbove(a, off, chunkEnd, end, max, scale, above, lanes);
       total += Kernels.reduceLanes(lanes);
@@ -545,35 +557,36 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
-  public int countAbove(float[] e, int len, float threshold) {
-    int bound = F.loopBound(len);
+  public int countAbove(float[] e, int off, int len, float threshold) {
+    int bound = SPECIES.loopBound(len);
     if (bound == 0) {
-      return ScalarKernels.countAbove(e, 0, len, threshold);
+      return ScalarKernels.countAbove(e, off, 0, len, threshold);
     }
-    FloatVector vt = FloatVector.broadcast(F, threshold);
+    FloatVector thresholdVector = FloatVector.broadcast(SPECIES, threshold);
     int count = 0;
     int i = 0;
-    for (; i < bound; i += W) {
-      count += FloatVector.fromArray(F, e, i).compare(VectorOperators.GT, vt).trueCount();
+    for (; i < bound; i += VECTOR_LENGTH) {
+      count += FloatVector.fromArray(SPECIES, e, off + i)
+          .compare(VectorOperators.GT, thresholdVector).trueCount();
     }
-    return count + ScalarKernels.countAbove(e, i, len, threshold);
+    return count + ScalarKernels.countAbove(e, off, i, len, threshold);
   }
 
   @Override
   public int selectAtLeast(float[] e, int off, int len, float threshold, int[] ids) {
-    int bound = F.loopBound(len);
+    int bound = SPECIES.loopBound(len);
     int n = 0;
     int i = 0;
-    for (; i < bound; i += W) {
+    for (; i < bound; i += VECTOR_LENGTH) {
       VectorMask<Float> pass =
-          FloatVector.fromArray(F, e, off + i).compare(VectorOperators.GE, threshold);
+          FloatVector.fromArray(SPECIES, e, off + i).compare(VectorOperators.GE, threshold);
       if (pass.anyTrue()) {
         if (MASK_TO_LONG_INTRINSIC) {
           for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
             ids[n++] = i + Long.numberOfTrailingZeros(bits);
           }
         } else {
-          n = ScalarKernels.selectAtLeast(e, off, i, i + W, threshold, ids, n);
+          n = ScalarKernels.selectAtLeast(e, off, i, i + VECTOR_LENGTH, threshold, ids, n);
         }
       }
     }
@@ -598,12 +611,12 @@ final class VectorKernels implements Kernels {
     for (int start = 0; start < len; start += BLOCK) {
       int end = Math.min(start + BLOCK, len);
       int vectorEnd = start + ((end - start) & -LANES);
-      FloatVector acc0 = FloatVector.zero(F);
-      FloatVector acc1 = FloatVector.zero(F);
-      FloatVector acc2 = FloatVector.zero(F);
-      FloatVector acc3 = FloatVector.zero(F);
-      for (int i = start; i < vectorEnd; i += W) {
-        FloatVector y = FloatVector.fromArray(F, a, off + i).sub(max).mul(scale);
+      FloatVector acc0 = FloatVector.zero(SPECIES);
+      FloatVector acc1 = FloatVector.zero(SPECIES);
+      FloatVector acc2 = FloatVector.zero(SPECIES);
+      FloatVector acc3 = FloatVector.zero(SPECIES);
+      for (int i = start; i < vectorEnd; i += VECTOR_LENGTH) {
+        FloatVector y = FloatVector.fromArray(SPECIES, a, off + i).sub(max).mul(scale);
         FloatVector tm = y.mul(LOG2E).add(MAGIC);
         FloatVector n = tm.sub(MAGIC);
         FloatVector f = y.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
@@ -619,9 +632,9 @@ final class VectorKernels implements Kernels {
         FloatVector e = r.mul(pow).mul(TWO_POW_MINUS_64)
             .blend(ZERO, y.compare(VectorOperators.LT, MIN_INPUT));
         FloatVector sum = acc0.add(ZERO.blend(e.mul(y), e.compare(VectorOperators.GT, 0f)));
-        if (PER == 1) {
+        if (VECTORS_PER_CHUNK == 1) {
           acc0 = sum;
-        } else if (PER == 2) {
+        } else if (VECTORS_PER_CHUNK == 2) {
           acc0 = acc1;
           acc1 = sum;
         } else {
@@ -632,12 +645,12 @@ final class VectorKernels implements Kernels {
         }
       }
       acc0.intoArray(lanes, 0);
-      if (PER >= 2) {
-        acc1.intoArray(lanes, W);
+      if (VECTORS_PER_CHUNK >= 2) {
+        acc1.intoArray(lanes, VECTOR_LENGTH);
       }
-      if (PER == 4) {
-        acc2.intoArray(lanes, 2 * W);
-        acc3.intoArray(lanes, 3 * W);
+      if (VECTORS_PER_CHUNK == 4) {
+        acc2.intoArray(lanes, 2 * VECTOR_LENGTH);
+        acc3.intoArray(lanes, 3 * VECTOR_LENGTH);
       }
       ScalarKernels.addExpExponent(a, off, vectorEnd, end, max, scale, lanes);
       total += Kernels.reduceLanes(lanes);
@@ -647,25 +660,26 @@ final class VectorKernels implements Kernels {
 
   @Override
   public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
-    int bound4 = len & -(4 * W);
+    int bound4 = len & -(4 * VECTOR_LENGTH);
     float threshold = heap.threshold();
     int i = 0;
-    for (; i < bound4; i += 4 * W) {
+    for (; i < bound4; i += 4 * VECTOR_LENGTH) {
       // A lane is a hit, or NaN, unless it is below the threshold: one test per 4 vectors.
-      VectorMask<Float> below0 = FloatVector.fromArray(F, a, off + i)
+      VectorMask<Float> below0 = FloatVector.fromArray(SPECIES, a, off + i)
           .compare(VectorOperators.LT, threshold);
-      VectorMask<Float> below1 = FloatVector.fromArray(F, a, off + i + W)
+      VectorMask<Float> below1 = FloatVector.fromArray(SPECIES, a, off + i + VECTOR_LENGTH)
           .compare(VectorOperators.LT, threshold);
-      VectorMask<Float> below2 = FloatVector.fromArray(F, a, off + i + 2 * W)
+      VectorMask<Float> below2 = FloatVector.fromArray(SPECIES, a, off + i + 2 * VECTOR_LENGTH)
           .compare(VectorOperators.LT, threshold);
-      VectorMask<Float> below3 = FloatVector.fromArray(F, a, off + i + 3 * W)
+      VectorMask<Float> below3 = FloatVector.fromArray(SPECIES, a, off + i + 3 * VECTOR_LENGTH)
           .compare(VectorOperators.LT, threshold);
       if (below0.and(below1).and(below2.and(below3)).allTrue()) {
         continue;
       }
       if (MASK_TO_LONG_INTRINSIC) {
-        long bits = ~(below0.toLong() | below1.toLong() << W | below2.toLong() << (2 * W)
-            | below3.toLong() << (3 * W)) & BLOCK4_LANES;
+        long bits = ~(below0.toLong() | below1.toLong() << VECTOR_LENGTH
+            | below2.toLong() << (2 * VECTOR_LENGTH)
+            | below3.toLong() << (3 * VECTOR_LENGTH)) & FOUR_VECTORS_BITS;
         for (; bits != 0; bits &= bits - 1) {
           int p = i + Long.numberOfTrailingZeros(bits);
           float x = a[off + p];
@@ -687,17 +701,20 @@ final class VectorKernels implements Kernels {
         int first2 = below2.not().firstTrue();
         int first3 = below3.not().firstTrue();
         int nan = -1;
-        if (first0 < W) {
-          nan = ScalarKernels.selectTopK(a, off, i + first0, i + W, heap);
+        if (first0 < VECTOR_LENGTH) {
+          nan = ScalarKernels.selectTopK(a, off, i + first0, i + VECTOR_LENGTH, heap);
         }
-        if (nan < 0 && first1 < W) {
-          nan = ScalarKernels.selectTopK(a, off, i + W + first1, i + 2 * W, heap);
+        if (nan < 0 && first1 < VECTOR_LENGTH) {
+          nan = ScalarKernels.selectTopK(
+              a, off, i + VECTOR_LENGTH + first1, i + 2 * VECTOR_LENGTH, heap);
         }
-        if (nan < 0 && first2 < W) {
-          nan = ScalarKernels.selectTopK(a, off, i + 2 * W + first2, i + 3 * W, heap);
+        if (nan < 0 && first2 < VECTOR_LENGTH) {
+          nan = ScalarKernels.selectTopK(
+              a, off, i + 2 * VECTOR_LENGTH + first2, i + 3 * VECTOR_LENGTH, heap);
         }
-        if (nan < 0 && first3 < W) {
-          nan = ScalarKernels.selectTopK(a, off, i + 3 * W + first3, i + 4 * W, heap);
+        if (nan < 0 && first3 < VECTOR_LENGTH) {
+          nan = ScalarKernels.selectTopK(
+              a, off, i + 3 * VECTOR_LENGTH + first3, i + 4 * VECTOR_LENGTH, heap);
         }
         if (nan >= 0) {
           return nan;
@@ -711,32 +728,33 @@ final class VectorKernels implements Kernels {
   @Override
   public void logSoftmax(
       float[] a, int off, int len, float max, float scale, float logSum, float[] out) {
-    if (len < W) {
+    if (len < VECTOR_LENGTH) {
       ScalarKernels.logSoftmax(a, off, 0, len, max, scale, logSum, out);
       return;
     }
-    FloatVector vmax = FloatVector.broadcast(F, max);
-    FloatVector vscale = FloatVector.broadcast(F, scale);
-    FloatVector vlog = FloatVector.broadcast(F, logSum);
-    int bound = F.loopBound(len);
+    FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+    FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
+    FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
+    int bound = SPECIES.loopBound(len);
     int i = 0;
-    for (; i < bound; i += W) {
-      FloatVector.fromArray(F, a, off + i).sub(vmax).mul(vscale).sub(vlog).intoArray(out, i);
+    for (; i < bound; i += VECTOR_LENGTH) {
+      FloatVector.fromArray(SPECIES, a, off + i).sub(maxVector).mul(scaleVector).sub(logSumVector)
+          .intoArray(out, i);
     }
     ScalarKernels.logSoftmax(a, off, i, len, max, scale, logSum, out);
   }
 
   @Override
   public void multiply(float[] e, int len, float factor) {
-    if (len < W) {
+    if (len < VECTOR_LENGTH) {
       ScalarKernels.multiply(e, 0, len, factor);
       return;
     }
-    FloatVector vf = FloatVector.broadcast(F, factor);
-    int bound = F.loopBound(len);
+    FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
+    int bound = SPECIES.loopBound(len);
     int i = 0;
-    for (; i < bound; i += W) {
-      FloatVector.fromArray(F, e, i).mul(vf).intoArray(e, i);
+    for (; i < bound; i += VECTOR_LENGTH) {
+      FloatVector.fromArray(SPECIES, e, i).mul(factorVector).intoArray(e, i);
     }
     ScalarKernels.multiply(e, i, len, factor);
   }

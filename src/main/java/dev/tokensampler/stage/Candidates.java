@@ -69,7 +69,7 @@ public final class Candidates {
     this.view = new LogitView(vocabularySize);
     this.weights = new StepWeights(kernels, view);
     this.truncation = new Truncation(kernels, view, weights);
-    this.nucleus = new Nucleus(weights, truncation);
+    this.nucleus = new Nucleus(view, weights, truncation);
     this.allowedTokens = new AllowedTokens(view, weights, truncation);
     this.scratch = new StageScratch(vocabularySize);
   }

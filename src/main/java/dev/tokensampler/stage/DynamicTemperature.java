@@ -5,7 +5,8 @@ package dev.tokensampler.stage;
  * how uncertain the current distribution is.
  *
  * <p>Rule: with {@code H} the entropy (nats) of the current candidates' softmax and {@code n} the
- * number of candidates (masked ones included, as in llama.cpp), the temperature is
+ * number of candidates (those masked with {@code -Infinity} included, as in llama.cpp), the
+ * temperature is
  * {@code t = t_min + (t_max - t_min) * (H / ln n)^exponent} with {@code t_min = max(0, T - range)}
  * and {@code t_max = T + range}; the ratio {@code H / ln n} is clamped to {@code [0, 1]} against
  * rounding. Then it acts as {@link Temperature} with {@code t}: {@code t = 0} (or a {@code t} whose
@@ -15,7 +16,14 @@ package dev.tokensampler.stage;
  *
  * <p>Source: llama.cpp's {@code temp_ext} sampler (parameters {@code temp}, {@code dynatemp_range}
  * (default 0, off) and {@code dynatemp_exponent} (default 1)), which llama.cpp places last in its
- * chain. Hugging Face transformers has no such stage. Stateless and immutable.
+ * chain. One difference: here every truncating stage removes the tokens it drops from the
+ * candidates, so {@code n} counts only the tokens the chain has left, and {@code H / ln n} is the
+ * entropy against the largest one those tokens can have. llama.cpp's {@code top_n_sigma} instead
+ * masks the tokens it drops with {@code -Infinity} and leaves them in the array, so when no
+ * shrinking stage runs between them (its default chain has top-k, top-p and min-p there),
+ * llama.cpp's {@code n} still counts them: a larger {@code ln n}, a smaller ratio, a temperature
+ * nearer {@code t_min} than here. Hugging Face transformers has no such stage. Stateless and
+ * immutable.
  */
 public final class DynamicTemperature implements Stage {
   private final float temperature;

@@ -27,9 +27,8 @@ import java.io.IOException;
  *
  * <p>Source: llama.cpp's {@code mirostat_v2} sampler ({@code mirostat_tau}, default 5.0;
  * {@code mirostat_eta}, default 0.1). llama.cpp keeps exactly one token when the most probable
- * already exceeds {@code mu}; here its ties stay too. llama.cpp's {@code clone} copies the state
- * into the source by mistake; {@link #copy()} copies it into the copy. Hugging Face transformers
- * has no such stage. Stateful: {@code mu} is saved and restored with the sampler.
+ * already exceeds {@code mu}; here its ties stay too. {@link #copy()} copies the state into the
+ * copy, as llama.cpp's {@code clone} does. Hugging Face transformers has no such stage. Stateful: {@code mu} is saved and restored with the sampler.
  */
 public final class MirostatV2 implements Stage {
   private static final double LN2 = Math.log(2);

@@ -2,7 +2,6 @@ package dev.tokensampler.stage;
 
 import dev.tokensampler.internal.logits.LogitRule;
 import dev.tokensampler.kernel.ExpChord;
-import dev.tokensampler.kernel.ExpPoly;
 import dev.tokensampler.kernel.Kernels;
 
 /**
@@ -19,7 +18,7 @@ final class StepWeights {
   private final Kernels kernels;
   private final LogitView view;
   private final float[] blockSums;
-  /** Block sums of the weights above a floor, left by {@link #sumWeightsAbove}. */
+  /** Block sums of the weights of the logits above a floor, left by {@link #sumWeightsAbove}. */
   private final float[] aboveSums;
   /** Unnormalised probabilities {@code exp((x - max) * scale)}, by candidate position. */
   private float[] weights;
@@ -258,14 +257,10 @@ final class StepWeights {
     return (view.raw(position) - rawMax()) * view.scale();
   }
 
-  /** The weight of a position: stored, or computed exactly as the kernels would. */
-  float weightOf(int position) {
-    return weightsKnown ? weights[position] : ExpPoly.exp(exponentOf(position));
-  }
-
   /**
-   * The sum of the weights above {@code floor}, computed from the logits (see {@link
-   * Kernels#sumWeightsAbove}); leaves the block sums for {@link #locateAbove} with the same floor.
+   * The sum of the weights of the logits above {@code floor}, a raw logit (without the pending
+   * scale), computed from the logits (see {@link Kernels#sumWeightsAbove}); leaves the block sums
+   * for {@link #locateAbove} with the same floor.
    */
   double sumWeightsAbove(float floor, float skipBelow) {
     return kernels.sumWeightsAbove(view.logits(), view.offset(), view.size(), rawMax(),
@@ -279,13 +274,18 @@ final class StepWeights {
 
   /** The number of stored weights above {@code floor} (see {@link Kernels#countAbove}). */
   int countStoredAbove(float floor) {
-    return kernels.countAbove(weights(), view.size(), floor);
+    return kernels.countAbove(weights(), 0, view.size(), floor);
+  }
+
+  /** The number of candidates whose raw logit is above {@code logit}. */
+  int countRawAbove(float logit) {
+    return kernels.countAbove(view.logits(), view.offset(), view.size(), logit);
   }
 
   /**
-   * An upper bound on the weights strictly above that of {@code position}, from the cheap
-   * exponential of {@link Kernels#chordSumAbove}: at least the sum {@link #sumWeightsAbove} would
-   * return for that weight. Zero, with no pass, for the largest logit; infinite when the
+   * An upper bound on the weights of the logits strictly above that of {@code position}, from the
+   * cheap exponential of {@link Kernels#chordSumAbove}: at least the sum {@link #sumWeightsAbove}
+   * would return for that logit. Zero, with no pass, for the largest logit; infinite when the
    * position's exponent is below the approximation's domain ({@link ExpChord#MIN_INPUT}).
    */
   double chordBoundAbove(int position) {
@@ -301,12 +301,15 @@ final class StepWeights {
   }
 
   /**
-   * Like {@link #locate}, over the weights above {@code floor} only: needs the block sums of the
-   * last {@link #sumWeightsAbove} with that floor. A target at or past their total, which rounding
-   * can produce, gives the last position above the floor.
+   * Like {@link #locate}, over the positions whose raw logit (without the pending scale) is above
+   * {@code floor} only: needs the block sums of the last {@link #sumWeightsAbove} with that floor.
+   * A target at or past their total, which rounding can produce, gives the last position above
+   * the floor.
    */
   int locateAbove(double target, float floor) {
     int size = view.size();
+    float[] x = view.logits();
+    int o = view.offset();
     int blocks = (size + Kernels.BLOCK - 1) / Kernels.BLOCK;
     double cumulative = 0;
     for (int block = 0; block < blocks; block++) {
@@ -318,7 +321,7 @@ final class StepWeights {
         int base = weightsKnown ? 0 : start;
         int last = -1;
         for (int i = start; i < end; i++) {
-          if (w[i - base] > floor) {
+          if (x[o + i] > floor) {
             last = i;
             cumulative += w[i - base];
             if (target < cumulative) {
@@ -334,16 +337,14 @@ final class StepWeights {
       if (aboveSums[block] > 0f) {
         int start = block * Kernels.BLOCK;
         int end = Math.min(start + Kernels.BLOCK, size);
-        float[] w = weightsOfBlock(start, end);
-        int base = weightsKnown ? 0 : start;
         for (int i = end - 1; i >= start; i--) {
-          if (w[i - base] > floor) {
+          if (x[o + i] > floor) {
             return i;
           }
         }
       }
     }
-    throw new IllegalStateException("no weight above " + floor);
+    throw new IllegalStateException("no logit above " + floor);
   }
 
   /**

@@ -16,7 +16,8 @@ package dev.tokensampler.stage;
  * line default {@code -1} disables it there, as does omitting this stage here), in its later form
  * (llama.cpp PR 13345) that leaves {@code -Infinity} logits out of the mean and deviation. llama.cpp
  * masks the removed tokens with {@code -Infinity}; here they leave the candidates, which gives the
- * same probabilities. Later llama.cpp versions also treat {@code n <= 0} as disabled; here
+ * same probabilities (but a smaller candidate count for a {@link DynamicTemperature} right after
+ * it: see there). llama.cpp treats {@code n <= 0} as disabled; here
  * {@code n = 0} keeps the formula's meaning. Hugging Face transformers has no such stage.
  * Stateless and immutable.
  */

@@ -9,7 +9,9 @@ package dev.tokensampler.stage;
  * candidates strictly more probable than it is below {@code p}, or fewer than
  * {@code minTokensToKeep} candidates are strictly more probable. So the token that crosses
  * {@code p} is kept, and ties are kept or dropped together (transformers' {@code TopPLogitsWarper}
- * may split a tie by sort order). A mass within one part in a million of {@code p} counts as
+ * may split a tie by sort order). A tie is two equal logits: two different logits are never tied,
+ * even where their float probabilities are equal, so the whole vocabulary and explicit candidates
+ * (after top-k) keep the same set. A mass within one part in a million of {@code p} counts as
  * reaching it, so the exact-boundary cases of the transformers and llama.cpp test suites (mass
  * exactly {@code p} before a token: the token is dropped) come out the same despite rounding.
  * {@code p = 1} disables the stage.

@@ -228,19 +228,52 @@ final class Truncation {
   }
 
   /**
-   * Keeps the whole-vocabulary candidates whose stored weight is at least {@code floor}, in id
-   * order (the weights must be known).
+   * Selects, in id order, the whole-vocabulary candidates whose stored weight is at least
+   * {@code floor} (the weights must be known), without changing the view; {@link
+   * #keepSelectedAtLeast} then keeps them. Writes to {@code tied[0]} and {@code tied[1]} the least
+   * and greatest raw logits of the selected candidates whose weight is exactly {@code floor}
+   * ({@code +Infinity} and {@code -Infinity} if there are none).
+   *
+   * @return how many were selected
    */
-  void keepWeightsAtLeast(float floor) {
+  int selectWeightsAtLeast(float floor, float[] tied) {
     int[] ids = view.explicitIds();
     float[] logits = view.explicitLogits();
+    float[] w = weights.weights();
     float[] x = view.logits();
     int o = view.offset();
-    int count = kernels.selectAtLeast(weights.weights(), 0, view.size(), floor, ids);
+    int count = kernels.selectAtLeast(w, 0, view.size(), floor, ids);
+    float lowest = Float.POSITIVE_INFINITY;
+    float highest = Float.NEGATIVE_INFINITY;
     for (int j = 0; j < count; j++) {
-      logits[j] = x[o + ids[j]];
+      float v = x[o + ids[j]];
+      logits[j] = v;
+      if (w[ids[j]] == floor) {
+        lowest = Math.min(lowest, v);
+        highest = Math.max(highest, v);
+      }
     }
-    useExplicit(count, false);
+    tied[0] = lowest;
+    tied[1] = highest;
+    return count;
+  }
+
+  /**
+   * Keeps, in id order, those of the {@code count} candidates of the last {@link
+   * #selectWeightsAtLeast} whose raw logit is at least {@code cut}.
+   */
+  void keepSelectedAtLeast(int count, float cut) {
+    int[] ids = view.explicitIds();
+    float[] logits = view.explicitLogits();
+    int kept = 0;
+    for (int j = 0; j < count; j++) {
+      if (logits[j] >= cut) {
+        ids[kept] = ids[j];
+        logits[kept] = logits[j];
+        kept++;
+      }
+    }
+    useExplicit(kept, false);
   }
 
   /**

@@ -21,9 +21,9 @@ package dev.tokensampler.stage;
  * <p>Sources: Hugging Face's {@code TypicalLogitsWarper} ({@code typical_p} in {@code (0, 1]},
  * {@code min_tokens_to_keep >= 1}, default 1; transformers keeps the first
  * {@code min_tokens_to_keep} of a sort, which may split a tie) and llama.cpp's {@code typical}
- * sampler (its cut keeps the shortest prefix whose mass exceeds {@code p} strictly, and its
- * {@code min_keep = 0} default disables the cut in the version of the reference vectors; this
- * class follows transformers). Stateless and immutable.
+ * sampler (its cut keeps the shortest prefix whose mass exceeds {@code p} strictly; its
+ * {@code min_keep = 0} default acts as 1; this class follows transformers). Stateless and
+ * immutable.
  */
 public final class TypicalP implements Stage {
   private final float mass;

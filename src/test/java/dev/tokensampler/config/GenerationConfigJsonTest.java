@@ -100,6 +100,25 @@ class GenerationConfigJsonTest {
     assertEquals(spec, SamplerSpec.parse(spec.toString()));
   }
 
+  /**
+   * As transformers' {@code NoBadWordsLogitsProcessor}: a bad word that is exactly one end token
+   * is dropped, so generation can still end; longer sequences holding it stay banned.
+   */
+  @Test
+  void badWordsThatAreOneEndTokenAreDropped() {
+    SamplerSpec spec = GenerationConfigJson.parse("{\"bad_words_ids\": [[2], [7], [2, 5], [9]],"
+        + " \"eos_token_id\": [2, 9]}");
+    assertEquals("bad_words_ids=[[7],[2,5]],temperature=0.0,eos_token_id=[2,9]", spec.toString());
+    assertEquals(2, spec.config().newSampler(1).sample(new float[] {0f, 1f, 3f, 2f, 0f, 0f,
+        0f, 2.5f, 0f, 0f}));
+    SamplerSpec onlyEnd =
+        GenerationConfigJson.parse("{\"bad_words_ids\": [[2]], \"eos_token_id\": 2}");
+    assertEquals("temperature=0.0,eos_token_id=[2]", onlyEnd.toString());
+    SamplerSpec noEnd = GenerationConfigJson.parse("{\"bad_words_ids\": [[2]]}");
+    assertEquals("bad_words_ids=[[2]],temperature=0.0", noEnd.toString());
+    assertEquals(1, noEnd.config().newSampler(1).sample(new float[] {0f, 1f, 3f}));
+  }
+
   @Test
   void nullMeansTheDefault() {
     SamplerSpec spec = GenerationConfigJson.parse(

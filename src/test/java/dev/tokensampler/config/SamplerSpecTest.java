@@ -131,6 +131,10 @@ class SamplerSpecTest {
         .stage(new MinP(0.05f)).temperature(0.8f).build().toString(), spec.config().toString());
     assertEquals(SamplerSpec.parse("preset=llama.cpp"), spec);
     assertEquals("64", spec.value("penalty_last_n"));
+    assertEquals("64", spec.value("dry_penalty_last_n"));
+    Stage dry = SamplerSpec.parse("preset=llama.cpp,dry_multiplier=0.8").config().stages().get(0);
+    assertEquals("dry_multiplier=0.8,dry_base=1.75,dry_allowed_length=2,dry_penalty_last_n=64,"
+        + "dry_sequence_breakers=[]", dry.toString());
     assertTrue(spec.toString().startsWith("repetition_penalty=1.0,frequency_penalty=0.0,"
         + "presence_penalty=0.0,dry_multiplier=0.0"), spec.toString());
   }

@@ -1,16 +1,15 @@
 package dev.tokensampler.djl;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tokensampler.AllocationMeter;
 import dev.tokensampler.SamplerConfig;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import dev.tokensampler.TestLogits;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,16 +31,12 @@ class NDArraySamplerAllocationTest {
   /** Per call: far below a row of floats (513,024 bytes) or of 16-bit values (256,512 bytes). */
   private static final long BYTES_PER_CALL_LIMIT = 256;
 
-  private static com.sun.management.ThreadMXBean threads;
+  private static AllocationMeter meter;
   private static NDManager manager;
 
   @BeforeAll
   static void setUp() {
-    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no com.sun.management");
-    threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported(), "no per-thread allocation counter");
-    threads.setThreadAllocatedMemoryEnabled(true);
+    meter = AllocationMeter.assumeAvailable();
     manager = Engine.getEngine("PyTorch").newBaseManager();
   }
 
@@ -58,16 +53,17 @@ class NDArraySamplerAllocationTest {
     DataType dataType = DataType.valueOf(type.toUpperCase());
     NDArray[] ring = new NDArray[4];
     for (int i = 0; i < ring.length; i++) {
-      NDArray floats = manager.create(DjlLogits.gaussian(b * t * V, 3, 40 + i), new Shape(b, t, V));
+      NDArray floats =
+          manager.create(TestLogits.gaussian(b * t * V, 3, 40 + i), new Shape(b, t, V));
       ring[i] = dataType == DataType.FLOAT32 ? floats : floats.toType(dataType, false);
     }
     NDArraySampler adapter = NDArraySampler.create(
         SamplerConfig.builder().temperature(0.8f).topK(50).build(), 5L, b);
     int[] tokens = new int[b];
     long checksum = run(adapter, ring, tokens, WARM_UP);
-    long before = threads.getCurrentThreadAllocatedBytes();
+    long before = meter.allocatedBytes();
     checksum += run(adapter, ring, tokens, MEASURED);
-    long perCall = (threads.getCurrentThreadAllocatedBytes() - before) / MEASURED;
+    long perCall = (meter.allocatedBytes() - before) / MEASURED;
     assertTrue(perCall < BYTES_PER_CALL_LIMIT,
         perCall + " bytes per call (checksum " + checksum + ", tokens " + Arrays.toString(tokens)
             + ")");

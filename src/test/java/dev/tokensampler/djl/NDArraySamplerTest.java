@@ -15,6 +15,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.Softmax;
+import dev.tokensampler.TestLogits;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -97,10 +98,10 @@ class NDArraySamplerTest {
     }
     int[] tokens = new int[rows];
     for (int step = 0; step < STEPS; step++) {
-      float[] values = DjlLogits.gaussian(rows * positions * v, 3, 100 * step + rows);
+      float[] values = TestLogits.gaussian(rows * positions * v, 3, 100 * step + rows);
       adapter.sample(manager.create(values, shape(b, t, v)), tokens);
       for (int r = 0; r < rows; r++) {
-        int expected = standalone[r].sample(DjlLogits.lastPosition(values, r, positions, v));
+        int expected = standalone[r].sample(DjlRows.lastPosition(values, r, positions, v));
         assertEquals(expected, tokens[r], "step " + step + ", row " + r);
       }
     }
@@ -125,9 +126,9 @@ class NDArraySamplerTest {
     NDArraySampler adapter = NDArraySampler.create(CONFIG, SEED, 1);
     Sampler standalone = CONFIG.newSampler(SEED, 0);
     for (int step = 0; step < STEPS; step++) {
-      float[] values = DjlLogits.gaussian(3 * 500, 2, step);
+      float[] values = TestLogits.gaussian(3 * 500, 2, step);
       int token = adapter.sample(manager.create(values, new Shape(1, 3, 500)));
-      assertEquals(standalone.sample(DjlLogits.lastPosition(values, 0, 3, 500)), token);
+      assertEquals(standalone.sample(DjlRows.lastPosition(values, 0, 3, 500)), token);
     }
   }
 
@@ -152,7 +153,7 @@ class NDArraySamplerTest {
     }
     int differentTokens = 0;
     for (int step = 0; step < 3 * STEPS; step++) {
-      float[] values = DjlLogits.gaussian(b * t * v, 4, 7 * step);
+      float[] values = TestLogits.gaussian(b * t * v, 4, 7 * step);
       Shape shape = new Shape(b, t, v);
       NDArray half;
       float[] rounded;
@@ -160,7 +161,7 @@ class NDArraySamplerTest {
         half = manager.create(values, shape).toType(DataType.FLOAT16, false);
         rounded = half.toType(DataType.FLOAT32, false).toFloatArray();
       } else {
-        rounded = DjlLogits.roundToBfloat16(values);
+        rounded = DjlRows.roundToBfloat16(values);
         half = RawNDArray.bfloat16(manager, rounded, shape);
       }
       assertEquals(type, half.getDataType());
@@ -170,7 +171,7 @@ class NDArraySamplerTest {
       assertArrayEquals(floatTokens, halfTokens, "step " + step);
       // The unrounded logits may pick other tokens: the comparison above is not vacuous.
       for (int r = 0; r < b; r++) {
-        if (unrounded[r].sample(DjlLogits.lastPosition(values, r, t, v)) != halfTokens[r]) {
+        if (unrounded[r].sample(DjlRows.lastPosition(values, r, t, v)) != halfTokens[r]) {
           differentTokens++;
         }
       }
@@ -191,7 +192,7 @@ class NDArraySamplerTest {
     int[] actual = new int[3];
     for (int step = 0; step < STEPS; step++) {
       NDArray logits =
-          manager.create(DjlLogits.gaussian(3 * 4 * 700, 3, step), new Shape(3, 4, 700));
+          manager.create(TestLogits.gaussian(3 * 4 * 700, 3, step), new Shape(3, 4, 700));
       whole.sample(logits, expected);
       NDArray last = logits.get(":, -1, :");
       assertEquals(new Shape(3, 700), last.getShape());
@@ -211,7 +212,7 @@ class NDArraySamplerTest {
     int differences = 0;
     // Flat logits (sigma 0.5): many tokens in the nucleus, so different streams pick differently.
     for (int step = 0; step < 4 * STEPS; step++) {
-      NDArray logits = manager.create(DjlLogits.gaussian(2 * 400, 0.5, step), new Shape(2, 1, 400))
+      NDArray logits = manager.create(TestLogits.gaussian(2 * 400, 0.5, step), new Shape(2, 1, 400))
           .toType(DataType.FLOAT16, false);
       first.sample(logits, a);
       again.sample(logits, b);
@@ -234,10 +235,10 @@ class NDArraySamplerTest {
     Sampler reference1 = CONFIG.newSampler(SEED, 1);
     int[] tokens = new int[2];
     for (int step = 0; step < STEPS; step++) {
-      float[] values = DjlLogits.gaussian(2 * 300, 1, step);
+      float[] values = TestLogits.gaussian(2 * 300, 1, step);
       swapped.sample(manager.create(values, new Shape(2, 300)), tokens);
-      assertEquals(reference1.sample(DjlLogits.lastPosition(values, 0, 1, 300)), tokens[0]);
-      assertEquals(reference0.sample(DjlLogits.lastPosition(values, 1, 1, 300)), tokens[1]);
+      assertEquals(reference1.sample(DjlRows.lastPosition(values, 0, 1, 300)), tokens[0]);
+      assertEquals(reference0.sample(DjlRows.lastPosition(values, 1, 1, 300)), tokens[1]);
     }
     assertEquals(STEPS, s0.tokensSampled());
     NDArraySampler single = NDArraySampler.of(CONFIG.newSampler(SEED, 0));
@@ -253,10 +254,10 @@ class NDArraySamplerTest {
   void vocabularyMismatchNamesBothSizes() {
     NDArraySampler adapter = NDArraySampler.create(CONFIG, SEED, 2);
     int[] tokens = new int[2];
-    adapter.sample(manager.create(DjlLogits.gaussian(2 * 100, 1, 1), new Shape(2, 100)), tokens);
+    adapter.sample(manager.create(TestLogits.gaussian(2 * 100, 1, 1), new Shape(2, 100)), tokens);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> adapter.sample(
-            manager.create(DjlLogits.gaussian(2 * 101, 1, 2), new Shape(2, 101)), tokens));
+            manager.create(TestLogits.gaussian(2 * 101, 1, 2), new Shape(2, 101)), tokens));
     assertEquals(
         "logits vocabulary size 101 differs from the vocabulary size 100 of the sampler of batch"
             + " row 0",
@@ -267,7 +268,7 @@ class NDArraySamplerTest {
     NDArraySampler mixed = NDArraySampler.of(List.of(CONFIG.newSampler(SEED, 5), adapter.row(1)));
     e = assertThrows(IllegalArgumentException.class,
         () -> mixed.sample(
-            manager.create(DjlLogits.gaussian(2 * 99, 1, 3), new Shape(2, 1, 99)), tokens));
+            manager.create(TestLogits.gaussian(2 * 99, 1, 3), new Shape(2, 1, 99)), tokens));
     assertEquals(
         "logits vocabulary size 99 differs from the vocabulary size 100 of the sampler of batch"
             + " row 1",
@@ -278,15 +279,15 @@ class NDArraySamplerTest {
   @Test
   void batchSizeMismatchNamesBothSizes() {
     NDArraySampler adapter = NDArraySampler.create(CONFIG, SEED, 2);
-    NDArray three = manager.create(DjlLogits.gaussian(3 * 50, 1, 3), new Shape(3, 1, 50));
+    NDArray three = manager.create(TestLogits.gaussian(3 * 50, 1, 3), new Shape(3, 1, 50));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> adapter.sample(three, new int[3]));
     assertEquals("logits batch size 3 differs from the number of samplers 2", e.getMessage());
-    NDArray one = manager.create(DjlLogits.gaussian(50, 1, 4), new Shape(50));
+    NDArray one = manager.create(TestLogits.gaussian(50, 1, 4), new Shape(50));
     e = assertThrows(IllegalArgumentException.class, () -> adapter.sample(one));
     assertEquals("sample(logits) needs a batch size of 1, this adapter has 2 rows: use"
         + " sample(logits, tokens)", e.getMessage());
-    NDArray two = manager.create(DjlLogits.gaussian(2 * 50, 1, 5), new Shape(2, 50));
+    NDArray two = manager.create(TestLogits.gaussian(2 * 50, 1, 5), new Shape(2, 50));
     e = assertThrows(IllegalArgumentException.class, () -> adapter.sample(two, new int[1]));
     assertEquals("tokens.length must be >= the batch size 2, got 1", e.getMessage());
   }
@@ -298,7 +299,7 @@ class NDArraySamplerTest {
     int b = 3;
     int t = 2;
     int v = 64;
-    float[] values = DjlLogits.gaussian(b * t * v, 1, 9);
+    float[] values = TestLogits.gaussian(b * t * v, 1, 9);
     values[(2 * t + t - 1) * v + 17] = Float.NaN;
     values[(1 * t + 0) * v + 5] = Float.NaN; // not at the last position: never read
     NDArray logits = tensor(values, new Shape(b, t, v), type);
@@ -319,7 +320,7 @@ class NDArraySamplerTest {
 
   private NDArray tensor(float[] values, Shape shape, DataType type) {
     if (type == DataType.BFLOAT16) {
-      return RawNDArray.bfloat16(manager, DjlLogits.roundToBfloat16(values), shape);
+      return RawNDArray.bfloat16(manager, DjlRows.roundToBfloat16(values), shape);
     }
     NDArray floats = manager.create(values, shape);
     return type == DataType.FLOAT32 ? floats : floats.toType(type, false);
@@ -327,7 +328,7 @@ class NDArraySamplerTest {
 
   @Test
   void positiveInfinityIsReportedWithItsRow() {
-    float[] values = DjlLogits.gaussian(2 * 40, 1, 10);
+    float[] values = TestLogits.gaussian(2 * 40, 1, 10);
     values[40 + 3] = Float.POSITIVE_INFINITY;
     NDArraySampler adapter = NDArraySampler.create(CONFIG, SEED, 2);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -369,19 +370,19 @@ class NDArraySamplerTest {
     int b = 2;
     int t = 3;
     int v = 900;
-    float[] values = DjlLogits.gaussian(b * t * v, 3, 11);
+    float[] values = TestLogits.gaussian(b * t * v, 3, 11);
     NDArray logits = tensor(values, new Shape(b, t, v), type);
     float[] widened = type == DataType.FLOAT32
         ? values
         : logits.getDataType() == DataType.FLOAT16
             ? logits.toType(DataType.FLOAT32, false).toFloatArray()
-            : DjlLogits.roundToBfloat16(values);
+            : DjlRows.roundToBfloat16(values);
     float[] out = new float[v];
     for (int r = 0; r < b; r++) {
-      assertArrayEquals(DjlLogits.lastPosition(widened, r, t, v),
+      assertArrayEquals(DjlRows.lastPosition(widened, r, t, v),
           NDArrayLogits.lastPosition(logits, r), "row " + r);
       NDArrayLogits.logProbabilities(logits, r, out);
-      float[] expected = Softmax.logProbabilities(DjlLogits.lastPosition(widened, r, t, v), 1f);
+      float[] expected = Softmax.logProbabilities(DjlRows.lastPosition(widened, r, t, v), 1f);
       assertArrayEquals(expected, out, "row " + r);
       double mass = 0;
       for (float logProbability : out) {

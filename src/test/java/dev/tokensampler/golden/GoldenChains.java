@@ -1,6 +1,7 @@
 package dev.tokensampler.golden;
 
 import dev.tokensampler.SamplerConfig;
+import dev.tokensampler.TestLogits;
 import dev.tokensampler.stage.Stage;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,7 +49,7 @@ final class GoldenChains {
       if (step > 0) {
         text.append(' ');
       }
-      text.append(sampler.sample(LogitsSequence.logits(sequence, step, VOCABULARY)));
+      text.append(sampler.sample(TestLogits.reproducible(sequence, step, VOCABULARY)));
     }
     return text.toString();
   }

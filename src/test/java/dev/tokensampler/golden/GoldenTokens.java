@@ -1,5 +1,6 @@
 package dev.tokensampler.golden;
 
+import dev.tokensampler.TestLogits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class GoldenTokens {
     List<String> lines = new ArrayList<>();
     lines.add("# Golden token streams: chain|sequence|tokens. Seed " + GoldenChains.SEED
         + ", vocabulary " + GoldenChains.VOCABULARY + ", " + GoldenChains.STEPS
-        + " steps of LogitsSequence. Written by GoldenTokens.");
+        + " steps of TestLogits#reproducible. Written by GoldenTokens.");
     lines.addAll(compute());
     Files.write(Path.of(args[0]), lines, StandardCharsets.UTF_8);
     System.out.println("wrote " + (lines.size() - 1) + " streams to " + args[0]);

@@ -242,7 +242,7 @@ final class KernelComparison {
         () -> what + ": expExponentSum mean " + mean + " vs exact " + exact);
   }
 
-  /** {@code selectAtLeast} on the logits in place, at the input's offset. */
+  /** {@code selectAtLeast} and {@code countAbove} on the logits in place, at the input's offset. */
   private void selectAtLeastInPlace(KernelInput in) {
     float[] sorted = in.copyOfRange(0);
     Arrays.sort(sorted);
@@ -255,6 +255,8 @@ final class KernelComparison {
       assertEquals(n, actual.selectAtLeast(in.array(), in.off(), in.len(), threshold, actualIds),
           where + ": selectAtLeast");
       assertArrayEquals(expectedIds, actualIds, where + ": selectAtLeast ids");
+      assertEquals(expected.countAbove(in.array(), in.off(), in.len(), threshold),
+          actual.countAbove(in.array(), in.off(), in.len(), threshold), where + ": countAbove");
     }
   }
 
@@ -276,31 +278,38 @@ final class KernelComparison {
   }
 
   /**
-   * {@code sumWeightsAbove} agrees with {@code sumAbove} over the stored weights (scale 1), block
-   * by block: without skipping for every threshold, and with the skip bound the nucleus draw uses
-   * (1e-4 below the exponent of the floor's element) for floors taken from the weights.
+   * {@code sumWeightsAbove} agrees with {@code sumAbove} over the stored weights (scale 1) of the
+   * logits above the bound (the others set to 0), block by block: without skipping for every
+   * bound, and with the skip bound the nucleus draw uses (the exponent of the bound) for bounds
+   * taken from the logits.
    */
   private void sumWeightsAbove(KernelInput in, float max, float[] weights) {
     float[] a = in.array();
     int len = in.len();
-    for (float floor : thresholds(weights, len)) {
-      assertSameWeightsAbove(in + ": sumWeightsAbove > " + floor, in, max, floor,
-          Float.NEGATIVE_INFINITY, expected.sumAbove(weights, 0, len, floor));
+    for (float above : thresholds(in.copyOfRange(0), len)) {
+      assertSameWeightsAbove(in + ": sumWeightsAbove > " + above, in, max, above,
+          Float.NEGATIVE_INFINITY, storedSumAbove(in, weights, above));
     }
     for (int position : new int[] {0, len / 3, len / 2, len - 1, expected.argmax(a, in.off(), len)}) {
-      float y = a[in.off() + position] - max;
-      if (y >= -80f) {
-        float floor = weights[position];
-        assertSameWeightsAbove(
-            in + ": sumWeightsAbove > weight of " + position + " skipping below its exponent",
-            in, max, floor, y - 1e-4f, expected.sumAbove(weights, 0, len, floor));
-      }
+      float above = a[in.off() + position];
+      assertSameWeightsAbove(
+          in + ": sumWeightsAbove > logit of " + position + " skipping below its exponent",
+          in, max, above, above - max, storedSumAbove(in, weights, above));
     }
+  }
+
+  /** {@code sumAbove} over the stored weights of the logits above {@code above}, 0 elsewhere. */
+  private double storedSumAbove(KernelInput in, float[] weights, float above) {
+    float[] kept = new float[in.len()];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = in.array()[in.off() + i] > above ? weights[i] : 0f;
+    }
+    return expected.sumAbove(kept, 0, kept.length, -1f);
   }
 
   /**
    * {@code chordSumAbove} agrees to the bit, and bounds the exact weights above the same logit:
-   * {@code sumWeightsAbove(weight of x) <= chordSumAbove(x) (1 + ExpChord.SLACK)}, for every
+   * {@code sumWeightsAbove(x) <= chordSumAbove(x) (1 + ExpChord.SLACK)}, for every
    * logit {@code x} in the domain of {@link ExpChord}.
    */
   private void chordSumAbove(String what, KernelInput in, float max, float scale) {
@@ -315,22 +324,21 @@ final class KernelComparison {
       String where = what + ": chordSumAbove " + above + " (position " + position + ")";
       double chord = expected.chordSumAbove(a, in.off(), len, max, scale, above);
       assertSameBits(where, chord, actual.chordSumAbove(a, in.off(), len, max, scale, above));
-      float weight = ExpPoly.exp((above - max) * scale);
       double exact = expected.sumWeightsAbove(
-          a, in.off(), len, max, scale, weight, Float.NEGATIVE_INFINITY, blocks);
+          a, in.off(), len, max, scale, above, Float.NEGATIVE_INFINITY, blocks);
       double bound = chord * (1 + ExpChord.SLACK);
       assertTrue(exact <= bound, () -> where + ": exact " + exact + " above the bound " + bound);
     }
   }
 
   private void assertSameWeightsAbove(
-      String where, KernelInput in, float max, float floor, float skipBelow, double stored) {
+      String where, KernelInput in, float max, float above, float skipBelow, double stored) {
     float[] expectedBlocks = filled(blocks(in.len()));
     float[] actualBlocks = filled(blocks(in.len()));
     double expectedSum = expected.sumWeightsAbove(
-        in.array(), in.off(), in.len(), max, 1f, floor, skipBelow, expectedBlocks);
+        in.array(), in.off(), in.len(), max, 1f, above, skipBelow, expectedBlocks);
     double actualSum = actual.sumWeightsAbove(
-        in.array(), in.off(), in.len(), max, 1f, floor, skipBelow, actualBlocks);
+        in.array(), in.off(), in.len(), max, 1f, above, skipBelow, actualBlocks);
     assertSameBits(where + " (against sumAbove over stored weights)", stored, expectedSum);
     assertSameBits(where, expectedSum, actualSum);
     assertSameBits(where + ": block sums", expectedBlocks, actualBlocks);
@@ -339,7 +347,7 @@ final class KernelComparison {
   private void countAndSelect(String what, float[] e, int len) {
     for (float threshold : thresholds(e, len)) {
       String where = what + " threshold " + threshold;
-      assertEquals(expected.countAbove(e, len, threshold), actual.countAbove(e, len, threshold),
+      assertEquals(expected.countAbove(e, 0, len, threshold), actual.countAbove(e, 0, len, threshold),
           where + ": countAbove");
       int[] expectedIds = new int[len + 2];
       int[] actualIds = new int[len + 2];

@@ -1,14 +1,14 @@
 package dev.tokensampler.kernel;
 
-import dev.tokensampler.RandomLogits;
+import dev.tokensampler.TestLogits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 /**
- * The inputs of the kernel tests: every family at every length from 1 to 70 and around block
- * boundaries, a few families at vocabulary sizes, and vectors holding {@code NaN}.
+ * The inputs of the kernel tests: every shape at every length from 1 to 70 and around block
+ * boundaries, a few shapes at vocabulary sizes, and vectors holding {@code NaN}.
  */
 final class KernelInputs {
   private static final int[] NEAR_BLOCKS = {1023, 1024, 1025, 4099};
@@ -17,32 +17,33 @@ final class KernelInputs {
   private KernelInputs() {}
 
   /**
-   * The inputs of one family, each with a fixed seed.
+   * The inputs of one shape, each with a fixed seed.
    *
-   * @param family the family
+   * @param shape the shape
    * @return lengths 1 to 70 at offsets 0 and 3, 1023 to 4099 at offsets 0 and 1, and for some
-   *     families 32000 (and 128256 for Gaussian logits with sigma 3)
+   *     shapes 32000 (and 128256 for Gaussian logits with sigma 3)
    */
-  static List<KernelInput> of(LogitFamily family) {
+  static List<KernelInput> of(TestLogits.Shape shape) {
     List<KernelInput> inputs = new ArrayList<>();
     for (int n = 1; n <= 70; n++) {
-      inputs.add(make(family, n, 0));
-      inputs.add(make(family, n, 3));
+      inputs.add(make(shape, n, 0));
+      inputs.add(make(shape, n, 3));
     }
     for (int n : NEAR_BLOCKS) {
-      inputs.add(make(family, n, 0));
-      inputs.add(make(family, n, 1));
+      inputs.add(make(shape, n, 0));
+      inputs.add(make(shape, n, 1));
     }
-    switch (family) {
+    switch (shape) {
       case GAUSSIAN_SIGMA_3:
-        inputs.add(make(family, 32000, 0));
-        inputs.add(make(family, 128256, 5));
+        inputs.add(make(shape, 32000, 0));
+        inputs.add(make(shape, 128256, 5));
         break;
       case MASKED:
       case PEAKED:
+      case SPIKED:
       case HUGE:
       case SIGNED_ZEROS:
-        inputs.add(make(family, 32000, 2));
+        inputs.add(make(shape, 32000, 2));
         break;
       default:
         break;
@@ -67,8 +68,9 @@ final class KernelInputs {
       int[] positions = {0, n / 3, (n & -64) - 1, (n & -16) - 1, (n & -8) - 1, n - 1};
       for (int p : Arrays.stream(positions).filter(p -> p >= 0).distinct().toArray()) {
         for (boolean second : new boolean[] {false, true}) {
-          LogitFamily family = variant % 2 == 0 ? LogitFamily.GAUSSIAN_SIGMA_3 : LogitFamily.HUGE;
-          KernelInput base = make(family, n, variant % 3);
+          TestLogits.Shape shape =
+              variant % 2 == 0 ? TestLogits.Shape.GAUSSIAN_SIGMA_3 : TestLogits.Shape.HUGE;
+          KernelInput base = make(shape, n, variant % 3);
           float nan = nans[variant % nans.length];
           base.array()[base.off() + p] = nan;
           String name = base.name() + " NaN(" + Integer.toHexString(Float.floatToRawIntBits(nan))
@@ -85,13 +87,13 @@ final class KernelInputs {
     return cases;
   }
 
-  private static KernelInput make(LogitFamily family, int n, int off) {
-    Random random = new Random(family.ordinal() * 1_000_003L + n * 31L + off);
-    float[] values = family.values(random, n);
+  private static KernelInput make(TestLogits.Shape shape, int n, int off) {
+    Random random = new Random(shape.ordinal() * 1_000_003L + n * 31L + off);
+    float[] values = shape.values(random, n);
     float[] array = new float[off + n + PADDING];
     Arrays.fill(array, Float.NaN);
     System.arraycopy(values, 0, array, off, n);
-    return new KernelInput(family + " n=" + n + " off=" + off, array, off, n);
+    return new KernelInput(shape + " n=" + n + " off=" + off, array, off, n);
   }
 
   /**

@@ -78,18 +78,21 @@ final class ReferenceKernels implements Kernels {
     return total;
   }
 
-  /** From the contract: store every weight, then {@link #sumAbove} block by block; no skipping. */
+  /**
+   * From the contract: store the weight of every logit above {@code above} and 0 for the others,
+   * then {@link #sumAbove} block by block; no skipping.
+   */
   @Override
   public double sumWeightsAbove(
-      float[] a, int off, int len, float max, float scale, float floor, float skipBelow,
+      float[] a, int off, int len, float max, float scale, float above, float skipBelow,
       float[] blockSums) {
     float[] weights = new float[len];
     for (int i = 0; i < len; i++) {
-      weights[i] = ExpPoly.exp((a[off + i] - max) * scale);
+      weights[i] = a[off + i] > above ? ExpPoly.exp((a[off + i] - max) * scale) : 0f;
     }
     double total = 0;
     for (int start = 0, block = 0; start < len; start += BLOCK, block++) {
-      blockSums[block] = (float) sumAbove(weights, start, Math.min(start + BLOCK, len), floor);
+      blockSums[block] = (float) sumAbove(weights, start, Math.min(start + BLOCK, len), -1f);
       total += blockSums[block];
     }
     return total;
@@ -108,10 +111,10 @@ final class ReferenceKernels implements Kernels {
   }
 
   @Override
-  public int countAbove(float[] e, int len, float threshold) {
+  public int countAbove(float[] e, int off, int len, float threshold) {
     int count = 0;
     for (int i = 0; i < len; i++) {
-      count += e[i] > threshold ? 1 : 0;
+      count += e[off + i] > threshold ? 1 : 0;
     }
     return count;
   }

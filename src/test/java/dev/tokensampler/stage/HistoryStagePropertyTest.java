@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensampler.FixedSeed;
-import dev.tokensampler.LogitCases;
+import dev.tokensampler.TestLogits;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
 import java.util.ArrayList;
@@ -54,8 +54,8 @@ class HistoryStagePropertyTest {
       @ForAll @FloatRange(min = 0f, max = 3f) float presence,
       @ForAll @IntRange(min = -1, max = 20) int lastN, @ForAll CandidatePath path,
       @ForAll boolean tied) {
-    float[] x = LogitCases.make(v,
-        tied ? LogitCases.Shape.TIED : LogitCases.Shape.GAUSSIAN_10, seed);
+    float[] x = TestLogits.make(v,
+        tied ? TestLogits.Shape.TIED : TestLogits.Shape.GAUSSIAN_SIGMA_10, seed);
     Stage[] stages = {
         new RepetitionPenalty(repetition, lastN),
         new FrequencyPresencePenalty(frequency, presence, lastN)};
@@ -164,7 +164,7 @@ class HistoryStagePropertyTest {
       sampler.accept(token % v);
     }
     for (int step = 0; step < STEPS; step++) {
-      float[] logits = LogitCases.make(v, LogitCases.Shape.GAUSSIAN_1, seed + step);
+      float[] logits = TestLogits.make(v, TestLogits.Shape.GAUSSIAN_SIGMA_1, seed + step);
       int token;
       try {
         token = sampler.sample(logits);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensampler.RandomLogits;
+import dev.tokensampler.TestLogits;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
 import java.io.ByteArrayInputStream;
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class MirostatTest {
   private static final int V = 300;
-  private static final float[] LOGITS = RandomLogits.gaussian(new Random(77), V, 2.0);
+  private static final float[] LOGITS = TestLogits.gaussian(new Random(77), V, 2.0);
 
   @ParameterizedTest
   @EnumSource(TruncationPath.class)
@@ -93,7 +93,7 @@ class MirostatTest {
       double surprise = 0;
       int steps = 4000;
       for (int i = 0; i < steps; i++) {
-        float[] logits = RandomLogits.gaussian(new Random(i % 50), V, 2.5);
+        float[] logits = TestLogits.gaussian(new Random(i % 50), V, 2.5);
         int token = sampler.sample(logits);
         if (i >= steps / 2) {
           surprise += -Math.log(softmax(logits, IntStream.range(0, V).toArray())[token])
@@ -212,7 +212,7 @@ class MirostatTest {
   }
 
   private static float[] logits(int step) {
-    return RandomLogits.gaussian(new Random(step), V, 2.0);
+    return TestLogits.gaussian(new Random(step), V, 2.0);
   }
 
   private static float mu(Stage stage) {

@@ -3,11 +3,11 @@ package dev.tokensampler.stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tokensampler.RandomLogits;
+import dev.tokensampler.TestLogits;
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.ScalarKernels;
+import dev.tokensampler.kernel.VectorKernelsUnderTest;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -46,8 +46,7 @@ class SamplerAgreementTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("chains")
   void scalarAndProvidedKernelsChooseTheSameTokens(String name, Stage[] chain) {
-    assumeTrue(KernelProvider.isVectorized(),
-        () -> "no vector kernels, nothing to compare: " + KernelProvider.description());
+    VectorKernelsUnderTest.assumeVectorized();
     int pairs = 0;
     for (int vocabulary : new int[] {1, 17, 1000, 32000}) {
       Candidates scalar = new Candidates(vocabulary, new ScalarKernels());
@@ -115,17 +114,17 @@ class SamplerAgreementTest {
   private static float[] logits(Random random, int vocabulary, int turn) {
     switch (turn % 7) {
       case 0:
-        return RandomLogits.gaussian(random, vocabulary, 1);
+        return TestLogits.gaussian(random, vocabulary, 1);
       case 1:
-        return RandomLogits.gaussian(random, vocabulary, 3);
+        return TestLogits.gaussian(random, vocabulary, 3);
       case 2:
-        return RandomLogits.gaussian(random, vocabulary, 10);
+        return TestLogits.gaussian(random, vocabulary, 10);
       case 3:
-        return RandomLogits.peaked(random, vocabulary, 12f);
+        return TestLogits.peaked(random, vocabulary, 12f);
       case 4:
-        return RandomLogits.tied(random, vocabulary, 2, 0.5);
+        return TestLogits.tied(random, vocabulary, 2, 0.5);
       case 5:
-        return RandomLogits.mask(random, RandomLogits.gaussian(random, vocabulary, 3), 0.5);
+        return TestLogits.mask(random, TestLogits.gaussian(random, vocabulary, 3), 0.5);
       default:
         return new float[vocabulary];
     }

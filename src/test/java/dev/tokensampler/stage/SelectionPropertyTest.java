@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensampler.FixedSeed;
-import dev.tokensampler.LogitCases;
+import dev.tokensampler.TestLogits;
 import dev.tokensampler.Softmax;
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.Kernels;
@@ -25,7 +25,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
- * Properties of selection and drawing over generated logits (see {@link LogitCases}), checked
+ * Properties of selection and drawing over generated logits (see {@link TestLogits}), checked
  * against the sort-based rules of {@link ReferenceSelection}, on the kernels picked for this JVM
  * and, where stated, on both kernel implementations.
  *
@@ -38,8 +38,8 @@ class SelectionPropertyTest {
   private static final int TRIES = 150;
 
   @Provide
-  Arbitrary<LogitCases.Case> logits() {
-    return LogitCases.logits(LogitCases.MAX_VOCABULARY);
+  Arbitrary<TestLogits.Case> logits() {
+    return TestLogits.logits(TestLogits.MAX_VOCABULARY);
   }
 
   @Provide
@@ -61,7 +61,7 @@ class SelectionPropertyTest {
   /** Top-k keeps exactly the k largest logits and every logit tied with the k-th. */
   @Property(tries = TRIES)
   void topKKeepsTheKLargestWithTies(
-      @ForAll("logits") LogitCases.Case logits, @ForAll("topK") int k) {
+      @ForAll("logits") TestLogits.Case logits, @ForAll("topK") int k) {
     float[] x = logits.values();
     int[] sorted = ReferenceSelection.sortedByLogit(x, allIds(x.length));
     int count = ReferenceSelection.topK(x, sorted, k);
@@ -81,7 +81,7 @@ class SelectionPropertyTest {
    * to {@code p} that rounding may decide it.
    */
   @Property(tries = TRIES)
-  void topPKeepsTheSmallestSetReachingP(@ForAll("logits") LogitCases.Case logits,
+  void topPKeepsTheSmallestSetReachingP(@ForAll("logits") TestLogits.Case logits,
       @ForAll("topK") int k, @ForAll("topP") float p) {
     float[] x = logits.values();
     int[] sorted = ReferenceSelection.sortedByLogit(x, allIds(x.length));
@@ -98,7 +98,7 @@ class SelectionPropertyTest {
 
   /** A drawn token is in the reference set of top-k then top-p, whatever the random bits. */
   @Property(tries = TRIES)
-  void drawnTokenIsInTheCandidateSet(@ForAll("logits") LogitCases.Case logits,
+  void drawnTokenIsInTheCandidateSet(@ForAll("logits") TestLogits.Case logits,
       @ForAll("topK") int k, @ForAll("topP") float p, @ForAll long bits,
       @ForAll @FloatRange(min = 0.05f, max = 5f) float temperature) {
     float[] x = logits.values();
@@ -114,7 +114,7 @@ class SelectionPropertyTest {
   /** Greedy picks the largest logit, ties to the lowest id ({@code -0.0} ties {@code +0.0}). */
   @Property(tries = TRIES)
   void greedyIsTheArgmaxWithTiesToTheLowestId(
-      @ForAll("logits") LogitCases.Case logits, @ForAll long bits) {
+      @ForAll("logits") TestLogits.Case logits, @ForAll long bits) {
     float[] x = logits.values();
     int[] sorted = ReferenceSelection.sortedByLogit(x, allIds(x.length));
     assertEquals(sorted[0], run(start(x, KernelProvider.newKernels()), bits, Greedy.INSTANCE));
@@ -124,7 +124,7 @@ class SelectionPropertyTest {
 
   /** Softmax probabilities are in [0, 1] and sum to 1 within 1e-6; masked tokens get exactly 0. */
   @Property(tries = TRIES)
-  void probabilitiesSumToOne(@ForAll("logits") LogitCases.Case logits,
+  void probabilitiesSumToOne(@ForAll("logits") TestLogits.Case logits,
       @ForAll @FloatRange(min = 0.01f, max = 100f) float temperature) {
     float[] x = logits.values();
     float[] q = Softmax.probabilities(x, temperature);
@@ -141,7 +141,7 @@ class SelectionPropertyTest {
 
   /** The entropy of softmax(x / T) does not decrease as T rises. */
   @Property(tries = TRIES)
-  void entropyDoesNotDecreaseAsTemperatureRises(@ForAll("logits") LogitCases.Case logits,
+  void entropyDoesNotDecreaseAsTemperatureRises(@ForAll("logits") TestLogits.Case logits,
       @ForAll @FloatRange(min = 0.01f, max = 100f) float low,
       @ForAll @FloatRange(min = 1.01f, max = 10f) float ratio) {
     float[] x = logits.values();
@@ -160,7 +160,7 @@ class SelectionPropertyTest {
   @Property(tries = TRIES)
   @Tag("kernels")
   @AddLifecycleHook(VectorKernelsOnly.class)
-  void scalarAndVectorPathsAgreeBitForBit(@ForAll("logits") LogitCases.Case logits,
+  void scalarAndVectorPathsAgreeBitForBit(@ForAll("logits") TestLogits.Case logits,
       @ForAll("topK") int k, @ForAll("topP") float p, @ForAll long bits,
       @ForAll @FloatRange(min = 0f, max = 5f) float temperature,
       @ForAll @IntRange(min = 0, max = 5) int order) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tokensampler.RandomLogits;
+import dev.tokensampler.TestLogits;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Random;
@@ -31,17 +31,17 @@ class SelectionTest {
     float[] logits(Random random, int vocabulary) {
       switch (this) {
         case RANDOM:
-          return RandomLogits.gaussian(random, vocabulary, 2);
+          return TestLogits.gaussian(random, vocabulary, 2);
         case TIED:
-          return RandomLogits.tied(random, vocabulary, 1.5, 0.5);
+          return TestLogits.tied(random, vocabulary, 1.5, 0.5);
         case PEAKED:
-          return RandomLogits.peaked(random, vocabulary, 15f);
+          return TestLogits.peaked(random, vocabulary, 15f);
         case FLAT:
           float[] flat = new float[vocabulary];
           Arrays.fill(flat, 0.25f);
           return flat;
         default:
-          return RandomLogits.mask(random, RandomLogits.gaussian(random, vocabulary, 2), 0.5);
+          return TestLogits.mask(random, TestLogits.gaussian(random, vocabulary, 2), 0.5);
       }
     }
   }
@@ -134,7 +134,7 @@ class SelectionTest {
     for (int vocabulary : VOCABULARIES) {
       Candidates c = new Candidates(vocabulary);
       Random random = new Random(vocabulary * 43L);
-      float[] logits = RandomLogits.peaked(random, vocabulary, 200f);
+      float[] logits = TestLogits.peaked(random, vocabulary, 200f);
       int[] sorted = ReferenceSelection.sortedByLogit(logits, allIds(vocabulary));
       for (int k : new int[] {0, 40}) {
         int afterK = ReferenceSelection.topK(logits, sorted, k);
@@ -148,6 +148,62 @@ class SelectionTest {
             int token = c.draw(random.nextLong());
             assertEquals(sorted[0], token, where + ": the spike has all the mass");
             assertNucleus(where, c, logits, sorted, afterK, p, minKeep, skips);
+          }
+        }
+      }
+    }
+    skips.assertFew();
+  }
+
+  /**
+   * A tie is two equal logits: logits one float apart whose weights round to the same float are
+   * not tied, so the whole vocabulary and the explicit candidates after top-k keep the same
+   * nucleus, that of exact arithmetic (unless the mass before a tie group is within rounding of
+   * the target), and every draw comes from it. Here 2.5 and 2.4999998
+   * (adjacent floats) are mixed into random logits, with the largest logit 2.5 (both weights
+   * round to 1) or above it.
+   */
+  @Test
+  void topPTellsApartLogitsWhoseWeightsRoundEqual() {
+    Skips skips = new Skips();
+    int vocabulary = 1000;
+    float nextBelow = Math.nextDown(2.5f);
+    Candidates whole = new Candidates(vocabulary);
+    Candidates explicit = new Candidates(vocabulary);
+    for (int seed = 0; seed < 12; seed++) {
+      Random random = new Random(seed);
+      float[] logits = TestLogits.gaussian(random, vocabulary, 1 + seed % 3);
+      for (int i = 0; i < vocabulary; i++) {
+        if (seed % 2 == 0) {
+          logits[i] = Math.min(logits[i], 2.4f);
+        }
+        if (random.nextInt(5) < 2) {
+          logits[i] = random.nextBoolean() ? 2.5f : nextBelow;
+        }
+      }
+      int[] sorted = ReferenceSelection.sortedByLogit(logits, allIds(vocabulary));
+      for (float p : new float[] {1e-9f, 0.3f, 0.5f, 0.7f, 0.9f, 0.99f}) {
+        for (int minKeep : new int[] {1, 5}) {
+          String where = "seed " + seed + " top-p " + p + " min_keep " + minKeep;
+          whole.reset(logits, 0);
+          new TopP(p, minKeep).apply(whole);
+          for (int d = 0; d < DRAWS; d++) {
+            int token = whole.draw(random.nextLong());
+            int expected = ReferenceSelection.topP(logits, sorted, vocabulary, p, minKeep).count();
+            assertTrue(Arrays.stream(sorted, 0, expected).anyMatch(id -> id == token),
+                where + ": drew " + token + " (logit " + logits[token] + ") outside the nucleus"
+                    + " of " + expected);
+          }
+          BitSet wholeKept = assertNucleus(
+              where + " (whole)", whole, logits, sorted, vocabulary, p, minKeep, skips);
+          explicit.reset(logits, 0);
+          new TopK(vocabulary - 1).apply(explicit);
+          new TopP(p, minKeep).apply(explicit);
+          BitSet explicitKept = assertNucleus(
+              where + " (after top-k)", explicit, logits, sorted, vocabulary, p, minKeep, skips);
+          if (!ReferenceSelection.topP(logits, sorted, vocabulary, p, minKeep).fragile()) {
+            assertTrue(wholeKept.equals(explicitKept), where + ": the two paths keep "
+                + wholeKept.cardinality() + " and " + explicitKept.cardinality() + " tokens");
           }
         }
       }

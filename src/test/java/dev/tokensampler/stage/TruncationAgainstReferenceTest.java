@@ -3,7 +3,7 @@ package dev.tokensampler.stage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensampler.RandomLogits;
+import dev.tokensampler.TestLogits;
 import dev.tokensampler.random.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,10 +100,10 @@ class TruncationAgainstReferenceTest {
     float[] flat = new float[V];
     Arrays.fill(flat, 0.25f);
     return List.of(
-        RandomLogits.gaussian(random, V, 2.5),
-        RandomLogits.tied(random, V, 2.5, 0.5),
-        RandomLogits.peaked(random, V, 6f),
-        RandomLogits.mask(random, RandomLogits.gaussian(random, V, 4), 0.3),
+        TestLogits.gaussian(random, V, 2.5),
+        TestLogits.tied(random, V, 2.5, 0.5),
+        TestLogits.peaked(random, V, 6f),
+        TestLogits.mask(random, TestLogits.gaussian(random, V, 4), 0.3),
         flat);
   }
 

@@ -3,7 +3,7 @@ package dev.tokensampler.stage;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensampler.ChiSquare;
-import dev.tokensampler.RandomLogits;
+import dev.tokensampler.TestLogits;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
 import java.util.Arrays;
@@ -28,7 +28,7 @@ class TruncationChiSquareTest {
   private static final double ALPHA = 1e-4;
   private static final int V = 40;
   private static final int DRAWS = 40_000;
-  private static final float[] LOGITS = RandomLogits.gaussian(new Random(4321), V, 1.5);
+  private static final float[] LOGITS = TestLogits.gaussian(new Random(4321), V, 1.5);
   private static final int[] ALL = IntStream.range(0, V).toArray();
 
   static Stream<Arguments> chains() {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensampler.FixedSeed;
-import dev.tokensampler.LogitCases;
+import dev.tokensampler.TestLogits;
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.Kernels;
 import dev.tokensampler.kernel.ScalarKernels;
@@ -29,7 +29,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 /**
  * Properties of the truncating and self-selecting stages (min-p, typical, epsilon, eta,
  * top-n-sigma, XTC, mirostat 1 and 2, dynamic temperature) over generated logits
- * ({@link LogitCases}, vocabularies up to 300,000) and parameters, on both candidate modes: the
+ * ({@link TestLogits}, vocabularies up to 300,000) and parameters, on both candidate modes: the
  * whole vocabulary, and explicit candidates left by a top-k ({@link Mode}), after a temperature.
  *
  * <p>For each stage: the kept set equals the sort-based rule of {@link ReferenceTruncation} (ties
@@ -55,7 +55,7 @@ class TruncationPropertyTest {
    * Logits, a candidate mode, a temperature applied before the stage, and the seed of the step's
    * random value.
    */
-  record Setup(LogitCases.Case logits, Mode mode, int k, float temperature, long seed) {
+  record Setup(TestLogits.Case logits, Mode mode, int k, float temperature, long seed) {
     float[] x() {
       return logits.values();
     }
@@ -126,7 +126,7 @@ class TruncationPropertyTest {
         Tuple.of(1, Arbitraries.just(1f)),
         Tuple.of(2, Arbitraries.floats().between(0.25f, 4f).ofScale(3)));
     return Combinators.combine(
-            LogitCases.logits(LogitCases.MAX_VOCABULARY), Arbitraries.of(Mode.class), k,
+            TestLogits.logits(TestLogits.MAX_VOCABULARY), Arbitraries.of(Mode.class), k,
             temperature, Arbitraries.longs())
         .as(Setup::new);
   }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensampler.RandomLogits;
+import dev.tokensampler.TestLogits;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class TruncationStagesTest {
   private static final int V = 200;
-  private static final float[] LOGITS = RandomLogits.gaussian(new Random(31), V, 2.0);
+  private static final float[] LOGITS = TestLogits.gaussian(new Random(31), V, 2.0);
 
   @ParameterizedTest
   @EnumSource(TruncationPath.class)
@@ -48,6 +48,40 @@ class TruncationStagesTest {
     Candidates c = path.start(LOGITS, 1);
     stage.apply(c);
     double[] expected = softmax(LOGITS, 1 / t);
+    for (int id = 0; id < V; id++) {
+      assertEquals(expected[id], probabilityOf(c, id), 1e-5, "token " + id);
+    }
+  }
+
+  /**
+   * After top-n-sigma, dynamic temperature's {@code n} is the number of tokens top-n-sigma kept
+   * (not the vocabulary size, as llama.cpp counts after its masking top-n-sigma), as the javadoc
+   * of {@link DynamicTemperature} states; the two differ enough here to tell apart.
+   */
+  @ParameterizedTest
+  @EnumSource(TruncationPath.class)
+  void dynamicTemperatureAfterTopNSigmaCountsTheSurvivors(TruncationPath path) {
+    float n = 1f;
+    double mean = IntStream.range(0, V).mapToDouble(i -> LOGITS[i]).average().getAsDouble();
+    double sigma = Math.sqrt(IntStream.range(0, V)
+        .mapToDouble(i -> (LOGITS[i] - mean) * (LOGITS[i] - mean)).average().getAsDouble());
+    double bound = LOGITS[argmax(LOGITS)] - n * sigma;
+    float[] survivors = new float[V];
+    int kept = 0;
+    for (int id = 0; id < V; id++) {
+      survivors[id] = LOGITS[id] >= bound ? LOGITS[id] : Float.NEGATIVE_INFINITY;
+      kept += LOGITS[id] >= bound ? 1 : 0;
+    }
+    double[] p = softmax(survivors, 1);
+    double entropy = -Arrays.stream(p).filter(x -> x > 0).map(x -> x * Math.log(x)).sum();
+    DynamicTemperature stage = new DynamicTemperature(1f, 0.6f, 1f);
+    double t = stage.temperatureFor(entropy / Math.log(kept));
+    double llamaCppT = stage.temperatureFor(entropy / Math.log(V));
+    assertTrue(kept > 1 && kept < V / 4 && t - llamaCppT > 0.1, kept + " kept, t " + t);
+    Candidates c = path.start(LOGITS, 1);
+    new TopNSigma(n).apply(c);
+    stage.apply(c);
+    double[] expected = softmax(survivors, 1 / t);
     for (int id = 0; id < V; id++) {
       assertEquals(expected[id], probabilityOf(c, id), 1e-5, "token " + id);
     }

@@ -48,26 +48,27 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class FloorBenchmark {
   static final VectorSpecies<Float> SPECIES = species();
-  static final int W = SPECIES.length();
+  static final int VECTOR_LENGTH = SPECIES.length();
 
   // Constant operands only: each loop-carried accumulator starts from FloatVector.zero(SPECIES)
   // inside its method (C2 boxes a loop-carried vector that starts as a static final constant).
   private static final FloatVector ZERO = FloatVector.zero(SPECIES);
   private static final FloatVector ONE = FloatVector.broadcast(SPECIES, 1f);
-  private static final FloatVector LOG2E = FloatVector.broadcast(SPECIES, 1.44269504088896341f);
-  private static final FloatVector MAGIC = FloatVector.broadcast(SPECIES, 12582912f);
-  private static final FloatVector LN2_HI = FloatVector.broadcast(SPECIES, 0.693359375f);
-  private static final FloatVector LN2_LO = FloatVector.broadcast(SPECIES, -2.12194440e-4f);
-  private static final FloatVector P0 = FloatVector.broadcast(SPECIES, 1.9875691500E-4f);
-  private static final FloatVector P1 = FloatVector.broadcast(SPECIES, 1.3981999507E-3f);
-  private static final FloatVector P2 = FloatVector.broadcast(SPECIES, 8.3334519073E-3f);
-  private static final FloatVector P3 = FloatVector.broadcast(SPECIES, 4.1665795894E-2f);
-  private static final FloatVector P4 = FloatVector.broadcast(SPECIES, 1.6666665459E-1f);
-  private static final FloatVector P5 = FloatVector.broadcast(SPECIES, 5.0000001201E-1f);
+  private static final FloatVector LOG2E = FloatVector.broadcast(SPECIES, ExpPoly.LOG2E);
+  private static final FloatVector MAGIC = FloatVector.broadcast(SPECIES, ExpPoly.MAGIC);
+  private static final FloatVector LN2_HI = FloatVector.broadcast(SPECIES, ExpPoly.LN2_HI);
+  private static final FloatVector LN2_LO = FloatVector.broadcast(SPECIES, ExpPoly.LN2_LO);
+  private static final FloatVector P0 = FloatVector.broadcast(SPECIES, ExpPoly.P0);
+  private static final FloatVector P1 = FloatVector.broadcast(SPECIES, ExpPoly.P1);
+  private static final FloatVector P2 = FloatVector.broadcast(SPECIES, ExpPoly.P2);
+  private static final FloatVector P3 = FloatVector.broadcast(SPECIES, ExpPoly.P3);
+  private static final FloatVector P4 = FloatVector.broadcast(SPECIES, ExpPoly.P4);
+  private static final FloatVector P5 = FloatVector.broadcast(SPECIES, ExpPoly.P5);
   private static final FloatVector MIN_INPUT = FloatVector.broadcast(SPECIES, ExpPoly.MIN_INPUT);
-  private static final FloatVector TWO_POW_MINUS_64 = FloatVector.broadcast(SPECIES, 0x1.0p-64f);
+  private static final FloatVector TWO_POW_MINUS_64 =
+      FloatVector.broadcast(SPECIES, ExpPoly.TWO_POW_MINUS_64);
   private static final IntVector EXPONENT_BIAS = IntVector.broadcast(
-      VectorSpecies.of(int.class, SPECIES.vectorShape()), 191 - 0x4B400000);
+      VectorSpecies.of(int.class, SPECIES.vectorShape()), ExpPoly.EXPONENT_BIAS);
 
   private Kernels kernels;
   private float[] blockSums;
@@ -102,17 +103,17 @@ public class FloorBenchmark {
   @Benchmark
   public float readPass(LogitsRing ring) {
     float[] a = ring.next();
-    int bound = a.length & -(4 * W);
+    int bound = a.length & -(4 * VECTOR_LENGTH);
     FloatVector acc0 = FloatVector.zero(SPECIES);
     FloatVector acc1 = FloatVector.zero(SPECIES);
     FloatVector acc2 = FloatVector.zero(SPECIES);
     FloatVector acc3 = FloatVector.zero(SPECIES);
     int i = 0;
-    for (; i < bound; i += 4 * W) {
+    for (; i < bound; i += 4 * VECTOR_LENGTH) {
       acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, i));
-      acc1 = acc1.add(FloatVector.fromArray(SPECIES, a, i + W));
-      acc2 = acc2.add(FloatVector.fromArray(SPECIES, a, i + 2 * W));
-      acc3 = acc3.add(FloatVector.fromArray(SPECIES, a, i + 3 * W));
+      acc1 = acc1.add(FloatVector.fromArray(SPECIES, a, i + VECTOR_LENGTH));
+      acc2 = acc2.add(FloatVector.fromArray(SPECIES, a, i + 2 * VECTOR_LENGTH));
+      acc3 = acc3.add(FloatVector.fromArray(SPECIES, a, i + 3 * VECTOR_LENGTH));
     }
     float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
     for (; i < a.length; i++) {
@@ -146,7 +147,7 @@ public class FloorBenchmark {
     int bound = SPECIES.loopBound(a.length);
     FloatVector acc = FloatVector.zero(SPECIES);
     int i = 0;
-    for (; i < bound; i += W) {
+    for (; i < bound; i += VECTOR_LENGTH) {
       acc = acc.add(exp(FloatVector.fromArray(SPECIES, a, i).sub(vc)));
     }
     float sum = acc.reduceLanes(VectorOperators.ADD);

@@ -1,28 +1,10 @@
 package dev.tokensampler.djl;
 
 import java.util.Arrays;
-import java.util.Random;
 
-/** Logits for the adapter tests, reproducible from a seed, and their 16-bit roundings. */
-final class DjlLogits {
-  private DjlLogits() {}
-
-  /**
-   * Independent Gaussian logits.
-   *
-   * @param n how many
-   * @param sigma the standard deviation
-   * @param seed the seed of {@link Random}
-   * @return {@code n} logits with mean 0
-   */
-  static float[] gaussian(int n, double sigma, long seed) {
-    Random random = new Random(seed);
-    float[] logits = new float[n];
-    for (int i = 0; i < n; i++) {
-      logits[i] = (float) (random.nextGaussian() * sigma);
-    }
-    return logits;
-  }
+/** For the adapter tests: 16-bit roundings of logits, one row of a {@code [B, T, V]} array. */
+final class DjlRows {
+  private DjlRows() {}
 
   /**
    * Each value rounded to the nearest bfloat16 (ties to even), as a float; finite inputs only.
