@@ -1,5 +1,6 @@
 package dev.tokensampler;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -7,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The bytes this thread allocates, from HotSpot's per-thread counter
@@ -58,6 +60,22 @@ public final class AllocationMeter {
    */
   public long allocatedBytes() {
     return threads.getCurrentThreadAllocatedBytes();
+  }
+
+  /**
+   * The bytes this thread allocates while {@code action} runs, what it returns included: for
+   * bounds on the memory one call takes.
+   *
+   * @param action the call, returning what it built (kept, so that it cannot be optimised away)
+   * @return the bytes allocated by the call
+   * @throws org.opentest4j.AssertionFailedError if {@code action} returns null
+   */
+  public long bytesAllocatedBy(Supplier<?> action) {
+    long before = threads.getCurrentThreadAllocatedBytes();
+    Object kept = action.get();
+    long used = threads.getCurrentThreadAllocatedBytes() - before;
+    assertNotNull(kept, "the measured call returned null");
+    return used;
   }
 
   /**

@@ -27,10 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * After warm-up, sampling allocates nothing: 2000 calls at a vocabulary of 32,000 (Gaussian
  * logits, sigma 3) allocate 0 bytes on the calling thread, for every built-in chain, from a {@code float[]} and from a direct
- * {@link FloatBuffer}. Measured with HotSpot's per-thread allocation counter
- * ({@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()}, the same counter as
- * {@code getThreadAllocatedBytes(Thread.currentThread().getId())}); skipped where it is not
- * supported. Not a timing test.
+ * {@link FloatBuffer}. Measured with {@link AllocationMeter} (HotSpot's per-thread allocation
+ * counter); skipped where it is not supported. Not a timing test.
  */
 class ZeroAllocationTest {
   private static final int V = 32_000;

@@ -5,23 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
+import dev.tokensampler.AllocationMeter;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Specs and generation configs as a server receives them from outside. */
 class HostileConfigTest {
-  private static long allocatedBytes() {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-        .getCurrentThreadAllocatedBytes();
-  }
-
   static long allocation(Supplier<?> action) {
-    long before = allocatedBytes();
-    Object kept = action.get();
-    long used = allocatedBytes() - before;
-    assertTrue(kept != null);
-    return used;
+    return AllocationMeter.assumeAvailable().bytesAllocatedBy(action);
   }
 
   @Test
@@ -151,10 +142,11 @@ class HostileConfigTest {
       bias.append(i == 0 ? "" : ",").append(i).append(":0.5");
     }
     String text = bias.append('}').toString();
+    AllocationMeter meter = AllocationMeter.assumeAvailable();
     long[] used = new long[1];
     String message = assertThrows(IllegalArgumentException.class, () -> {
-      long before = allocation(() -> "");
-      used[0] = allocation(() -> SamplerSpec.parse(text)) - before;
+      long before = meter.bytesAllocatedBy(() -> "");
+      used[0] = meter.bytesAllocatedBy(() -> SamplerSpec.parse(text)) - before;
     }).getMessage();
     assertEquals("logit_bias holds more than 1048576 token ids", message);
     StringBuilder ids = new StringBuilder("{\"suppress_tokens\": [");

@@ -1,14 +1,9 @@
 package dev.tokensampler.score;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import dev.tokensampler.AllocationMeter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,18 +22,14 @@ class LogitScorerAllocationTest {
   private static final int MEASURED = 500;
   private static final int WINDOWS = 10;
 
-  private static com.sun.management.ThreadMXBean threads;
+  private static AllocationMeter meter;
   private static float[] matrix;
   private static FloatBuffer direct;
   private static int[] tokens;
 
   @BeforeAll
   static void setUp() {
-    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no com.sun.management");
-    threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported(), "no per-thread allocation counter");
-    threads.setThreadAllocatedMemoryEnabled(true);
+    meter = AllocationMeter.assumeAvailable();
     Random random = new Random(3);
     matrix = new float[ROWS * V];
     for (int i = 0; i < matrix.length; i++) {
@@ -55,18 +46,9 @@ class LogitScorerAllocationTest {
     LogitScorer scorer = new LogitScorer(V);
     SequenceScores out = new SequenceScores(ROWS, 20, 0, 1, 2, 3);
     float[] distribution = new float[V];
-    double checksum = run(scorer, out, distribution, useDirect, WARM_UP);
-    long[] allocated = new long[WINDOWS];
-    for (int window = 0; window < WINDOWS; window++) {
-      long before = threads.getCurrentThreadAllocatedBytes();
-      checksum += run(scorer, out, distribution, useDirect, MEASURED);
-      allocated[window] = threads.getCurrentThreadAllocatedBytes() - before;
-      if (allocated[window] == 0) {
-        return;
-      }
-    }
-    fail("bytes allocated by each window of " + MEASURED + " calls: "
-        + Arrays.toString(allocated) + " (checksum " + checksum + ")");
+    run(scorer, out, distribution, useDirect, WARM_UP);
+    meter.assertSomeWindowAllocatesNothing(WINDOWS, MEASURED + " calls",
+        () -> Double.doubleToRawLongBits(run(scorer, out, distribution, useDirect, MEASURED)));
   }
 
   private static double run(LogitScorer scorer, SequenceScores out, float[] distribution,

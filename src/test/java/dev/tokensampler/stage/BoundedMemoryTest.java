@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokensampler.AllocationMeter;
 import dev.tokensampler.ChildJvm;
 import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.Sampler;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -21,17 +21,8 @@ import org.junit.jupiter.api.Test;
  * asked for, and DRY's per-token work is bounded by {@link Dry#MAX_WINDOW}.
  */
 class BoundedMemoryTest {
-  private static long allocatedBytes() {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-        .getCurrentThreadAllocatedBytes();
-  }
-
   private static long allocation(Supplier<?> action) {
-    long before = allocatedBytes();
-    Object kept = action.get();
-    long used = allocatedBytes() - before;
-    assertTrue(kept != null);
-    return used;
+    return AllocationMeter.assumeAvailable().bytesAllocatedBy(action);
   }
 
   @Test

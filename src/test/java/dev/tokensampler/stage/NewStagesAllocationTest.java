@@ -1,13 +1,8 @@
 package dev.tokensampler.stage;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.tokensampler.AllocationMeter;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,11 +34,7 @@ class NewStagesAllocationTest {
   @ParameterizedTest
   @MethodSource("chains")
   void allocatesNothingPerTokenAfterWarmUp(SamplerConfig config) {
-    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no com.sun.management");
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported(), "no per-thread allocation counter");
-    threads.setThreadAllocatedMemoryEnabled(true);
+    AllocationMeter meter = AllocationMeter.assumeAvailable();
     float[][] pool = new float[4][V];
     Random random = new Random(8);
     for (float[] logits : pool) {
@@ -55,22 +46,16 @@ class NewStagesAllocationTest {
     for (int t = 0; t < 16; t++) {
       sampler.accept(t);
     }
+    sampleAll(sampler, pool, WARM_UP);
+    meter.assertSomeWindowAllocatesNothing(WINDOWS, MEASURED + " tokens of " + config,
+        () -> sampleAll(sampler, pool, MEASURED));
+  }
+
+  private static long sampleAll(Sampler sampler, float[][] pool, int tokens) {
     long checksum = 0;
-    for (int n = 0; n < WARM_UP; n++) {
+    for (int n = 0; n < tokens; n++) {
       checksum += sampler.sample(pool[n & 3]);
     }
-    long[] allocated = new long[WINDOWS];
-    for (int w = 0; w < WINDOWS; w++) {
-      long before = threads.getCurrentThreadAllocatedBytes();
-      for (int n = 0; n < MEASURED; n++) {
-        checksum += sampler.sample(pool[n & 3]);
-      }
-      allocated[w] = threads.getCurrentThreadAllocatedBytes() - before;
-      if (allocated[w] == 0) {
-        return;
-      }
-    }
-    fail(config + ": bytes allocated by each window of " + MEASURED + " tokens: "
-        + Arrays.toString(allocated) + " (checksum " + checksum + ")");
+    return checksum;
   }
 }
