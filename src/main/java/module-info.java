@@ -34,6 +34,8 @@ module dev.tokensampler {
   exports dev.tokensampler.config;
   exports dev.tokensampler.djl;
   exports dev.tokensampler.random;
+  exports dev.tokensampler.score;
+  exports dev.tokensampler.search;
   exports dev.tokensampler.speculative;
   exports dev.tokensampler.stage;
   exports dev.tokensampler.structured;

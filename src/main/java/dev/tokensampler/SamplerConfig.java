@@ -1,6 +1,7 @@
 package dev.tokensampler;
 
 import dev.tokensampler.random.Seeds;
+import dev.tokensampler.stage.AdaptiveP;
 import dev.tokensampler.stage.BannedSequences;
 import dev.tokensampler.stage.Dry;
 import dev.tokensampler.stage.DynamicTemperature;
@@ -17,6 +18,7 @@ import dev.tokensampler.stage.NoRepeatNGram;
 import dev.tokensampler.stage.RepetitionPenalty;
 import dev.tokensampler.stage.Stage;
 import dev.tokensampler.stage.Temperature;
+import dev.tokensampler.stage.TopH;
 import dev.tokensampler.stage.TopK;
 import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TopP;
@@ -297,6 +299,30 @@ public final class SamplerConfig {
     }
 
     /**
+     * Appends {@link TopH} (see its class for the rule and its differences from transformers).
+     *
+     * @param topH {@code top_h}, in {@code (0, 1]}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code top_h} is out of range
+     */
+    public Builder topH(float topH) {
+      return stage(new TopH(topH));
+    }
+
+    /**
+     * Appends {@link AdaptiveP} (see its class for the rule and its differences from llama.cpp);
+     * it selects the token, so it ends the chain.
+     *
+     * @param target {@code adaptive_target}, at most 1 (negative: a plain draw)
+     * @param decay {@code adaptive_decay}, in {@code [0, 0.99]}
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder adaptiveP(float target, float decay) {
+      return stage(new AdaptiveP(target, decay));
+    }
+
+    /**
      * Appends {@link RepetitionPenalty} (see its class for the rule and its sources).
      *
      * @param penalty {@code repetition_penalty}, positive and finite; over the whole history
@@ -317,6 +343,39 @@ public final class SamplerConfig {
      */
     public Builder repetitionPenalty(float penalty, int penaltyLastN) {
       return stage(new RepetitionPenalty(penalty, penaltyLastN));
+    }
+
+    /**
+     * Appends {@link RepetitionPenalty} with transformers' options.
+     *
+     * @param penalty {@code repetition_penalty}, positive and finite
+     * @param penaltyLastN {@code penalty_last_n}: N, -1 for the whole history, 0 to disable
+     * @param normalize {@code repetition_penalty_normalize}: penalise log-probabilities
+     * @param promptIgnoreLength {@code prompt_ignore_length}: accepted tokens left out after each
+     *     reset
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder repetitionPenalty(float penalty, int penaltyLastN, boolean normalize,
+        int promptIgnoreLength) {
+      return stage(new RepetitionPenalty(penalty, penaltyLastN, normalize, promptIgnoreLength));
+    }
+
+    /**
+     * Appends {@link FrequencyPresencePenalty} counting, if {@code generatedOnly}, only the tokens
+     * generated (accepted after the first step), as the OpenAI API and vLLM count.
+     *
+     * @param frequencyPenalty {@code frequency_penalty}, finite
+     * @param presencePenalty {@code presence_penalty}, finite
+     * @param penaltyLastN {@code penalty_last_n}: N, -1 for the whole history, 0 to disable
+     * @param generatedOnly {@code penalty_generated_only}
+     * @return this builder
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Builder frequencyPresencePenalty(float frequencyPenalty, float presencePenalty,
+        int penaltyLastN, boolean generatedOnly) {
+      return stage(new FrequencyPresencePenalty(
+          frequencyPenalty, presencePenalty, penaltyLastN, generatedOnly));
     }
 
     /**

@@ -4,6 +4,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.tokensampler.internal.Excerpt;
+import dev.tokensampler.search.EarlyStopping;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -28,15 +29,20 @@ import java.util.Set;
  * 1.0. The processors come first, in the order {@code repetition_penalty},
  * {@code no_repeat_ngram_size}, {@code bad_words_ids}, {@code min_new_tokens} (with
  * {@code eos_token_id}), {@code suppress_tokens}; then, with {@code do_sample} true, the warpers
- * {@code temperature} (if not 1), {@code top_k} (if not 0), {@code top_p} (if below 1),
- * {@code min_p} (if set), {@code typical_p} (if below 1), {@code epsilon_cutoff},
+ * {@code temperature} (if not 1), {@code top_h} (if set), {@code top_k} (if not 0),
+ * {@code top_p} (if below 1), {@code min_p} (if set), {@code typical_p} (if below 1), {@code epsilon_cutoff},
  * {@code eta_cutoff} (if above 0), and a seeded draw; with {@code do_sample} false, the largest
  * logit (the warpers are ignored, as transformers ignores them). {@code eos_token_id} may be an
  * integer or a list.
  *
  * <p><b>Other keys.</b> Keys that do not change how one token is chosen (lengths, ids of special
  * tokens, caching, output flags, {@code transformers_version}, assisted-decoding settings) are
- * ignored. Keys of features this library does not have (beam search, contrastive search,
+ * ignored. {@code num_beams}, {@code num_beam_groups}, {@code diversity_penalty},
+ * {@code length_penalty}, {@code early_stopping} ({@code true}, {@code false} or
+ * {@code "never"}) and {@code num_return_sequences} become the spec's multi-sequence keys
+ * ({@link SamplerSpec#beamSearch()}); transformers reads the beam keys only with
+ * {@code num_beams > 1}, and so does this loader (their types are checked in any case). Keys of features this library does not have
+ * (beam sampling, contrastive search,
  * classifier-free guidance, {@code min_length}, {@code sequence_bias}, forced or begin-suppressed
  * tokens, ...) are accepted only at their neutral value. Any other key, a value of the wrong type
  * and an out-of-range value are {@link IllegalArgumentException}s naming the key and value, as is
@@ -50,7 +56,8 @@ import java.util.Set;
  * the file is ambiguous). A leading byte order mark is skipped. Numbers are read exactly and must
  * fit their key's type: an integer key takes an integral value in the int range, a number key a
  * value whose float is finite and, unless the value is 0, not 0 (so {@code 1e999999999} and
- * {@code 1e-50} are errors naming the key, not infinity and 0). A value holds at most
+ * {@code 1e-50} are errors naming the key, not infinity and 0). The one string a supported key
+ * takes is {@code early_stopping}'s {@code "never"}. A value holds at most
  * {@link SamplerSpec#MAX_TOKEN_IDS} token ids; the file is read in memory proportional to its
  * size. Messages quote values as {@link Excerpt} does: at most a short excerpt.
  *
@@ -62,11 +69,11 @@ public final class GenerationConfigJson {
 
   /** Keys that do not affect the choice of one token. */
   private static final Set<String> IGNORED = Set.of(
-      "max_length", "max_new_tokens", "max_time", "stop_strings", "early_stopping", "use_cache",
-      "cache_implementation", "cache_config", "return_legacy_cache", "num_return_sequences",
+      "max_length", "max_new_tokens", "max_time", "stop_strings", "use_cache",
+      "cache_implementation", "cache_config", "return_legacy_cache",
       "output_attentions", "output_hidden_states", "output_scores", "output_logits",
       "return_dict_in_generate", "pad_token_id", "bos_token_id", "decoder_start_token_id",
-      "transformers_version", "_from_model_config", "length_penalty", "renormalize_logits",
+      "transformers_version", "_from_model_config", "renormalize_logits",
       "low_memory", "compile_config", "disable_compile", "is_assistant", "num_assistant_tokens",
       "num_assistant_tokens_schedule", "assistant_confidence_threshold",
       "prompt_lookup_num_tokens", "max_matching_ngram_size", "assistant_early_exit",
@@ -212,9 +219,14 @@ public final class GenerationConfigJson {
         }
         return readInts(key, in, new int[1], new int[][] {new int[16]},
             "an integer or a list of integers");
+      case "early_stopping":
+        return readEarlyStopping(key, in, token);
       case "top_k":
       case "no_repeat_ngram_size":
       case "min_new_tokens":
+      case "num_beams":
+      case "num_beam_groups":
+      case "num_return_sequences":
         if (token != JsonToken.NUMBER) {
           throw new TypeMismatch(key, "an integer");
         }
@@ -225,6 +237,27 @@ public final class GenerationConfigJson {
         }
         return number(key, in.nextString());
     }
+  }
+
+  /**
+   * {@code early_stopping}: {@code true}, {@code false} or the string {@code "never"}, the one
+   * string value a supported key takes (transformers' three values, spelled exactly).
+   */
+  private static EarlyStopping readEarlyStopping(String key, JsonReader in, JsonToken token)
+      throws IOException {
+    String expected = "true, false or \"never\"";
+    if (token == JsonToken.BOOLEAN) {
+      return in.nextBoolean() ? EarlyStopping.TRUE : EarlyStopping.FALSE;
+    }
+    if (token != JsonToken.STRING) {
+      throw new TypeMismatch(key, expected);
+    }
+    String text = in.nextString();
+    if (!text.equals("never")) {
+      throw new IllegalArgumentException(
+          key + " must be " + expected + ", got \"" + Excerpt.of(text) + "\"");
+    }
+    return EarlyStopping.NEVER;
   }
 
   /**
@@ -409,12 +442,40 @@ public final class GenerationConfigJson {
     if (eos.length > 0) {
       v.put(SpecRegistry.EOS_TOKEN_ID, eos);
     }
-    if (f.bool("do_sample", false)) {
+    boolean sample = f.bool("do_sample", false);
+    if (sample) {
       addWarpers(f, v);
     } else {
       v.put("temperature", 0f);
     }
+    addMultiSequence(f, v, sample);
     return SamplerSpec.of(SpecRegistry.TRANSFORMERS.order, v);
+  }
+
+  /**
+   * The multi-sequence keys, as spec keys: the beam keys when {@code num_beams > 1} (transformers
+   * reads them only then), {@code num_return_sequences} always. Beam search with
+   * {@code do_sample} true (transformers' beam sampling) is not available.
+   */
+  private static void addMultiSequence(Fields f, Map<String, Object> v, boolean sample) {
+    int beams = f.integer(BeamKeys.NUM_BEAMS, 1);
+    if (beams > 1 && sample) {
+      throw new IllegalArgumentException("num_beams " + beams + " with do_sample true (beam"
+          + " sampling) is not supported; set do_sample to false for beam search");
+    }
+    if (beams != 1) {
+      v.put(BeamKeys.NUM_BEAMS, beams);
+      v.put(BeamKeys.NUM_BEAM_GROUPS, f.integer(BeamKeys.NUM_BEAM_GROUPS, 1));
+      v.put(BeamKeys.DIVERSITY_PENALTY, f.number(BeamKeys.DIVERSITY_PENALTY, 0f));
+      v.put(BeamKeys.LENGTH_PENALTY, f.number(BeamKeys.LENGTH_PENALTY, 1f));
+      if (f.isSet(BeamKeys.EARLY_STOPPING)) {
+        v.put(BeamKeys.EARLY_STOPPING, f.earlyStopping(BeamKeys.EARLY_STOPPING));
+      }
+    }
+    int returned = f.integer(BeamKeys.NUM_RETURN_SEQUENCES, 1);
+    if (returned != 1) {
+      v.put(BeamKeys.NUM_RETURN_SEQUENCES, returned);
+    }
   }
 
   private static void addWarpers(Fields f, Map<String, Object> v) {
@@ -425,6 +486,9 @@ public final class GenerationConfigJson {
     }
     if (temperature != 1f) {
       v.put("temperature", temperature);
+    }
+    if (f.isSet("top_h")) {
+      v.put("top_h", f.number("top_h", 1f));
     }
     int topK = f.integer("top_k", 50);
     if (topK != 0) {
@@ -482,11 +546,8 @@ public final class GenerationConfigJson {
 
   private static Map<String, Object> neutral() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("num_beams", 1);
-    m.put("num_beam_groups", 1);
     m.put("penalty_alpha", null);
     m.put("guidance_scale", 1);
-    m.put("diversity_penalty", 0);
     m.put("encoder_repetition_penalty", 1);
     m.put("encoder_no_repeat_ngram_size", 0);
     m.put("min_length", 0);
@@ -504,12 +565,16 @@ public final class GenerationConfigJson {
     return m;
   }
 
-  /** The supported keys' values as read: null, Boolean, BigDecimal, int[] or int[][]. */
+  /**
+   * The supported keys' values as read: null, Boolean, BigDecimal, Integer, int[], int[][], or
+   * for {@code early_stopping} an {@link EarlyStopping}.
+   */
   private static final class Fields {
     private static final Set<String> SUPPORTED = Set.of("do_sample", "temperature", "top_k",
         "top_p", "min_p", "typical_p", "epsilon_cutoff", "eta_cutoff", "repetition_penalty",
         "no_repeat_ngram_size", "bad_words_ids", "min_new_tokens", "suppress_tokens",
-        "eos_token_id");
+        "eos_token_id", "num_beams", "num_beam_groups", "diversity_penalty", "length_penalty",
+        "early_stopping", "num_return_sequences", "top_h");
     private final Map<String, Object> values;
 
     Fields(Map<String, Object> values) {
@@ -543,6 +608,10 @@ public final class GenerationConfigJson {
 
     int[][] intLists(String key) {
       return isSet(key) ? (int[][]) values.get(key) : new int[0][];
+    }
+
+    EarlyStopping earlyStopping(String key) {
+      return (EarlyStopping) values.get(key);
     }
   }
 }

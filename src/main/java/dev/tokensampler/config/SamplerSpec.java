@@ -3,6 +3,7 @@ package dev.tokensampler.config;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.internal.Excerpt;
+import dev.tokensampler.search.BeamSearchSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,10 @@ import java.util.OptionalLong;
  * ({@code xtc_threshold}, {@code dynatemp_range}, {@code mirostat_tau}, ...) need its main key
  * and may stand anywhere. Global keys place no stage: {@code min_keep} (the floor of every
  * truncating stage, default 1), {@code penalty_last_n} (the window of the penalties, default -1:
- * the whole history), {@code eos_token_id} (for {@code min_new_tokens}) and {@code seed}.
+ * the whole history), {@code eos_token_id} (for {@code min_new_tokens}), {@code seed}, and the
+ * multi-sequence keys of {@link #beamSearch()} ({@code num_beams}, {@code num_beam_groups},
+ * {@code diversity_penalty}, {@code length_penalty}, {@code early_stopping},
+ * {@code num_return_sequences}).
  * Alternatively a first entry {@code preset=llama.cpp} or {@code preset=transformers} fixes the
  * order and default values of that library's chain, and later keys override values in place
  * ({@code preset=llama.cpp,temperature=0.6}); a key whose stage is not in the preset's chain is
@@ -62,6 +66,7 @@ public final class SamplerSpec {
   private final Map<String, Object> values;
   private final SamplerConfig config;
   private final String canonical;
+  private final BeamSearchSettings beamSearch;
 
   private SamplerSpec(List<StageKind> chain, Map<String, Object> written) {
     SpecValues v = new SpecValues(written);
@@ -96,6 +101,7 @@ public final class SamplerSpec {
     this.values = ordered;
     this.config = builder.build();
     this.canonical = format(ordered);
+    this.beamSearch = BeamKeys.settings(written, config);
   }
 
   /**
@@ -217,6 +223,20 @@ public final class SamplerSpec {
   public int[] eosTokenIds() {
     Object ids = values.get(SpecRegistry.EOS_TOKEN_ID);
     return ids == null ? new int[0] : ((int[]) ids).clone();
+  }
+
+  /**
+   * The multi-sequence keys: {@code num_beams}, {@code num_beam_groups},
+   * {@code diversity_penalty}, {@code length_penalty}, {@code early_stopping} ({@code true},
+   * {@code false} or {@code never}), {@code num_return_sequences}, with transformers' defaults
+   * for the keys not written. With {@code num_beams > 1} the spec asks for beam search (and its
+   * chain may only be greedy); otherwise {@code num_return_sequences} independent samples.
+   * {@code CausalLMGenerator.generateSequences(promptIds, spec)} in {@code dev.tokensampler.djl} runs it.
+   *
+   * @return the settings
+   */
+  public BeamSearchSettings beamSearch() {
+    return beamSearch;
   }
 
   /**

@@ -1,12 +1,14 @@
 package dev.tokensampler.config;
 
 import static dev.tokensampler.config.ValueType.BIAS_MAP;
+import static dev.tokensampler.config.ValueType.BOOLEAN;
 import static dev.tokensampler.config.ValueType.FLOAT;
 import static dev.tokensampler.config.ValueType.INT;
 import static dev.tokensampler.config.ValueType.INT_LIST;
 import static dev.tokensampler.config.ValueType.INT_LISTS;
 import static dev.tokensampler.config.ValueType.LONG;
 
+import dev.tokensampler.stage.AdaptiveP;
 import dev.tokensampler.stage.BannedSequences;
 import dev.tokensampler.stage.Dry;
 import dev.tokensampler.stage.DynamicTemperature;
@@ -23,6 +25,7 @@ import dev.tokensampler.stage.RepetitionPenalty;
 import dev.tokensampler.stage.Stage;
 import dev.tokensampler.stage.Temperature;
 import dev.tokensampler.stage.TokenMask;
+import dev.tokensampler.stage.TopH;
 import dev.tokensampler.stage.TopK;
 import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TopP;
@@ -48,12 +51,14 @@ final class SpecRegistry {
   static final StageKind LOGIT_BIAS = StageKind.of("logit_bias", BIAS_MAP,
       v -> logitBias(v.biases("logit_bias"))).offWhen(v -> v.biases("logit_bias").isEmpty());
   static final StageKind REPETITION_PENALTY = StageKind.of("repetition_penalty", FLOAT,
-      v -> new RepetitionPenalty(v.f("repetition_penalty"), v.penaltyLastN()))
+      v -> new RepetitionPenalty(v.f("repetition_penalty"), v.penaltyLastN(),
+          v.bool("repetition_penalty_normalize", false), v.i("prompt_ignore_length", 0)))
+      .with("repetition_penalty_normalize", BOOLEAN).with("prompt_ignore_length", INT)
       .offWhen(v -> v.f("repetition_penalty") == 1f);
   static final StageKind FREQUENCY_PRESENCE = StageKind.of("frequency_penalty", FLOAT,
-      v -> new FrequencyPresencePenalty(
-          v.f("frequency_penalty", 0f), v.f("presence_penalty", 0f), v.penaltyLastN()))
-      .primary("presence_penalty", FLOAT)
+      v -> new FrequencyPresencePenalty(v.f("frequency_penalty", 0f),
+          v.f("presence_penalty", 0f), v.penaltyLastN(), v.bool("penalty_generated_only", false)))
+      .primary("presence_penalty", FLOAT).with("penalty_generated_only", BOOLEAN)
       .offWhen(v -> v.f("frequency_penalty", 0f) == 0f && v.f("presence_penalty", 0f) == 0f);
   static final StageKind DRY = StageKind.of("dry_multiplier", FLOAT,
       v -> new Dry(v.f("dry_multiplier"), v.f("dry_base", 1.75f), v.i("dry_allowed_length", 2),
@@ -95,10 +100,15 @@ final class SpecRegistry {
       .with("mirostat_tau", FLOAT).with("mirostat_eta", FLOAT)
       .offWhen(v -> v.i("mirostat") == 0);
 
+  static final StageKind TOP_H = StageKind.of("top_h", FLOAT, v -> new TopH(v.f("top_h")));
+  static final StageKind ADAPTIVE_P = StageKind.of("adaptive_target", FLOAT,
+      v -> new AdaptiveP(v.f("adaptive_target"), v.f("adaptive_decay", 0.9f)))
+      .with("adaptive_decay", FLOAT).offWhen(v -> v.f("adaptive_target") < 0f);
+
   /** Every stage kind; a spec without a preset chains them in the order their keys are written. */
   static final List<StageKind> KINDS = List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE,
       DRY, NO_REPEAT_NGRAM, BAD_WORDS, MIN_NEW_TOKENS, SUPPRESS_TOKENS, TOP_N_SIGMA, TOP_K,
-      TYPICAL_P, TOP_P, MIN_P, XTC, EPSILON_CUTOFF, ETA_CUTOFF, TEMPERATURE, MIROSTAT);
+      TYPICAL_P, TOP_P, MIN_P, XTC, EPSILON_CUTOFF, ETA_CUTOFF, TEMPERATURE, MIROSTAT, ADAPTIVE_P, TOP_H);
 
   /** Keys that set no stage of their own, in canonical order. */
   static final Map<String, ValueType> GLOBALS = globals();
@@ -106,21 +116,22 @@ final class SpecRegistry {
   /** llama.cpp's default chain ({@code common_sampler_init}): its order and default values. */
   static final Preset LLAMA_CPP = new Preset("llama.cpp",
       List.of(LOGIT_BIAS, REPETITION_PENALTY, FREQUENCY_PRESENCE, DRY, TOP_N_SIGMA, TOP_K,
-          TYPICAL_P, TOP_P, MIN_P, XTC, TEMPERATURE, MIROSTAT),
+          TYPICAL_P, TOP_P, MIN_P, XTC, TEMPERATURE, MIROSTAT, ADAPTIVE_P),
       "repetition_penalty=1.0,frequency_penalty=0.0,presence_penalty=0.0,dry_multiplier=0.0,"
           + "dry_base=1.75,dry_allowed_length=2,dry_penalty_last_n=-1,top_n_sigma=-1.0,"
           + "top_k=40,typical_p=1.0,top_p=0.95,min_p=0.05,xtc_probability=0.0,"
           + "xtc_threshold=0.1,temperature=0.8,dynatemp_range=0.0,dynatemp_exponent=1.0,"
-          + "mirostat=0,mirostat_tau=5.0,mirostat_eta=0.1,penalty_last_n=64");
+          + "mirostat=0,mirostat_tau=5.0,mirostat_eta=0.1,adaptive_target=-1.0,"
+          + "adaptive_decay=0.9,penalty_last_n=64");
 
   /**
    * transformers' processor order ({@code GenerationMixin._get_logits_processor}): processors,
-   * then the warpers temperature, top-k, top-p, min-p, typical, epsilon, eta; with the
+   * then the warpers temperature, top-H, top-k, top-p, min-p, typical, epsilon, eta; with the
    * {@code GenerationConfig} defaults of sampling ({@code do_sample=True}).
    */
   static final Preset TRANSFORMERS = new Preset("transformers",
       List.of(LOGIT_BIAS, REPETITION_PENALTY, NO_REPEAT_NGRAM, BAD_WORDS, MIN_NEW_TOKENS,
-          SUPPRESS_TOKENS, TEMPERATURE, TOP_K, TOP_P, MIN_P, TYPICAL_P, EPSILON_CUTOFF,
+          SUPPRESS_TOKENS, TEMPERATURE, TOP_H, TOP_K, TOP_P, MIN_P, TYPICAL_P, EPSILON_CUTOFF,
           ETA_CUTOFF),
       "repetition_penalty=1.0,temperature=1.0,top_k=50,top_p=1.0,typical_p=1.0");
 
@@ -163,6 +174,7 @@ final class SpecRegistry {
     g.put(PENALTY_LAST_N, INT);
     g.put(EOS_TOKEN_ID, INT_LIST);
     g.put(SEED, LONG);
+    BeamKeys.register(g);
     return Collections.unmodifiableMap(g);
   }
 

@@ -26,6 +26,11 @@ final class SpecValues {
     return (Float) values.get(key);
   }
 
+  boolean bool(String key, boolean defaultValue) {
+    Object v = values.get(key);
+    return v == null ? defaultValue : (Boolean) v;
+  }
+
   int i(String key, int defaultValue) {
     Object v = values.get(key);
     return v == null ? defaultValue : (Integer) v;

@@ -1,6 +1,7 @@
 package dev.tokensampler.config;
 
 import dev.tokensampler.internal.Excerpt;
+import dev.tokensampler.search.EarlyStopping;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +19,11 @@ enum ValueType {
   /** Lists of integers, e.g. {@code [[12],[45,67]]}. */
   INT_LISTS,
   /** Token biases, e.g. {@code {15043:-1.5,29871:2}}. */
-  BIAS_MAP;
+  BIAS_MAP,
+  /** {@code true}, {@code false} or {@code never} (beam search's {@code early_stopping}). */
+  EARLY_STOPPING,
+  /** {@code true} or {@code false}. */
+  BOOLEAN;
 
 
   /** Parses {@code text} as the value of {@code key}, naming both on failure. */
@@ -43,6 +48,17 @@ enum ValueType {
         case INT_LISTS:
           closing(t);
           return intLists(t.substring(1, t.length() - 1).trim());
+        case EARLY_STOPPING:
+          if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")
+              && !t.equalsIgnoreCase("never")) {
+            throw new NumberFormatException();
+          }
+          return EarlyStopping.parse(key, t);
+        case BOOLEAN:
+          if (!t.equals("true") && !t.equals("false")) {
+            throw new NumberFormatException(t);
+          }
+          return Boolean.parseBoolean(t);
         default:
           return biasMap(t);
       }
@@ -85,6 +101,10 @@ enum ValueType {
         return "an integer or a list of integers like [1,2]";
       case INT_LISTS:
         return "a list of integer lists like [[1],[2,3]]";
+      case EARLY_STOPPING:
+        return "true, false or never";
+      case BOOLEAN:
+        return "true or false";
       default:
         return "token biases like {15043:-1.5,29871:2}";
     }

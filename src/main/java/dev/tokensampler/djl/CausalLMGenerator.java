@@ -5,6 +5,11 @@ import ai.djl.modality.nlp.generate.CausalLMOutput;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.tokensampler.Sampler;
+import dev.tokensampler.SamplerConfig;
+import dev.tokensampler.TokenLogprobs;
+import dev.tokensampler.config.SamplerSpec;
+import dev.tokensampler.search.BeamSearchSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntConsumer;
@@ -135,6 +140,109 @@ public final class CausalLMGenerator {
    */
   public GenerationResult generate(int[] promptIds, Sampler sampler) {
     return generate(promptIds, sampler, token -> {});
+  }
+
+  /**
+   * Samples {@code bestOf} independent sequences from one seed and returns {@code n} of them:
+   * sequence {@code i} uses {@code config.newSampler(seed, i)} (stream {@code i} of the seed, see
+   * {@link dev.tokensampler.random.Seeds}), so each is the sequence {@link #generate} gives with
+   * that sampler, whatever {@code n} and {@code bestOf} are. With {@code bestOf == n} the
+   * sequences come in stream order; with {@code bestOf > n} the {@code n} of highest cumulative
+   * raw log-probability come first (ties to the lower stream), as vLLM's and OpenAI's
+   * {@code best_of}. Each score is the sum, in double, of the tokens' raw log-probabilities
+   * ({@link dev.tokensampler.TokenLogprobs#rawLogprob()}): the model's, before the chain.
+   *
+   * @param promptIds the prompt, as for {@link #stream}
+   * @param config the chain of every sequence
+   * @param seed the seed of all streams
+   * @param n the sequences returned, at least 1
+   * @param bestOf the sequences generated, at least {@code n}
+   * @return {@code n} sequences
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException for bad counts, or as for {@link #stream}
+   */
+  public List<ScoredSequence> sample(int[] promptIds, SamplerConfig config, long seed, int n,
+      int bestOf) {
+    Objects.requireNonNull(config, "config");
+    if (n < 1 || bestOf < n) {
+      throw new IllegalArgumentException(
+          "need 1 <= n <= best_of, got n=" + n + ", best_of=" + bestOf);
+    }
+    List<ScoredSequence> all = new ArrayList<>(bestOf);
+    for (int i = 0; i < bestOf; i++) {
+      checkPrompt(promptIds);
+      try (TokenStream stream = new TokenStream(this, promptIds, config.newSampler(seed, i),
+          new TokenLogprobs(0))) {
+        while (stream.hasNext()) {
+          stream.nextInt();
+        }
+        all.add(new ScoredSequence(stream.generatedTokens(), stream.cumulativeLogprob(),
+            stream.stopReason()));
+      }
+    }
+    if (bestOf > n) {
+      all.sort((a, b) -> Double.compare(b.score(), a.score()));
+    }
+    return List.copyOf(all.subList(0, n));
+  }
+
+  /**
+   * Beam search from a prompt with this generator's model, limits and end-of-sequence ids (see
+   * {@link dev.tokensampler.search.BeamSearch} for the algorithm and its differences from
+   * transformers). The model's key/value cache is reused per beam and reordered as beams are
+   * chosen, when the model returns one and the cache is on. Stop strings do not apply.
+   *
+   * @param promptIds the prompt, as for {@link #stream}
+   * @param settings the beam settings
+   * @return up to {@code num_return_sequences} sequences, best score first
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as for {@link #stream}, or if stop strings are set
+   * @throws IllegalStateException if the model fails
+   */
+  public List<ScoredSequence> beamSearch(int[] promptIds, BeamSearchSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    checkPrompt(promptIds);
+    if (stopStrings.length > 0) {
+      throw new IllegalArgumentException("stop_strings are not supported by beam search, got "
+          + List.of(stopStrings));
+    }
+    return new BeamSearchLoop(this, promptIds.clone(), settings).run();
+  }
+
+  /**
+   * Generates the sequences a spec asks for: beam search with its {@link SamplerSpec#beamSearch()
+   * settings} when {@code num_beams > 1}, otherwise {@code num_return_sequences} independent
+   * samples of its chain from its {@code seed} ({@link #sample}, {@code n = best_of}).
+   *
+   * @param promptIds the prompt, as for {@link #stream}
+   * @param spec the spec, e.g. from a {@code generation_config.json}
+   * @return the sequences: beam search's best first, samples in stream order
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as {@link #sample} and {@link #beamSearch}
+   * @throws IllegalStateException if sampling is asked for and the spec has no {@code seed}
+   */
+  public List<ScoredSequence> generateSequences(int[] promptIds, SamplerSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    BeamSearchSettings settings = spec.beamSearch();
+    if (settings.numBeams() > 1) {
+      return beamSearch(promptIds, settings);
+    }
+    if (spec.seed().isEmpty()) {
+      throw new IllegalStateException("the spec has no seed: add seed=<integer> to sample");
+    }
+    int n = settings.numReturnSequences();
+    return sample(promptIds, spec.config(), spec.seed().getAsLong(), n, n);
+  }
+
+  private void checkPrompt(int[] promptIds) {
+    Objects.requireNonNull(promptIds, "input_ids");
+    if (promptIds.length == 0) {
+      throw new IllegalArgumentException("input_ids must not be empty");
+    }
+    if (promptIds.length >= maxLength) {
+      throw new IllegalArgumentException(
+          "input_ids length " + promptIds.length + " must be below max_length " + maxLength);
+    }
   }
 
   /** Settings of a {@link CausalLMGenerator}. */

@@ -3,6 +3,7 @@ package dev.tokensampler.djl;
 import ai.djl.ndarray.NDArray;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
+import dev.tokensampler.TokenLogprobs;
 import java.util.List;
 import java.util.Objects;
 
@@ -166,6 +167,31 @@ public final class NDArraySampler {
     open(logits);
     try {
       return sampleRow(0);
+    } finally {
+      reader.close();
+    }
+  }
+
+  /**
+   * Samples the next token of a batch of one and fills {@code out} with its log-probabilities
+   * (see {@link Sampler#sample(float[], TokenLogprobs)}).
+   *
+   * @param logits shape {@code [V]}, {@code [1, V]} or {@code [1, T, V]}
+   * @param out receives the token's raw and processed log-probabilities
+   * @return the token id, the same as {@link #sample(NDArray)} would return
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as {@link #sample(NDArray)}
+   */
+  public int sample(NDArray logits, TokenLogprobs out) {
+    Objects.requireNonNull(out, "out");
+    if (rows.length != 1) {
+      throw new IllegalArgumentException(
+          "sample(logits, out) needs a batch size of 1, this adapter has " + rows.length + " rows");
+    }
+    open(logits);
+    try {
+      reader.copyRow(0, row);
+      return rows[0].sample(row, out);
     } finally {
       reader.close();
     }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
 import dev.tokensampler.Sampler;
+import dev.tokensampler.TokenLogprobs;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
@@ -28,8 +29,17 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
   private NDList past;
   private StopReason stopReason;
   private boolean closed;
+  private final TokenLogprobs logprobs;
+  private double cumulativeLogprob;
 
   TokenStream(CausalLMGenerator generator, int[] promptIds, Sampler sampler) {
+    this(generator, promptIds, sampler, null);
+  }
+
+  /** A stream that also sums the raw log-probabilities of its tokens when {@code logprobs} is set. */
+  TokenStream(CausalLMGenerator generator, int[] promptIds, Sampler sampler,
+      TokenLogprobs logprobs) {
+    this.logprobs = logprobs;
     this.generator = generator;
     this.sampler = NDArraySampler.of(sampler);
     this.promptLength = promptIds.length;
@@ -101,7 +111,12 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
         input.addAll(past);
       }
       CausalLMOutput output = generator.predictor.predict(input);
-      token = sampler.sample(output.getLogits());
+      if (logprobs == null) {
+        token = sampler.sample(output.getLogits());
+      } else {
+        token = sampler.sample(output.getLogits(), logprobs);
+        cumulativeLogprob += logprobs.rawLogprob();
+      }
       NDList returned = output.getPastKeyValuesList();
       if (generator.useCache && returned != null && !returned.isEmpty()) {
         newPast = returned;
@@ -136,6 +151,11 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
       return StopReason.MAX_LENGTH;
     }
     return null;
+  }
+
+  /** The sum, in double, of the raw log-probabilities of the tokens so far (0 if not recorded). */
+  double cumulativeLogprob() {
+    return cumulativeLogprob;
   }
 
   /** @return why the stream ended, or null while it runs (or if it was closed early) */

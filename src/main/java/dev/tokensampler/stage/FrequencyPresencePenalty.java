@@ -19,8 +19,10 @@ import java.io.IOException;
  *
  * <p>The history is every token {@linkplain #accept accepted}, or the last {@code penalty_last_n}
  * of them (llama.cpp, default 64; 0 disables the stage; -1 means all). The OpenAI API and vLLM
- * count only generated tokens: to match them, do not feed the prompt to the sampler, or use a
- * separate chain. Token ids outside the vocabulary are ignored.
+ * count only generated tokens: with {@code generatedOnly} ({@code penalty_generated_only}) the
+ * stage counts only the tokens accepted after it first ran since the last reset, so a prompt fed
+ * through {@code Sampler.accept} before the first token does not count (a token forced into the
+ * sequence later does). Token ids outside the vocabulary are ignored.
  *
  * <p>Cost and state as {@link RepetitionPenalty}: counts are kept incrementally, nothing is
  * allocated per token in steady state, and on the whole vocabulary only the logits of the
@@ -31,6 +33,8 @@ public final class FrequencyPresencePenalty implements Stage {
   private final float frequencyPenalty;
   private final float presencePenalty;
   private final int penaltyLastN;
+  private final boolean generatedOnly;
+  private boolean generating;
   private final CountedWindow window;
   private final HistoryStages.CountedEdit edit =
       (logit, token, count) -> logit - penalty(count);
@@ -56,6 +60,24 @@ public final class FrequencyPresencePenalty implements Stage {
    * @throws IllegalArgumentException if a penalty is NaN or infinite, or {@code penaltyLastN < -1}
    */
   public FrequencyPresencePenalty(float frequencyPenalty, float presencePenalty, int penaltyLastN) {
+    this(frequencyPenalty, presencePenalty, penaltyLastN, false);
+  }
+
+  /**
+   * Penalties over the last {@code penaltyLastN} tokens, counting every accepted token or, as the
+   * OpenAI API and vLLM do, only generated ones.
+   *
+   * @param frequencyPenalty {@code frequency_penalty}, finite
+   * @param presencePenalty {@code presence_penalty}, finite
+   * @param penaltyLastN {@code penalty_last_n}, as {@link #FrequencyPresencePenalty(float, float,
+   *     int)}
+   * @param generatedOnly {@code penalty_generated_only}: count only the tokens accepted after the
+   *     stage first ran since the last reset
+   * @throws IllegalArgumentException if a penalty is NaN or infinite, or {@code penaltyLastN < -1}
+   */
+  public FrequencyPresencePenalty(float frequencyPenalty, float presencePenalty, int penaltyLastN,
+      boolean generatedOnly) {
+    this.generatedOnly = generatedOnly;
     checkFinite("frequency_penalty", frequencyPenalty);
     checkFinite("presence_penalty", presencePenalty);
     this.frequencyPenalty = frequencyPenalty;
@@ -68,6 +90,8 @@ public final class FrequencyPresencePenalty implements Stage {
     this.frequencyPenalty = other.frequencyPenalty;
     this.presencePenalty = other.presencePenalty;
     this.penaltyLastN = other.penaltyLastN;
+    this.generatedOnly = other.generatedOnly;
+    this.generating = other.generating;
     this.window = other.window.copy();
   }
 
@@ -104,8 +128,14 @@ public final class FrequencyPresencePenalty implements Stage {
     return penaltyLastN;
   }
 
+  /** @return {@code penalty_generated_only} */
+  public boolean generatedOnly() {
+    return generatedOnly;
+  }
+
   @Override
   public void apply(Candidates c) {
+    generating = true;
     if (!(frequencyPenalty == 0f && presencePenalty == 0f)) {
       HistoryStages.editCounted(c, window.counts(), edit, this);
     }
@@ -117,12 +147,16 @@ public final class FrequencyPresencePenalty implements Stage {
 
   @Override
   public void accept(int token) {
+    if (generatedOnly && !generating) {
+      return;
+    }
     window.accept(token);
   }
 
   @Override
   public void reset() {
     window.reset();
+    generating = false;
   }
 
   @Override
@@ -133,16 +167,23 @@ public final class FrequencyPresencePenalty implements Stage {
   @Override
   public void saveState(DataOutput out) throws IOException {
     window.write(out);
+    if (generatedOnly) {
+      out.writeBoolean(generating);
+    }
   }
 
   @Override
   public void restoreState(DataInput in) throws IOException {
     window.read(in);
+    if (generatedOnly) {
+      generating = in.readBoolean();
+    }
   }
 
   @Override
   public String toString() {
     return "frequency_penalty=" + frequencyPenalty + ",presence_penalty=" + presencePenalty
-        + ",penalty_last_n=" + penaltyLastN;
+        + ",penalty_last_n=" + penaltyLastN
+        + (generatedOnly ? ",penalty_generated_only=true" : "");
   }
 }

@@ -18,8 +18,18 @@ import java.io.IOException;
  * through {@code Sampler.accept}, then each sampled token): all of them, as transformers does with
  * its {@code input_ids}, or the last {@code penalty_last_n} of them, as llama.cpp does (its default
  * is 64). {@code penalty_last_n = 0} disables the stage (llama.cpp); {@code -1} means the whole
- * history (llama.cpp's "-1 = context size"). transformers' {@code prompt_ignore_length} is not
- * needed: feed only the tokens that should count. Token ids outside the vocabulary are ignored.
+ * history (llama.cpp's "-1 = context size"). Token ids outside the vocabulary are ignored.
+ *
+ * <p>Options of transformers' processor: {@code prompt_ignore_length = n} leaves the first
+ * {@code n} accepted tokens after a reset out of the history (transformers drops
+ * {@code input_ids[:, :n]}: the prompt); {@code normalize} ({@code repetition_penalty_normalize})
+ * penalises log-probabilities instead of logits: a token of the history gets
+ * {@code log p * penalty} (more negative for {@code penalty > 1}, whatever the sign of its logit),
+ * the others keep {@code log p}, where {@code log p} is the log-softmax of the current candidates.
+ * transformers then passes log-probabilities to the next processor; here every other logit is
+ * left as it is and the edited ones are shifted back by the same constant
+ * ({@code logit = (log p) * penalty + max + ln sum}), which gives the same distribution and the
+ * same input to every later stage, as they depend on logit differences only.
  *
  * <p>Cost: the window's distinct tokens are kept with their counts (a ring buffer and a hash map,
  * both grown by doubling with the tokens actually seen, never sized from {@code penalty_last_n}, so
@@ -38,8 +48,14 @@ public final class RepetitionPenalty implements Stage {
 
   private final float penalty;
   private final int penaltyLastN;
+  private final boolean normalize;
+  private final int promptIgnoreLength;
   private final CountedWindow window;
   private final HistoryStages.CountedEdit edit = (logit, token, count) -> penalize(logit);
+  private final HistoryStages.CountedEdit normalizedEdit =
+      (logit, token, count) -> normalized(logit);
+  private float shift;
+  private int ignored;
 
   /**
    * A penalty over the whole history (transformers).
@@ -62,6 +78,27 @@ public final class RepetitionPenalty implements Stage {
    *     {@code penaltyLastN < -1}
    */
   public RepetitionPenalty(float penalty, int penaltyLastN) {
+    this(penalty, penaltyLastN, false, 0);
+  }
+
+  /**
+   * A penalty with transformers' options.
+   *
+   * @param penalty {@code repetition_penalty}, positive and finite; 1 disables the stage
+   * @param penaltyLastN {@code penalty_last_n}, as {@link #RepetitionPenalty(float, int)}
+   * @param normalize {@code repetition_penalty_normalize}: penalise log-probabilities
+   * @param promptIgnoreLength {@code prompt_ignore_length}: accepted tokens left out after each
+   *     reset, at least 0
+   * @throws IllegalArgumentException for a value out of range
+   */
+  public RepetitionPenalty(float penalty, int penaltyLastN, boolean normalize,
+      int promptIgnoreLength) {
+    if (promptIgnoreLength < 0) {
+      throw new IllegalArgumentException(
+          "prompt_ignore_length must be >= 0, got " + promptIgnoreLength);
+    }
+    this.normalize = normalize;
+    this.promptIgnoreLength = promptIgnoreLength;
     if (!(penalty > 0f) || penalty == Float.POSITIVE_INFINITY) {
       throw new IllegalArgumentException(
           "repetition_penalty must be positive and finite (1 disables it), got " + penalty);
@@ -74,6 +111,9 @@ public final class RepetitionPenalty implements Stage {
   private RepetitionPenalty(RepetitionPenalty other) {
     this.penalty = other.penalty;
     this.penaltyLastN = other.penaltyLastN;
+    this.normalize = other.normalize;
+    this.promptIgnoreLength = other.promptIgnoreLength;
+    this.ignored = other.ignored;
     this.window = other.window.copy();
   }
 
@@ -97,23 +137,50 @@ public final class RepetitionPenalty implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    if (!(penalty == 1f)) {
+    if (penalty == 1f) {
+      return;
+    }
+    if (normalize) {
+      if (window.counts().size() > 0) {
+        shift = c.maxLogit() + c.logNormalizer();
+        HistoryStages.editCounted(c, window.counts(), normalizedEdit, this);
+      }
+    } else {
       HistoryStages.editCounted(c, window.counts(), edit, this);
     }
+  }
+
+  private float normalized(float logit) {
+    return (logit - shift) * penalty + shift;
   }
 
   private float penalize(float logit) {
     return logit <= 0f ? logit * penalty : logit / penalty;
   }
 
+  /** @return {@code repetition_penalty_normalize} */
+  public boolean normalize() {
+    return normalize;
+  }
+
+  /** @return {@code prompt_ignore_length} */
+  public int promptIgnoreLength() {
+    return promptIgnoreLength;
+  }
+
   @Override
   public void accept(int token) {
+    if (ignored < promptIgnoreLength) {
+      ignored++;
+      return;
+    }
     window.accept(token);
   }
 
   @Override
   public void reset() {
     window.reset();
+    ignored = 0;
   }
 
   @Override
@@ -124,15 +191,28 @@ public final class RepetitionPenalty implements Stage {
   @Override
   public void saveState(DataOutput out) throws IOException {
     window.write(out);
+    if (promptIgnoreLength > 0) {
+      out.writeInt(ignored);
+    }
   }
 
   @Override
   public void restoreState(DataInput in) throws IOException {
     window.read(in);
+    if (promptIgnoreLength > 0) {
+      int n = in.readInt();
+      if (n < 0 || n > promptIgnoreLength) {
+        throw new IOException("ignored prompt tokens " + n + " outside [0, "
+            + promptIgnoreLength + "]");
+      }
+      ignored = n;
+    }
   }
 
   @Override
   public String toString() {
-    return "repetition_penalty=" + penalty + ",penalty_last_n=" + penaltyLastN;
+    return "repetition_penalty=" + penalty + ",penalty_last_n=" + penaltyLastN
+        + (normalize ? ",repetition_penalty_normalize=true" : "")
+        + (promptIgnoreLength > 0 ? ",prompt_ignore_length=" + promptIgnoreLength : "");
   }
 }

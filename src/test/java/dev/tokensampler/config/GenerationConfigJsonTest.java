@@ -130,7 +130,7 @@ class GenerationConfigJsonTest {
     "{\"do_sample\": true, \"eta_cutoff\": -0.1}|eta_cutoff must be in [0, 1)|-0.1",
     "{\"repetition_penalty\": -1}|repetition_penalty|-1.0",
     "{\"min_new_tokens\": 3}|min_new_tokens needs eos_token_id|min_new_tokens=3",
-    "{\"num_beams\": 4}|num_beams is not supported (only 1)|4",
+    "{\"guidance_scale\": 2}|guidance_scale is not supported (only 1)|2",
     "{\"min_length\": 10}|min_length is not supported (only 0)|10",
     "{\"sequence_bias\": {\"[1]\": -1}}|sequence_bias is not supported (only null)|[1]",
     "{\"penalty_alpha\": 0.6}|penalty_alpha is not supported|0.6",

@@ -2,6 +2,7 @@ package dev.tokensampler.bench;
 
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
+import dev.tokensampler.stage.AdaptiveP;
 import dev.tokensampler.stage.DynamicTemperature;
 import dev.tokensampler.stage.EpsilonCutoff;
 import dev.tokensampler.stage.EtaCutoff;
@@ -9,6 +10,7 @@ import dev.tokensampler.stage.MinP;
 import dev.tokensampler.stage.MirostatV1;
 import dev.tokensampler.stage.MirostatV2;
 import dev.tokensampler.stage.Stage;
+import dev.tokensampler.stage.TopH;
 import dev.tokensampler.stage.TopNSigma;
 import dev.tokensampler.stage.TypicalP;
 import dev.tokensampler.stage.Xtc;
@@ -31,7 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * vocabulary ({@code none} is the plain softmax draw), the same after top-k 40 ({@code topk40_*};
  * {@code topk40} alone is the baseline), and a chain of eight stages after top-k 40
  * ({@code topk40_eight}: top-n-sigma, typical, min-p, epsilon, eta, XTC, dynamic temperature,
- * mirostat 2), which should cost little more than {@code topk40}.
+ * mirostat 2), which should cost little more than {@code topk40}. {@code top_h} (0.4),
+ * {@code adaptive_p} (target 0.3, decay 0.9) and {@code min_p_adaptive_p} (min-p 0.05 then
+ * adaptive-p, the chain llama.cpp suggests for it) measure the stages taken from transformers and
+ * llama.cpp in 2026.
  *
  * <p>For the vocabularies of the issue run it with {@code -p vocabulary=128256,256000} (the
  * {@link LogitsRing} default also includes 32000). The Vector API module is prepended to the
@@ -47,9 +52,10 @@ public class TruncationStageBenchmark {
   /** The chain: a stage name, optionally after {@code topk40_}. */
   @Param({
     "none", "min_p", "typical", "top_n_sigma", "epsilon", "eta", "xtc", "dynatemp",
-    "mirostat_v1", "mirostat_v2",
+    "mirostat_v1", "mirostat_v2", "top_h", "adaptive_p", "min_p_adaptive_p",
     "topk40", "topk40_min_p", "topk40_typical", "topk40_top_n_sigma", "topk40_epsilon",
     "topk40_eta", "topk40_xtc", "topk40_dynatemp", "topk40_mirostat_v1", "topk40_mirostat_v2",
+    "topk40_top_h", "topk40_adaptive_p",
     "topk40_eight"
   })
   public String chain;
@@ -90,6 +96,8 @@ public class TruncationStageBenchmark {
           "top_n_sigma", "typical", "min_p", "epsilon", "eta", "xtc", "dynatemp", "mirostat_v2"}) {
         builder.stage(stage(s));
       }
+    } else if (stage.equals("min_p_adaptive_p")) {
+      builder.stage(stage("min_p")).stage(stage("adaptive_p"));
     } else if (!stage.equals("none")) {
       builder.stage(stage(stage));
     }
@@ -116,6 +124,10 @@ public class TruncationStageBenchmark {
         return new MirostatV1(5f, 0.1f);
       case "mirostat_v2":
         return new MirostatV2(5f, 0.1f);
+      case "top_h":
+        return new TopH(0.4f);
+      case "adaptive_p":
+        return new AdaptiveP(0.3f, 0.9f);
       default:
         throw new IllegalArgumentException("unknown stage " + name);
     }
