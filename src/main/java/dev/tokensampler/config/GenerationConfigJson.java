@@ -30,10 +30,10 @@ import java.util.Set;
  * {@code no_repeat_ngram_size}, {@code bad_words_ids}, {@code min_new_tokens} (with
  * {@code eos_token_id}), {@code suppress_tokens}; then, with {@code do_sample} true, the warpers
  * {@code temperature} (if not 1), {@code top_h} (if set), {@code top_k} (if not 0),
- * {@code top_p} (if below 1), {@code min_p} (if set), {@code typical_p} (if below 1), {@code epsilon_cutoff},
- * {@code eta_cutoff} (if above 0), and a seeded draw; with {@code do_sample} false, the largest
- * logit (the warpers are ignored, as transformers ignores them). {@code eos_token_id} may be an
- * integer or a list.
+ * {@code top_p} (if below 1), {@code min_p} (if set), {@code typical_p} (if below 1),
+ * {@code epsilon_cutoff}, {@code eta_cutoff} (if above 0), and a seeded draw; with
+ * {@code do_sample} false, the largest logit (the warpers are ignored, as transformers ignores
+ * them). {@code eos_token_id} may be an integer or a list.
  *
  * <p><b>Other keys.</b> Keys that do not change how one token is chosen (lengths, ids of special
  * tokens, caching, output flags, {@code transformers_version}, assisted-decoding settings) are
@@ -41,10 +41,10 @@ import java.util.Set;
  * {@code length_penalty}, {@code early_stopping} ({@code true}, {@code false} or
  * {@code "never"}) and {@code num_return_sequences} become the spec's multi-sequence keys
  * ({@link SamplerSpec#beamSearch()}); transformers reads the beam keys only with
- * {@code num_beams > 1}, and so does this loader (their types are checked in any case). Keys of features this library does not have
- * (beam sampling, contrastive search,
- * classifier-free guidance, {@code min_length}, {@code sequence_bias}, forced or begin-suppressed
- * tokens, ...) are accepted only at their neutral value. Any other key, a value of the wrong type
+ * {@code num_beams > 1}, and so does this loader (their types are checked in any case). Keys
+ * of features this library does not have (beam sampling, contrastive search, classifier-free
+ * guidance, {@code min_length}, {@code sequence_bias}, forced or begin-suppressed tokens, ...)
+ * are accepted only at their neutral value. Any other key, a value of the wrong type
  * and an out-of-range value are {@link IllegalArgumentException}s naming the key and value, as is
  * {@code temperature <= 0} with {@code do_sample} true (transformers refuses it too) and
  * {@code epsilon_cutoff} or {@code eta_cutoff} outside {@code [0, 1)} (transformers silently skips

@@ -23,6 +23,7 @@ import java.util.Objects;
  * tensor on the PyTorch engine); float16 and bfloat16 are widened exactly into a scratch array
  * that grows to the largest matrix seen and is then reused. Not thread-safe.
  */
+@SuppressWarnings("exports")
 public final class NDArrayScorer {
   private final LogitScorer scorer;
   private float[] widened = new float[0];
