@@ -31,10 +31,10 @@ import java.util.Set;
  * {@code eos_token_id}, which transformers drops), {@code min_new_tokens} (with
  * {@code eos_token_id}), {@code suppress_tokens}; then, with {@code do_sample} true, the warpers
  * {@code temperature} (if not 1), {@code top_h} (if set), {@code top_k} (if not 0),
- * {@code top_p} (if below 1), {@code min_p} (if set), {@code typical_p} (if below 1), {@code epsilon_cutoff},
- * {@code eta_cutoff} (if above 0), and a seeded draw; with {@code do_sample} false, the largest
- * logit (the warpers are ignored, as transformers ignores them). {@code eos_token_id} may be an
- * integer or a list.
+ * {@code top_p} (if below 1), {@code min_p} (if set), {@code typical_p} (if below 1),
+ * {@code epsilon_cutoff}, {@code eta_cutoff} (if above 0), and a seeded draw; with
+ * {@code do_sample} false, the largest logit (the warpers are ignored, as transformers ignores
+ * them). {@code eos_token_id} may be an integer or a list.
  *
  * <p><b>Other keys.</b> Keys that do not change how one token is chosen (lengths, ids of special
  * tokens, caching, output flags, {@code transformers_version}, assisted-decoding settings) are
@@ -42,10 +42,10 @@ import java.util.Set;
  * {@code length_penalty}, {@code early_stopping} ({@code true}, {@code false} or
  * {@code "never"}) and {@code num_return_sequences} become the spec's multi-sequence keys
  * ({@link SamplerSpec#beamSearch()}); transformers reads the beam keys only with
- * {@code num_beams > 1}, and so does this loader. Keys of features this library does not have
- * (beam sampling, contrastive search,
- * classifier-free guidance, {@code min_length}, {@code sequence_bias}, forced or begin-suppressed
- * tokens, ...) are accepted only at their neutral value. Any other key, a value of the wrong type
+ * {@code num_beams > 1}, and so does this loader (their types are checked in any case). Keys
+ * of features this library does not have (beam sampling, contrastive search, classifier-free
+ * guidance, {@code min_length}, {@code sequence_bias}, forced or begin-suppressed tokens, ...)
+ * are accepted only at their neutral value. Any other key, a value of the wrong type
  * and an out-of-range value are {@link IllegalArgumentException}s naming the key and value, as is
  * {@code temperature <= 0} with {@code do_sample} true (transformers refuses it too) and
  * {@code epsilon_cutoff} or {@code eta_cutoff} outside {@code [0, 1)} (transformers silently skips
@@ -57,7 +57,8 @@ import java.util.Set;
  * the file is ambiguous). A leading byte order mark is skipped. Numbers are read exactly and must
  * fit their key's type: an integer key takes an integral value in the int range, a number key a
  * value whose float is finite and, unless the value is 0, not 0 (so {@code 1e999999999} and
- * {@code 1e-50} are errors naming the key, not infinity and 0). A value holds at most
+ * {@code 1e-50} are errors naming the key, not infinity and 0). The one string a supported key
+ * takes is {@code early_stopping}'s {@code "never"}. A value holds at most
  * {@link SamplerSpec#MAX_TOKEN_IDS} token ids; the file is read in memory proportional to its
  * size. Messages quote values as {@link Excerpt} does: at most a short excerpt.
  *
@@ -220,13 +221,7 @@ public final class GenerationConfigJson {
         return readInts(key, in, new int[1], new int[][] {new int[16]},
             "an integer or a list of integers");
       case "early_stopping":
-        if (token == JsonToken.BOOLEAN) {
-          return in.nextBoolean() ? EarlyStopping.TRUE : EarlyStopping.FALSE;
-        }
-        if (token != JsonToken.STRING) {
-          throw new TypeMismatch(key, "true, false or \"never\"");
-        }
-        return EarlyStopping.parse(key, Excerpt.of(in.nextString()));
+        return readEarlyStopping(key, in, token);
       case "top_k":
       case "no_repeat_ngram_size":
       case "min_new_tokens":
@@ -243,6 +238,27 @@ public final class GenerationConfigJson {
         }
         return number(key, in.nextString());
     }
+  }
+
+  /**
+   * {@code early_stopping}: {@code true}, {@code false} or the string {@code "never"}, the one
+   * string value a supported key takes (transformers' three values, spelled exactly).
+   */
+  private static EarlyStopping readEarlyStopping(String key, JsonReader in, JsonToken token)
+      throws IOException {
+    String expected = "true, false or \"never\"";
+    if (token == JsonToken.BOOLEAN) {
+      return in.nextBoolean() ? EarlyStopping.TRUE : EarlyStopping.FALSE;
+    }
+    if (token != JsonToken.STRING) {
+      throw new TypeMismatch(key, expected);
+    }
+    String text = in.nextString();
+    if (!text.equals("never")) {
+      throw new IllegalArgumentException(
+          key + " must be " + expected + ", got \"" + Excerpt.of(text) + "\"");
+    }
+    return EarlyStopping.NEVER;
   }
 
   /**
@@ -454,7 +470,7 @@ public final class GenerationConfigJson {
       v.put(BeamKeys.DIVERSITY_PENALTY, f.number(BeamKeys.DIVERSITY_PENALTY, 0f));
       v.put(BeamKeys.LENGTH_PENALTY, f.number(BeamKeys.LENGTH_PENALTY, 1f));
       if (f.isSet(BeamKeys.EARLY_STOPPING)) {
-        v.put(BeamKeys.EARLY_STOPPING, f.earlyStopping());
+        v.put(BeamKeys.EARLY_STOPPING, f.earlyStopping(BeamKeys.EARLY_STOPPING));
       }
     }
     int returned = f.integer(BeamKeys.NUM_RETURN_SEQUENCES, 1);
@@ -560,7 +576,10 @@ public final class GenerationConfigJson {
     return m;
   }
 
-  /** The supported keys' values as read: null, Boolean, BigDecimal, int[] or int[][]. */
+  /**
+   * The supported keys' values as read: null, Boolean, BigDecimal, Integer, int[], int[][], or
+   * for {@code early_stopping} an {@link EarlyStopping}.
+   */
   private static final class Fields {
     private static final Set<String> SUPPORTED = Set.of("do_sample", "temperature", "top_k",
         "top_p", "min_p", "typical_p", "epsilon_cutoff", "eta_cutoff", "repetition_penalty",
@@ -571,10 +590,6 @@ public final class GenerationConfigJson {
 
     Fields(Map<String, Object> values) {
       this.values = values;
-    }
-
-    EarlyStopping earlyStopping() {
-      return (EarlyStopping) values.get(BeamKeys.EARLY_STOPPING);
     }
 
     boolean isSet(String key) {
@@ -604,6 +619,10 @@ public final class GenerationConfigJson {
 
     int[][] intLists(String key) {
       return isSet(key) ? (int[][]) values.get(key) : new int[0][];
+    }
+
+    EarlyStopping earlyStopping(String key) {
+      return (EarlyStopping) values.get(key);
     }
   }
 }

@@ -49,6 +49,10 @@ enum ValueType {
           closing(t);
           return intLists(t.substring(1, t.length() - 1).trim());
         case EARLY_STOPPING:
+          if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")
+              && !t.equalsIgnoreCase("never")) {
+            throw new NumberFormatException();
+          }
           return EarlyStopping.parse(key, t);
         case BOOLEAN:
           if (!t.equals("true") && !t.equals("false")) {

@@ -1,5 +1,6 @@
 package dev.tokensampler.search;
 
+import dev.tokensampler.internal.Excerpt;
 import java.util.Locale;
 
 /**
@@ -38,7 +39,7 @@ public enum EarlyStopping {
         return NEVER;
       default:
         throw new IllegalArgumentException(
-            key + " must be true, false or never, got " + text);
+            key + " must be true, false or never, got '" + Excerpt.of(text) + "'");
     }
   }
 

@@ -153,6 +153,15 @@ class GenerationConfigJsonTest {
     "{\"min_length\": 10}|min_length is not supported (only 0)|10",
     "{\"sequence_bias\": {\"[1]\": -1}}|sequence_bias is not supported (only null)|[1]",
     "{\"penalty_alpha\": 0.6}|penalty_alpha is not supported|0.6",
+    "{\"num_beams\": 2, \"early_stopping\": \"true\"}|early_stopping must be true, false or \"never\"|\"true\"",
+    "{\"num_beams\": 2, \"early_stopping\": \"NEVER\"}|early_stopping must be true, false or \"never\"|NEVER",
+    "{\"num_beams\": 2, \"early_stopping\": 1}|early_stopping must be true, false or \"never\"|got 1",
+    "{\"early_stopping\": {\"a\": 1}}|early_stopping must be true, false or \"never\"|a",
+    "{\"num_beams\": \"4\"}|num_beams must be an integer|4",
+    "{\"num_beam_groups\": true}|num_beam_groups must be an integer|true",
+    "{\"length_penalty\": 1e999999999}|length_penalty must be a number in the float range|1e999999999",
+    "{\"do_sample\": true, \"top_h\": \"0.5\"}|top_h must be a number|0.5",
+    "{\"num_return_sequences\": 2, \"num_return_sequences\": 3}|key num_return_sequences is given twice|num_return_sequences",
     "{\"do_sample\": true,|not valid JSON|generation_config.json",
     "[1, 2]|expected a JSON object|[1,2]"
   })

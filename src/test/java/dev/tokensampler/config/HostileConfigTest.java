@@ -66,6 +66,12 @@ class HostileConfigTest {
     assertShortAndOneLine(message);
     assertTrue(message.contains("unknown key top_q (= [0,1,2,"), message);
     assertShortAndOneLine(json("{\"do_sample\": \"" + big + "\"}"));
+    assertShortAndOneLine(json("{\"num_beams\": 2, \"early_stopping\": \"" + big + "\"}"));
+    assertShortAndOneLine(json("{\"num_beams\": 2, \"early_stopping\": \"a\\nINFO forged\"}"));
+    assertShortAndOneLine(spec("num_beams=2,early_stopping=" + big));
+    assertShortAndOneLine(
+        assertThrows(IllegalArgumentException.class, () -> dev.tokensampler.search.EarlyStopping
+            .parse("early_stopping", big)).getMessage());
     assertShortAndOneLine(json("{\"top\\nq\": \"a\\nINFO forged\"}"));
     assertShortAndOneLine(json("{\"eos_token_id\": [1, 2, \"x\\n\"]}"));
   }
