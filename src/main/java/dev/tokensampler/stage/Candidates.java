@@ -20,7 +20,7 @@ import org.apache.commons.rng.UniformRandomProvider;
  * which includes any pending temperature ({@link #scale}).
  *
  * <p>Probabilities are the softmax of the current candidates' logits, computed when first asked
- * for with the library's fused kernels (see {@link dev.tokensampler.kernel}), so they are the same
+ * for with the library's fused kernels (in an internal package), so they are the same
  * on every machine with or without SIMD.
  *
  * <p><b>Input rules.</b> Logits must be finite or {@code -Infinity} (a masked token, probability

@@ -6,7 +6,7 @@ package dev.tokensampler.structured;
  *
  * <p><b>Whitespace.</b> {@link Whitespace#COMPACT} (the default) allows no whitespace at all:
  * {@code {"a":1,"b":[true,null]}}. {@link Whitespace#FLEXIBLE} allows, wherever JSON allows
- * whitespace between tokens (after {@code {}, {@code [}, {@code ,}, {@code :}, a key and a value),
+ * whitespace between tokens (after <code>&#123;</code>, {@code [}, {@code ,}, {@code :}, a key and a value),
  * nothing, one space, or a newline followed by at most 20 spaces or tabs. Values of {@code const}
  * and {@code enum} are written compactly in both policies.
  *
