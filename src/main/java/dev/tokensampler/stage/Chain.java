@@ -27,7 +27,9 @@ import org.apache.commons.rng.UniformRandomProvider;
  * ({@link Candidates#randomBits()}) is given to {@code apply}: as a generator, from which exactly
  * one {@code nextLong()} is taken when a stage or the draw first needs it (none if the step throws
  * before), or as the bits themselves. The vocabulary size is fixed by the first step; the
- * candidates' buffers are allocated then, and nothing per token afterwards. Not thread-safe.
+ * candidates' buffers are allocated then, and nothing per token afterwards. A step that throws
+ * (a stage or the validation) leaves the built-in stages' state as it was before it. Not
+ * thread-safe.
  */
 public final class Chain {
   private Stage[] stages;
@@ -180,14 +182,34 @@ public final class Chain {
   }
 
   private Candidates run(Candidates c) {
-    for (Stage stage : stages) {
-      stage.apply(c);
-      if (c.isSelected()) {
-        break;
+    int applied = 0;
+    try {
+      while (applied < stages.length) {
+        stages[applied++].apply(c);
+        if (c.isSelected()) {
+          break;
+        }
+      }
+      c.validate();
+    } catch (RuntimeException | Error e) {
+      undoStep(applied);
+      throw e;
+    }
+    return c;
+  }
+
+  /**
+   * A failed step: the first {@code applied} stages undo what their apply changed (of the
+   * built-in stages only {@link MinNewTokens} changes state in apply before the step can still
+   * fail; the mirostats update {@code mu} as they select, which ends the stages and skips the
+   * validation, and the other stages change state in accept).
+   */
+  private void undoStep(int applied) {
+    for (int i = 0; i < applied; i++) {
+      if (stages[i] instanceof MinNewTokens) {
+        ((MinNewTokens) stages[i]).undoStep();
       }
     }
-    c.validate();
-    return c;
   }
 
   /**
