@@ -185,13 +185,16 @@ public final class Chain {
     int applied = 0;
     try {
       while (applied < stages.length) {
+        c.running(stages[applied], applied);
         stages[applied++].apply(c);
         if (c.isSelected()) {
           break;
         }
       }
+      c.running(null, -1);
       c.validate();
     } catch (RuntimeException | Error e) {
+      c.running(null, -1);
       undoStep(applied);
       throw e;
     }
