@@ -275,15 +275,32 @@ public final class Chain {
    * same stages. Reads everything into new copies first: on failure, this chain is unchanged.
    *
    * @param in where the state comes from
-   * @throws IOException if {@code in} fails, ends early, or a stage rejects its state or leaves
+   * @throws IOException if {@code in} fails, ends early, or a stage rejects its state (e.g. a
+   *     token id in a history not below the vocabulary size fixed by the first step) or leaves
    *     some of it unread
    */
   public void restoreState(DataInput in) throws IOException {
+    restoreState(in, vocabularySize());
+  }
+
+  /**
+   * As {@link #restoreState(DataInput)}, with the token ids in the built-in stages' histories
+   * checked against {@code vocabularySize} (not at all if 0, the size not being known yet).
+   *
+   * @param in where the state comes from
+   * @param vocabularySize the vocabulary size V the state is for, or 0 if not known
+   * @return the largest token id the built-in stages' restored histories hold, or -1, for a
+   *     check once V is known
+   * @throws IOException as {@link #restoreState(DataInput)}, and if a history holds an id not
+   *     below a non-zero {@code vocabularySize}
+   */
+  public int restoreState(DataInput in, int vocabularySize) throws IOException {
     Stage[] restored = new Stage[stages.length];
+    int largestToken = -1;
     for (int i = 0; i < stages.length; i++) {
       byte[] state = readBytes(in, i);
       Stage copy = stages[i].copy();
-      DataInputStream stageIn = new DataInputStream(new ByteArrayInputStream(state));
+      StageStateInput stageIn = new StageStateInput(state, vocabularySize);
       try {
         copy.restoreState(stageIn);
       } catch (IOException | RuntimeException e) {
@@ -295,8 +312,10 @@ public final class Chain {
             + ") has " + stageIn.available() + " unread bytes");
       }
       restored[i] = copy;
+      largestToken = Math.max(largestToken, stageIn.largestToken());
     }
     stages = restored;
+    return largestToken;
   }
 
   /** A length, then that many bytes, reading at most what the input holds (never trusting n). */
