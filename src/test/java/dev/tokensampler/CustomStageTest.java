@@ -316,9 +316,8 @@ class CustomStageTest {
       Sampler sampler = SamplerConfig.builder().topK(40).stage(overflow).build().newSampler(1L);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> sampler.sample(new float[] {0f, 1f, 2f}));
-      assertTrue(e.getMessage().startsWith("stage 1 (boost) set candidate 1 to "
+      assertTrue(e.getMessage().startsWith("the value that stage 1 (boost) set for candidate 1 is "
           + (bad != bad ? "NaN" : "+Infinity")), e.getMessage());
-      assertTrue(e.getMessage().contains("not the caller's logits"), e.getMessage());
     }
   }
 }

@@ -224,11 +224,8 @@ public final class Candidates {
     Objects.checkIndex(i, view().size());
     if (!LogitRule.isValid(value)) {
       if (running != null) {
-        throw new IllegalArgumentException("stage " + runningIndex + " ("
-            + Excerpt.of(String.valueOf(running)) + ") set candidate " + i + " to "
-            + (value != value ? "NaN" : "+Infinity")
-            + "; logits must be finite or -Infinity (the stage made the value, not the caller's"
-            + " logits)");
+        throw LogitRule.invalid("the value that stage " + runningIndex + " ("
+            + Excerpt.of(String.valueOf(running)) + ") set for candidate " + i, value);
       }
       throw LogitRule.invalid("the value of candidate " + i, value);
     }

@@ -203,14 +203,14 @@ public final class Chain {
 
   /**
    * A failed step: the first {@code applied} stages undo what their apply changed (of the
-   * built-in stages only {@link MinNewTokens} changes state in apply before the step can still
+   * built-in stages only {@code MinNewTokens} changes state in apply before the step can still
    * fail; the mirostats update {@code mu} as they select, which ends the stages and skips the
    * validation, and the other stages change state in accept).
    */
   private void undoStep(int applied) {
     for (int i = 0; i < applied; i++) {
-      if (stages[i] instanceof MinNewTokens) {
-        ((MinNewTokens) stages[i]).undoStep();
+      if (stages[i] instanceof StepUndo) {
+        ((StepUndo) stages[i]).undoStep();
       }
     }
   }

@@ -32,7 +32,7 @@ import java.util.Objects;
  * or {@code +Infinity} at an EOS token is still an error. If every candidate is an EOS token, the
  * sampler throws (see {@link Candidates}).
  */
-public final class MinNewTokens implements Stage {
+public final class MinNewTokens extends StepUndo implements Stage {
   /** The count before the first apply: still reading the prompt. */
   private static final int PROMPT = -1;
 
@@ -129,6 +129,7 @@ public final class MinNewTokens implements Stage {
   }
 
   /** The chain's step failed: a prompt that this step's apply ended goes on. */
+  @Override
   void undoStep() {
     if (endedPrompt) {
       generated = PROMPT;
