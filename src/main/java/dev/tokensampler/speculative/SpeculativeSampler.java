@@ -63,6 +63,8 @@ public final class SpeculativeSampler {
   private boolean held;
   private long heldDrawBits;
   private long heldAcceptBits;
+  /** The drafts the call in progress has told the stages. */
+  private int acceptedBeforeFailure;
   /** Set for the duration of every call that changes the state. */
   private volatile boolean busy;
 
@@ -178,9 +180,6 @@ public final class SpeculativeSampler {
       throw new PartialVerifyException(accepted, e);
     }
   }
-
-  /** The drafts the call in progress has told the stages. */
-  private int acceptedBeforeFailure;
 
   private int verifyPositions(float[] targetLogits, float[] draftProbabilities,
       int[] draftTokens, int draftCount, int vocabularySize, int[] out, long drawBits,
