@@ -354,7 +354,9 @@ public final class Sampler {
    * @param state bytes from {@link #saveState()} of a sampler with the same chain and generator type
    * @throws NullPointerException if {@code state} is null
    * @throws IllegalArgumentException if the bytes are not such a state (wrong magic, version,
-   *     checksum, chain, generator, vocabulary size, or damaged), saying which
+   *     checksum, chain, generator, vocabulary size, a history id not below the vocabulary size,
+   *     or damaged), saying which; a state saved before the first sample, restored by a sampler
+   *     that has not sampled either, has its history ids checked by the first {@code sample}
    * @throws IllegalStateException if this sampler's generator cannot restore a state
    * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
@@ -388,8 +390,11 @@ public final class Sampler {
       generator.restoreState(new RandomProviderDefaultState(current));
       throw new IllegalArgumentException("state holds an invalid generator state: " + e, e);
     }
+    int known = parsed.vocabularySize > 0 ? parsed.vocabularySize : size;
+    int largestToken;
     try {
-      chain.restoreState(new DataInputStream(new ByteArrayInputStream(parsed.stageStates)));
+      largestToken = chain.restoreState(
+          new DataInputStream(new ByteArrayInputStream(parsed.stageStates)), known);
     } catch (IOException | RuntimeException e) {
       generator.restoreState(new RandomProviderDefaultState(current));
       throw new IllegalArgumentException("state is truncated or malformed: " + e, e);
@@ -398,7 +403,8 @@ public final class Sampler {
     if (parsed.vocabularySize > 0) {
       chain.fixVocabularySize(parsed.vocabularySize);
     }
-    largestEarlyToken = -1;
+    // Ids of a state saved before V was known are checked by the first sample, as accepted ones.
+    largestEarlyToken = known > 0 ? -1 : largestToken;
     stepRandom.hold(parsed.keptRandomValue != null,
         parsed.keptRandomValue == null ? 0L : parsed.keptRandomValue);
   }

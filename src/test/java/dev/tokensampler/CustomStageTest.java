@@ -2,6 +2,7 @@ package dev.tokensampler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensampler.stage.Candidates;
@@ -295,5 +296,28 @@ class CustomStageTest {
     float[] x = logits();
     return Stream.generate(() -> sampler.sample(x)).limit(SAMPLES)
         .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** A NaN or +Infinity a custom stage writes is reported as that stage's, not the caller's. */
+  @Test
+  void anInvalidValueAStageWritesNamesTheStage() {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+      Stage overflow = new Stage() {
+        @Override
+        public void apply(Candidates c) {
+          c.setLogit(1, bad);
+        }
+
+        @Override
+        public String toString() {
+          return "boost";
+        }
+      };
+      Sampler sampler = SamplerConfig.builder().topK(40).stage(overflow).build().newSampler(1L);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> sampler.sample(new float[] {0f, 1f, 2f}));
+      assertTrue(e.getMessage().startsWith("the value that stage 1 (boost) set for candidate 1 is "
+          + (bad != bad ? "NaN" : "+Infinity")), e.getMessage());
+    }
   }
 }

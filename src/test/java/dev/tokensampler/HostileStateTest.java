@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensampler.stage.Candidates;
 import dev.tokensampler.stage.Dry;
+import dev.tokensampler.stage.NoRepeatNGram;
 import dev.tokensampler.stage.RepetitionPenalty;
 import dev.tokensampler.stage.Stage;
 import java.io.ByteArrayInputStream;
@@ -209,5 +210,41 @@ class HostileStateTest {
       }
       System.out.println(state + " " + Arrays.toString(tokens).replace(" ", ""));
     }
+  }
+
+  /** A state whose last history token (just before the checksum) is {@code token}. */
+  private static byte[] withLastHistoryToken(byte[] state, int token) {
+    byte[] forged = state.clone();
+    java.nio.ByteBuffer.wrap(forged, forged.length - 8, 4).putInt(token);
+    CRC32 crc = new CRC32();
+    crc.update(forged, 0, forged.length - 4);
+    java.nio.ByteBuffer.wrap(forged, forged.length - 4, 4).putInt((int) crc.getValue());
+    return forged;
+  }
+
+  @Test
+  void historyIdsOutsideTheVocabularyAreRejected() {
+    SamplerConfig config = SamplerConfig.builder().stage(new NoRepeatNGram(2)).build();
+    // V known from the state: rejected at restore, whatever the target.
+    Sampler source = sampled(config.newSampler(3L));
+    source.accept(1);
+    source.accept(2);
+    byte[] known = withLastHistoryToken(source.saveState(), 70);
+    for (Sampler target : new Sampler[] {config.newSampler(8L), sampled(config.newSampler(8L))}) {
+      assertRejectedAndUnchanged(target, known, "token 70");
+    }
+    // A never-sampled state: rejected at restore by a sampler that knows V, else by the first
+    // sample.
+    Sampler fresh = config.newSampler(4L);
+    fresh.accept(1);
+    fresh.accept(2);
+    byte[] unknown = withLastHistoryToken(fresh.saveState(), 70);
+    assertRejectedAndUnchanged(sampled(config.newSampler(8L)), unknown, "token 70");
+    Sampler target = config.newSampler(8L);
+    target.restoreState(unknown);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> target.sample(logits(0)));
+    assertTrue(e.getMessage().contains("token 70"), e.getMessage());
+    assertTrue(e.getMessage().contains("vocabulary of size " + V), e.getMessage());
   }
 }

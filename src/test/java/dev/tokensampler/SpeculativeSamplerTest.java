@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tokensampler.random.Seeds;
+import dev.tokensampler.speculative.PartialVerifyException;
 import dev.tokensampler.speculative.SpeculativeSampler;
 import dev.tokensampler.stage.Stage;
 import java.util.ArrayList;
@@ -412,5 +413,104 @@ class SpeculativeSamplerTest {
       }
     }
     return last;
+  }
+
+  /** A stage that throws when applied after {@code n} accepted tokens, until disarmed. */
+  private static final class FailAfter implements Stage {
+    private final int n;
+    private final boolean[] armed;
+    private int accepted;
+
+    FailAfter(int n, boolean[] armed) {
+      this.n = n;
+      this.armed = armed;
+    }
+
+    @Override
+    public void apply(dev.tokensampler.stage.Candidates c) {
+      if (armed[0] && accepted == n) {
+        throw new IllegalStateException("stage failed after " + n + " tokens");
+      }
+    }
+
+    @Override
+    public void accept(int token) {
+      accepted++;
+    }
+
+    @Override
+    public Stage copy() {
+      return new FailAfter(n, armed);
+    }
+  }
+
+  /** Draft rows equal to the softmax of the target rows: every draft is accepted. */
+  private static float[] softmaxRows(float[] logits, int rows, int v) {
+    float[] q = new float[rows * v];
+    for (int r = 0; r < rows; r++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < v; j++) {
+        max = Math.max(max, logits[r * v + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < v; j++) {
+        sum += Math.exp(logits[r * v + j] - max);
+      }
+      for (int j = 0; j < v; j++) {
+        q[r * v + j] = (float) (Math.exp(logits[r * v + j] - max) / sum);
+      }
+    }
+    return q;
+  }
+
+  @Test
+  void aVerifyThatFailsBeforeAcceptingTakesNoRandomValue() {
+    int v = 8;
+    int k = 2;
+    float[] target = new float[(k + 1) * v];
+    for (int j = 0; j < target.length; j++) {
+      target[j] = (j * 7 % 11) / 3f;
+    }
+    float[] q = softmaxRows(target, k, v);
+    int[] drafts = {1, 2};
+    boolean[] armed = {true};
+    SamplerConfig config = SamplerConfig.builder().stage(new FailAfter(0, armed)).build();
+    SpeculativeSampler failed = SpeculativeSampler.create(config, 5L);
+    int[] out = new int[k + 1];
+    assertThrows(IllegalStateException.class, () -> failed.verify(target, q, drafts, k, v, out));
+    armed[0] = false;
+    for (int call = 0; call < 3; call++) {
+      int[] fresh = new int[k + 1];
+      SpeculativeSampler reference = SpeculativeSampler.create(config, 5L);
+      int m = 0;
+      for (int c = 0; c <= call; c++) {
+        m = reference.verify(target, q, drafts, k, v, fresh);
+      }
+      int got = failed.verify(target, q, drafts, k, v, out);
+      assertEquals(m, got, "call " + call);
+      assertArrayEquals(Arrays.copyOf(fresh, m), Arrays.copyOf(out, got), "call " + call);
+    }
+  }
+
+  @Test
+  void aVerifyThatFailsAfterAcceptingSaysWhichTokensAdvanced() {
+    int v = 8;
+    int k = 2;
+    float[] target = new float[(k + 1) * v];
+    for (int j = 0; j < target.length; j++) {
+      target[j] = (j * 5 % 13) / 4f;
+    }
+    float[] q = softmaxRows(target, k, v);
+    int[] drafts = {3, 4};
+    boolean[] armed = {true};
+    SamplerConfig config = SamplerConfig.builder().stage(new FailAfter(1, armed)).build();
+    SpeculativeSampler sampler = SpeculativeSampler.create(config, 9L);
+    int[] out = new int[k + 1];
+    PartialVerifyException e = assertThrows(PartialVerifyException.class,
+        () -> sampler.verify(target, q, drafts, k, v, out));
+    assertEquals(1, e.acceptedCount());
+    assertEquals(3, out[0]);
+    assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+    assertTrue(e.getMessage().contains("1 draft token"), e.getMessage());
   }
 }

@@ -36,7 +36,11 @@ import org.apache.commons.rng.UniformRandomProvider;
  * the token equals that of a {@link dev.tokensampler.Sampler} on the same stream; the random
  * value of draft position {@code i} (from 1) for such stages is {@code Seeds.derive(d, i - 1)}. The
  * acceptance values are {@code u_i = Seeds.uniform(Seeds.derive(a, i - 1))}. A call that throws
- * takes none. The same seed and inputs give the same tokens on every machine.
+ * before accepting a draft (bad arguments, or a stage throws at the first position) takes none:
+ * values it drew are kept for the next call, which then yields the tokens of a sampler that
+ * never saw the failed call. A stage that throws after drafts were accepted (stages cannot
+ * un-learn a token) makes the call throw a {@link PartialVerifyException} saying how many drafts
+ * advanced; that call has taken its two values. The same seed and inputs give the same tokens on every machine.
  *
  * <p><b>State.</b> Stateful stages (penalties, histories) are told each accepted draft token
  * before the next position's distribution is computed, then the final token, so they see exactly
@@ -55,6 +59,12 @@ public final class SpeculativeSampler {
   private final UniformRandomProvider random;
   private float[] target;
   private float[] scratch;
+  /** Whether a call that failed before accepting a draft left its two random values here. */
+  private boolean held;
+  private long heldDrawBits;
+  private long heldAcceptBits;
+  /** The drafts the call in progress has told the stages. */
+  private int acceptedBeforeFailure;
   /** Set for the duration of every call that changes the state. */
   private volatile boolean busy;
 
@@ -133,6 +143,9 @@ public final class SpeculativeSampler {
    * @throws NullPointerException if an array is null
    * @throws IllegalArgumentException for a bad count, size, token or value, naming it; nothing is
    *     changed and no random number is taken
+   * @throws PartialVerifyException if a stage throws after drafts were accepted: they are in
+   *     {@code out[0, e.acceptedCount())} and told to the stages; what a stage throws before
+   *     any draft is accepted propagates as it is, and nothing is changed
    * @throws ConcurrentModificationException if another call on this sampler is in progress
    */
   public int verify(float[] targetLogits, float[] draftProbabilities, int[] draftTokens,
@@ -149,8 +162,29 @@ public final class SpeculativeSampler {
   private int verifyDrafts(float[] targetLogits, float[] draftProbabilities, int[] draftTokens,
       int draftCount, int vocabularySize, int[] out) {
     validate(targetLogits, draftProbabilities, draftTokens, draftCount, vocabularySize, out);
-    long drawBits = random.nextLong();
-    long acceptBits = random.nextLong();
+    long drawBits = held ? heldDrawBits : random.nextLong();
+    long acceptBits = held ? heldAcceptBits : random.nextLong();
+    held = false;
+    try {
+      return verifyPositions(targetLogits, draftProbabilities, draftTokens, draftCount,
+          vocabularySize, out, drawBits, acceptBits);
+    } catch (RuntimeException e) {
+      int accepted = acceptedBeforeFailure;
+      if (accepted == 0) {
+        // Nothing told to the stages: keep the random values for the next call.
+        held = true;
+        heldDrawBits = drawBits;
+        heldAcceptBits = acceptBits;
+        throw e;
+      }
+      throw new PartialVerifyException(accepted, e);
+    }
+  }
+
+  private int verifyPositions(float[] targetLogits, float[] draftProbabilities,
+      int[] draftTokens, int draftCount, int vocabularySize, int[] out, long drawBits,
+      long acceptBits) {
+    acceptedBeforeFailure = 0;
     int v = vocabularySize;
     for (int i = 0; i < draftCount; i++) {
       Candidates c = chain.apply(targetLogits, i * v, v, Seeds.derive(drawBits, i));
@@ -161,17 +195,20 @@ public final class SpeculativeSampler {
       if (u * q < target[x]) {
         out[i] = x;
         acceptAll(x);
+        acceptedBeforeFailure = i + 1;
         continue;
       }
       int token = drawResidual(draftProbabilities, i * v, drawBits);
       out[i] = token;
       acceptAll(token);
+      acceptedBeforeFailure = 0;
       return i + 1;
     }
     chain.apply(targetLogits, draftCount * v, v, drawBits);
     int bonus = chain.draw();
     out[draftCount] = bonus;
     acceptAll(bonus);
+    acceptedBeforeFailure = 0;
     return draftCount + 1;
   }
 

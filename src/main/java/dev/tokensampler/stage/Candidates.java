@@ -1,5 +1,6 @@
 package dev.tokensampler.stage;
 
+import dev.tokensampler.internal.Excerpt;
 import dev.tokensampler.internal.logits.LogitRule;
 import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.Kernels;
@@ -56,6 +57,9 @@ public final class Candidates {
   private final StepRandom random = new StepRandom();
   private final StageScratch scratch;
   private int selected = -1;
+  /** The stage a {@link Chain} is applying, and its index, for messages; null outside. */
+  private Stage running;
+  private int runningIndex = -1;
 
   Candidates(int vocabularySize) {
     this(vocabularySize, KernelProvider.newKernels());
@@ -98,6 +102,12 @@ public final class Candidates {
     nucleus.clear();
     selected = -1;
     random.startWithout();
+  }
+
+  /** The chain is applying {@code stage}, its stage {@code index} (null and -1 when done). */
+  void running(Stage stage, int index) {
+    running = stage;
+    runningIndex = index;
   }
 
   /** This step's random value is taken from {@code generator} when first asked for. */
@@ -208,12 +218,17 @@ public final class Candidates {
    *
    * @param i the candidate position, {@code 0 <= i < size()}
    * @param value the new logit, finite or {@code -Infinity}
-   * @throws IllegalArgumentException if {@code value} is NaN or {@code +Infinity}, or the current
-   *     logits break the input rules
+   * @throws IllegalArgumentException if {@code value} is NaN or {@code +Infinity} (in a
+   *     {@link Chain}, the message names the stage writing it), or the current logits break the
+   *     input rules
    */
   public void setLogit(int i, float value) {
     Objects.checkIndex(i, view().size());
     if (!LogitRule.isValid(value)) {
+      if (running != null) {
+        throw LogitRule.invalid("the value that stage " + runningIndex + " ("
+            + Excerpt.of(String.valueOf(running)) + ") set for candidate " + i, value);
+      }
       throw LogitRule.invalid("the value of candidate " + i, value);
     }
     prepareMask();

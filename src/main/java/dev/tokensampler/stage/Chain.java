@@ -27,7 +27,9 @@ import org.apache.commons.rng.UniformRandomProvider;
  * ({@link Candidates#randomBits()}) is given to {@code apply}: as a generator, from which exactly
  * one {@code nextLong()} is taken when a stage or the draw first needs it (none if the step throws
  * before), or as the bits themselves. The vocabulary size is fixed by the first step; the
- * candidates' buffers are allocated then, and nothing per token afterwards. Not thread-safe.
+ * candidates' buffers are allocated then, and nothing per token afterwards. A step that throws
+ * (a stage or the validation) leaves the built-in stages' state as it was before it. Not
+ * thread-safe.
  */
 public final class Chain {
   private Stage[] stages;
@@ -180,14 +182,37 @@ public final class Chain {
   }
 
   private Candidates run(Candidates c) {
-    for (Stage stage : stages) {
-      stage.apply(c);
-      if (c.isSelected()) {
-        break;
+    int applied = 0;
+    try {
+      while (applied < stages.length) {
+        c.running(stages[applied], applied);
+        stages[applied++].apply(c);
+        if (c.isSelected()) {
+          break;
+        }
+      }
+      c.running(null, -1);
+      c.validate();
+    } catch (RuntimeException | Error e) {
+      c.running(null, -1);
+      undoStep(applied);
+      throw e;
+    }
+    return c;
+  }
+
+  /**
+   * A failed step: the first {@code applied} stages undo what their apply changed (of the
+   * built-in stages only {@code MinNewTokens} changes state in apply before the step can still
+   * fail; the mirostats update {@code mu} as they select, which ends the stages and skips the
+   * validation, and the other stages change state in accept).
+   */
+  private void undoStep(int applied) {
+    for (int i = 0; i < applied; i++) {
+      if (stages[i] instanceof StepUndo) {
+        ((StepUndo) stages[i]).undoStep();
       }
     }
-    c.validate();
-    return c;
   }
 
   /**
@@ -250,15 +275,32 @@ public final class Chain {
    * same stages. Reads everything into new copies first: on failure, this chain is unchanged.
    *
    * @param in where the state comes from
-   * @throws IOException if {@code in} fails, ends early, or a stage rejects its state or leaves
+   * @throws IOException if {@code in} fails, ends early, or a stage rejects its state (e.g. a
+   *     token id in a history not below the vocabulary size fixed by the first step) or leaves
    *     some of it unread
    */
   public void restoreState(DataInput in) throws IOException {
+    restoreState(in, vocabularySize());
+  }
+
+  /**
+   * As {@link #restoreState(DataInput)}, with the token ids in the built-in stages' histories
+   * checked against {@code vocabularySize} (not at all if 0, the size not being known yet).
+   *
+   * @param in where the state comes from
+   * @param vocabularySize the vocabulary size V the state is for, or 0 if not known
+   * @return the largest token id the built-in stages' restored histories hold, or -1, for a
+   *     check once V is known
+   * @throws IOException as {@link #restoreState(DataInput)}, and if a history holds an id not
+   *     below a non-zero {@code vocabularySize}
+   */
+  public int restoreState(DataInput in, int vocabularySize) throws IOException {
     Stage[] restored = new Stage[stages.length];
+    int largestToken = -1;
     for (int i = 0; i < stages.length; i++) {
       byte[] state = readBytes(in, i);
       Stage copy = stages[i].copy();
-      DataInputStream stageIn = new DataInputStream(new ByteArrayInputStream(state));
+      StageStateInput stageIn = new StageStateInput(state, vocabularySize);
       try {
         copy.restoreState(stageIn);
       } catch (IOException | RuntimeException e) {
@@ -270,8 +312,10 @@ public final class Chain {
             + ") has " + stageIn.available() + " unread bytes");
       }
       restored[i] = copy;
+      largestToken = Math.max(largestToken, stageIn.largestToken());
     }
     stages = restored;
+    return largestToken;
   }
 
   /** A length, then that many bytes, reading at most what the input holds (never trusting n). */

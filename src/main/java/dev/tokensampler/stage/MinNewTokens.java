@@ -20,8 +20,8 @@ import java.util.Objects;
  * the rule is: the prompt is what this stage is told before it is first applied; every token
  * accepted after its first {@code apply} (since construction or {@link #reset()}) is a new token,
  * including tokens the caller feeds mid-generation, which transformers also counts. A first
- * {@code apply} that throws on invalid logits (NaN, +Infinity, all -Infinity) leaves the stage
- * reading the prompt. This needs no
+ * step that fails (invalid logits, or a later stage of the {@link Chain} throws) leaves the stage
+ * reading the prompt: the chain undoes the end of the prompt. This needs no
  * change to the sampler, but the stage must be applied on every step: put it before any stage
  * that may select the token (such as greedy), as transformers and llama.cpp put their
  * constraints first. Call {@code Sampler.reset()} before a new prompt.
@@ -32,13 +32,15 @@ import java.util.Objects;
  * or {@code +Infinity} at an EOS token is still an error. If every candidate is an EOS token, the
  * sampler throws (see {@link Candidates}).
  */
-public final class MinNewTokens implements Stage {
+public final class MinNewTokens extends StepUndo implements Stage {
   /** The count before the first apply: still reading the prompt. */
   private static final int PROMPT = -1;
 
   private final int minNewTokens;
   private final int[] eosTokenIds;
   private int generated = PROMPT;
+  /** Whether the last apply ended the prompt, for {@link #undoStep()}. */
+  private boolean endedPrompt;
 
   /**
    * A minimum-length stage.
@@ -100,12 +102,14 @@ public final class MinNewTokens implements Stage {
    */
   @Override
   public void apply(Candidates c) {
+    endedPrompt = false;
     if (generated == PROMPT) {
       if (minNewTokens > 0) {
         // Invalid logits fail here, before the prompt ends: the caller may go on feeding it.
         c.maxLogit();
       }
       generated = 0;
+      endedPrompt = true;
     }
     if (generated >= minNewTokens) {
       return;
@@ -124,9 +128,19 @@ public final class MinNewTokens implements Stage {
     }
   }
 
+  /** The chain's step failed: a prompt that this step's apply ended goes on. */
+  @Override
+  void undoStep() {
+    if (endedPrompt) {
+      generated = PROMPT;
+      endedPrompt = false;
+    }
+  }
+
   @Override
   public void accept(int token) {
     HistoryStages.checkToken(token);
+    endedPrompt = false;
     if (generated != PROMPT && generated < minNewTokens) {
       generated++;
     }
@@ -135,6 +149,7 @@ public final class MinNewTokens implements Stage {
   @Override
   public void reset() {
     generated = PROMPT;
+    endedPrompt = false;
   }
 
   @Override

@@ -174,6 +174,9 @@ final class TokenHistory {
       if (token < 0) {
         throw new IOException("negative token id in history: " + token);
       }
+      if (in instanceof StageStateInput) {
+        ((StageStateInput) in).checkToken(token);
+      }
       push(token);
     }
   }

@@ -85,4 +85,32 @@ class MinNewTokensTest {
         () -> new MinNewTokens(2, 5).apply(CandidatePath.WHOLE_VOCABULARY.start(new float[3])));
     assertEquals("eos_token_id 5 is outside the vocabulary of size 3", e.getMessage());
   }
+
+  /**
+   * A first step that a later stage fails leaves the stage reading the prompt: the prompt tokens
+   * fed after it are not new tokens.
+   */
+  @Test
+  void aStepThatALaterStageFailsDoesNotEndThePrompt() {
+    float[] logits = {10f, 0f, 0f};
+    boolean[] fail = {true};
+    Stage failOnce = c -> {
+      if (fail[0]) {
+        fail[0] = false;
+        throw new IllegalStateException("the model server went away");
+      }
+    };
+    SamplerConfig config = SamplerConfig.builder()
+        .stage(new MinNewTokens(3, 0)).stage(failOnce).build();
+    Sampler sampler = config.newSampler(3L);
+    sampler.accept(1);
+    assertThrows(IllegalStateException.class, () -> sampler.sample(logits));
+    sampler.accept(2);
+    sampler.accept(1);
+    sampler.accept(2);
+    for (int step = 0; step < 3; step++) {
+      assertTrue(sampler.sample(logits) != 0, "step " + step);
+    }
+    assertEquals(0, sampler.sample(logits));
+  }
 }
