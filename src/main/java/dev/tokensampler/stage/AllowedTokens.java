@@ -8,6 +8,9 @@ package dev.tokensampler.stage;
  * one. Not thread-safe.
  */
 final class AllowedTokens {
+  private static final int NEGATIVE_INFINITY_BITS =
+      Float.floatToRawIntBits(Float.NEGATIVE_INFINITY);
+
   private final LogitView view;
   private final StepWeights weights;
   private final Truncation truncation;
@@ -150,25 +153,34 @@ final class AllowedTokens {
     float[] src = view.logits();
     int so = view.offset();
     float[] dst = view.ownArray();
-    boolean held = false;
-    boolean finite = false;
+    // Branch-free: an allowed token keeps the bits of its scaled logit, a disallowed one gets
+    // those of -Infinity (a branch on a random mask mispredicts half the time). The largest value
+    // written tells whether any allowed logit is finite and whether the maximum survived.
+    float written = Float.NEGATIVE_INFINITY;
     if (longWords != null) {
       for (int i = 0; i < size; i++) {
-        float x = src[so + i];
-        boolean allowed = (longWords[i >>> 6] << ~i) < 0;
-        dst[i] = allowed ? x * scale : Float.NEGATIVE_INFINITY;
-        held |= !allowed & x == max;
-        finite |= allowed & x != Float.NEGATIVE_INFINITY;
+        int keep = (int) ((longWords[i >>> 6] << ~i) >> 63);
+        int scaled = Float.floatToRawIntBits(src[so + i] * scale);
+        float y = Float.intBitsToFloat((scaled & keep) | (NEGATIVE_INFINITY_BITS & ~keep));
+        dst[i] = y;
+        if (y > written) {
+          written = y;
+        }
       }
     } else {
       for (int i = 0; i < size; i++) {
-        float x = src[so + i];
-        boolean allowed = (intWords[i >>> 5] << ~i) < 0;
-        dst[i] = allowed ? x * scale : Float.NEGATIVE_INFINITY;
-        held |= !allowed & x == max;
-        finite |= allowed & x != Float.NEGATIVE_INFINITY;
+        int keep = (intWords[i >>> 5] << ~i) >> 31;
+        int scaled = Float.floatToRawIntBits(src[so + i] * scale);
+        float y = Float.intBitsToFloat((scaled & keep) | (NEGATIVE_INFINITY_BITS & ~keep));
+        dst[i] = y;
+        if (y > written) {
+          written = y;
+        }
       }
     }
+    boolean finite = written != Float.NEGATIVE_INFINITY;
+    // The largest scaled logit is max * scale (rounding is monotone): it survived iff written is it.
+    boolean held = !(written == max * scale);
     if (!finite) {
       return false;
     }
