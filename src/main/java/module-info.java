@@ -10,6 +10,8 @@
  *       {@code --add-modules jdk.incubator.vector}; otherwise the scalar kernels give the same
  *       results;
  *   <li>{@code ai.djl.api}: the package {@code dev.tokensampler.djl};
+ *   <li>{@code ai.djl.tokenizers} (and {@code com.google.gson}):
+ *       {@code dev.tokensampler.djl.HuggingFaceTextTokenizer};
  *   <li>{@code com.google.gson}: {@code dev.tokensampler.config.GenerationConfigJson},
  *       {@code dev.tokensampler.structured.JsonSchemaGrammar} and
  *       {@code dev.tokensampler.vocab.TokenizerJson}.
@@ -28,6 +30,7 @@ module dev.tokensampler {
   // that does not use that package must compile without DJL (its classes therefore suppress
   // the "exports" lint).
   requires static ai.djl.api;
+  requires static ai.djl.tokenizers;
   requires static com.google.gson;
 
   exports dev.tokensampler;

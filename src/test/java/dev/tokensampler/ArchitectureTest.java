@@ -31,7 +31,8 @@ import org.w3c.dom.NodeList;
  *
  * <ul>
  *   <li>DJL stays optional: no main class outside {@code dev.tokensampler.djl} uses {@code ai.djl},
- *       the DJL API is an optional dependency and every other DJL artifact is test-only;
+ *       the DJL API and its tokenizers are optional dependencies and every other DJL artifact
+ *       is test-only;
  *   <li>only {@code dev.tokensampler.kernel} uses the Vector API ({@code jdk.incubator.vector});
  *   <li>the root package {@code dev.tokensampler} does not use {@code dev.tokensampler.kernel}: it
  *       reaches the kernels through the stages' {@code Candidates};
@@ -103,14 +104,18 @@ class ArchitectureTest {
     assertEquals(List.of(), offenders);
   }
 
-  /** The module descriptor names DJL once, as a static (compile-time only) requirement. */
+  /**
+   * The module descriptor names DJL's API and tokenizers, as static (compile-time only)
+   * requirements.
+   */
   @Test
   void theModuleRequiresDjlStaticallyOnly() {
     List<String> djlLines = read(MODULE_INFO).lines()
         .map(String::strip)
         .filter(line -> line.startsWith("requires") && line.contains("ai.djl"))
         .collect(Collectors.toList());
-    assertEquals(List.of("requires static ai.djl.api;"), djlLines);
+    assertEquals(List.of("requires static ai.djl.api;", "requires static ai.djl.tokenizers;"),
+        djlLines);
   }
 
   @Test
@@ -247,7 +252,7 @@ class ArchitectureTest {
       }
       djl++;
       String artifact = group + ":" + text(dependency, "artifactId");
-      if (artifact.equals("ai.djl:api")) {
+      if (artifact.equals("ai.djl:api") || artifact.equals("ai.djl.huggingface:tokenizers")) {
         assertEquals("true", text(dependency, "optional"), artifact);
         assertEquals("", text(dependency, "scope"), artifact + " is compiled against");
       } else {
