@@ -4,6 +4,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.tokensampler.internal.Excerpt;
+import dev.tokensampler.vocab.TextTokenizer;
 import dev.tokensampler.search.EarlyStopping;
 import java.io.IOException;
 import java.io.StringReader;
@@ -70,7 +71,7 @@ public final class GenerationConfigJson {
 
   /** Keys that do not affect the choice of one token. */
   private static final Set<String> IGNORED = Set.of(
-      "max_length", "max_new_tokens", "max_time", "stop_strings", "use_cache",
+      "max_length", "max_new_tokens", "max_time", "use_cache",
       "cache_implementation", "cache_config", "return_legacy_cache",
       "output_attentions", "output_hidden_states", "output_scores", "output_logits",
       "return_dict_in_generate", "pad_token_id", "bos_token_id", "decoder_start_token_id",
@@ -111,6 +112,41 @@ public final class GenerationConfigJson {
    *     non-neutral value
    */
   public static SamplerSpec parse(String json) {
+    return parse(json, null);
+  }
+
+  /**
+   * Reads a {@code generation_config.json} file (UTF-8) with a tokenizer for the keys given as
+   * text.
+   *
+   * @param file the file
+   * @param tokenizer the model's tokenizer, or null
+   * @return the spec
+   * @throws NullPointerException if {@code file} is null
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException as {@link #parse(String, TextTokenizer)}
+   */
+  public static SamplerSpec read(Path file, TextTokenizer tokenizer) throws IOException {
+    Objects.requireNonNull(file, "file");
+    return parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8), tokenizer);
+  }
+
+  /**
+   * Parses the text of a {@code generation_config.json} with a tokenizer for the keys given as
+   * text: transformers' {@code stop_strings} (a string or a list; the spec's {@code stop}, {@link
+   * SamplerSpec#stopStrings()}) and vLLM's {@code bad_words} (a list of strings, banned as
+   * {@link dev.tokensampler.vocab.StringForms#badWords} says, next to {@code bad_words_ids}).
+   * Without a tokenizer {@code stop_strings} is ignored (it does not change how a token is
+   * chosen) and {@code bad_words} is an error.
+   *
+   * @param json a JSON object
+   * @param tokenizer the model's tokenizer, or null
+   * @return the spec
+   * @throws NullPointerException if {@code json} is null
+   * @throws IllegalArgumentException as {@link #parse(String)}, or for {@code bad_words}
+   *     without a tokenizer
+   */
+  public static SamplerSpec parse(String json, TextTokenizer tokenizer) {
     Objects.requireNonNull(json, "json");
     Map<String, Object> fields;
     try {
@@ -125,7 +161,7 @@ public final class GenerationConfigJson {
       throw new IllegalArgumentException(PREFIX + e.getMessage(), e);
     }
     try {
-      return toSpec(new Fields(fields));
+      return toSpec(new Fields(fields), tokenizer);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(PREFIX + e.getMessage(), e);
     }
@@ -210,6 +246,9 @@ public final class GenerationConfigJson {
         return in.nextBoolean();
       case "bad_words_ids":
         return readIntLists(key, in);
+      case "stop_strings":
+      case "bad_words":
+        return readStrings(key, in, token);
       case "suppress_tokens":
       case "eos_token_id":
         if (token == JsonToken.NUMBER) {
@@ -244,6 +283,28 @@ public final class GenerationConfigJson {
    * {@code early_stopping}: {@code true}, {@code false} or the string {@code "never"}, the one
    * string value a supported key takes (transformers' three values, spelled exactly).
    */
+  /** A string or a list of strings. */
+  private static String[] readStrings(String key, JsonReader in, JsonToken token)
+      throws IOException {
+    if (token == JsonToken.STRING) {
+      return new String[] {in.nextString()};
+    }
+    if (token != JsonToken.BEGIN_ARRAY) {
+      throw new TypeMismatch(key, "a string or a list of strings");
+    }
+    in.beginArray();
+    java.util.List<String> strings = new java.util.ArrayList<>();
+    while (in.hasNext()) {
+      if (in.peek() != JsonToken.STRING || strings.size() >= SamplerSpec.MAX_TOKEN_IDS) {
+        throw new TypeMismatch(key, "a string or a list of at most " + SamplerSpec.MAX_TOKEN_IDS
+            + " strings");
+      }
+      strings.add(in.nextString());
+    }
+    in.endArray();
+    return strings.toArray(new String[0]);
+  }
+
   private static EarlyStopping readEarlyStopping(String key, JsonReader in, JsonToken token)
       throws IOException {
     String expected = "true, false or \"never\"";
@@ -417,7 +478,7 @@ public final class GenerationConfigJson {
     }
   }
 
-  private static SamplerSpec toSpec(Fields f) {
+  private static SamplerSpec toSpec(Fields f, TextTokenizer tokenizer) {
     Map<String, Object> v = new LinkedHashMap<>();
     float repetition = f.number("repetition_penalty", 1f);
     if (repetition != 1f) {
@@ -431,6 +492,9 @@ public final class GenerationConfigJson {
     int[][] badWords = withoutEndTokens(f.intLists("bad_words_ids"), eos);
     if (badWords.length > 0) {
       v.put("bad_words_ids", badWords);
+    }
+    if (f.isSet("bad_words")) {
+      v.put("bad_words", TextValue.strings(f.strings("bad_words")));
     }
     int minNew = f.integer("min_new_tokens", 0);
     if (minNew != 0) {
@@ -450,6 +514,10 @@ public final class GenerationConfigJson {
       v.put("temperature", 0f);
     }
     addMultiSequence(f, v, sample);
+    if (f.isSet("stop_strings") && tokenizer != null) {
+      v.put(SpecRegistry.STOP, TextValue.strings(f.strings("stop_strings")));
+    }
+    TextValue.resolveAll(v, tokenizer);
     return SamplerSpec.of(SpecRegistry.TRANSFORMERS.order, v);
   }
 
@@ -585,7 +653,7 @@ public final class GenerationConfigJson {
         "top_p", "min_p", "typical_p", "epsilon_cutoff", "eta_cutoff", "repetition_penalty",
         "no_repeat_ngram_size", "bad_words_ids", "min_new_tokens", "suppress_tokens",
         "eos_token_id", "num_beams", "num_beam_groups", "diversity_penalty", "length_penalty",
-        "early_stopping", "num_return_sequences", "top_h");
+        "early_stopping", "num_return_sequences", "top_h", "stop_strings", "bad_words");
     private final Map<String, Object> values;
 
     Fields(Map<String, Object> values) {
@@ -619,6 +687,10 @@ public final class GenerationConfigJson {
 
     int[][] intLists(String key) {
       return isSet(key) ? (int[][]) values.get(key) : new int[0][];
+    }
+
+    String[] strings(String key) {
+      return (String[]) values.get(key);
     }
 
     EarlyStopping earlyStopping(String key) {

@@ -4,6 +4,7 @@ import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.internal.Excerpt;
 import dev.tokensampler.search.BeamSearchSettings;
+import dev.tokensampler.vocab.TextTokenizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,10 @@ import java.util.OptionalLong;
  * <p><b>Syntax.</b> Entries {@code key=value} separated by commas; spaces around keys and values
  * are ignored; list values use brackets ({@code eos_token_id=[128001,128009]},
  * {@code bad_words_ids=[[12],[45,67]]}) and token biases braces
- * ({@code logit_bias={15043:-1.5,29871:2}}), whose commas do not separate entries. Key names are
+ * ({@code logit_bias={15043:-1.5,29871:2}}), whose commas do not separate entries, nor do those
+ * of quoted strings. Values given as text (quoted strings: {@code dry_sequence_breakers},
+ * {@code bad_words}, {@code stop}, {@code logit_bias} keys) need a tokenizer: see {@link
+ * #parse(String, TextTokenizer)}. Key names are
  * llama.cpp's and Hugging Face transformers' (see the README's table for every key, its range and
  * default). The empty spec ({@code ""}, or only spaces, tabs and line breaks) is the plain softmax
  * draw: no stage, every token sampled with its softmax probability at temperature 1. A leading
@@ -32,7 +36,8 @@ import java.util.OptionalLong;
  * ({@code xtc_threshold}, {@code dynatemp_range}, {@code mirostat_tau}, ...) need its main key
  * and may stand anywhere. Global keys place no stage: {@code min_keep} (the floor of every
  * truncating stage, default 1), {@code penalty_last_n} (the window of the penalties, default -1:
- * the whole history), {@code eos_token_id} (for {@code min_new_tokens}), {@code seed}, and the
+ * the whole history), {@code eos_token_id} (for {@code min_new_tokens}), {@code seed},
+ * {@code stop} (stop strings, read by the generation loop), and the
  * multi-sequence keys of {@link #beamSearch()} ({@code num_beams}, {@code num_beam_groups},
  * {@code diversity_penalty}, {@code length_penalty}, {@code early_stopping},
  * {@code num_return_sequences}).
@@ -115,6 +120,30 @@ public final class SamplerSpec {
    *     main key, or a key outside the preset's chain; the message names the key and the value
    */
   public static SamplerSpec parse(String spec) {
+    return parse(spec, null);
+  }
+
+  /**
+   * Parses a spec whose values may be given as text, turned into token ids by a tokenizer once,
+   * here: {@code dry_sequence_breakers=["\n",":","\"","*"]} (llama.cpp's breakers, see {@link
+   * dev.tokensampler.vocab.StringForms#drySequenceBreakers}), {@code bad_words=["word"]} (vLLM's,
+   * see {@link dev.tokensampler.vocab.StringForms#badWords}; with {@code bad_words_ids} too, both
+   * are banned), {@code logit_bias={"Hello":-1.5,15043:2}} (quoted keys are text, see {@link
+   * dev.tokensampler.vocab.StringForms#logitBias}; integer keys stay token ids) and {@code
+   * stop=["\n\nUser:"]} (the generation's stop strings, {@link #stopStrings()}). Strings are
+   * JSON strings: double quotes, with the escapes {@code \"}, {@code \\}, {@code \n},
+   * {@code \t}, {@code \r}, <code>&#92;uXXXX</code>, ...; commas and brackets inside them are text.
+   * {@link #toString()} writes these values as text, so {@code parse(toString(), tokenizer)}
+   * equals the spec.
+   *
+   * @param spec the text
+   * @param tokenizer the model's tokenizer, or null to refuse values given as text
+   * @return the spec
+   * @throws NullPointerException if {@code spec} is null
+   * @throws IllegalArgumentException as {@link #parse(String)}, or for a value given as text
+   *     without a tokenizer (the message names the key and how to give one)
+   */
+  public static SamplerSpec parse(String spec, TextTokenizer tokenizer) {
     Objects.requireNonNull(spec, "spec");
     List<String[]> entries = entries(spec);
     SpecRegistry.Preset preset = null;
@@ -147,6 +176,7 @@ public final class SamplerSpec {
       }
       written.put(key, parsed);
     }
+    TextValue.resolveAll(written, tokenizer);
     return new SamplerSpec(preset == null ? writtenOrder(written) : presetOrder(preset, written),
         written);
   }
@@ -227,6 +257,16 @@ public final class SamplerSpec {
   }
 
   /**
+   * The {@code stop} key: strings that end a generation, for {@code
+   * dev.tokensampler.djl.CausalLMGenerator.Builder#stopStrings}.
+   *
+   * @return the stop strings, empty if the spec has none
+   */
+  public List<String> stopStrings() {
+    return new SpecValues(values).strings(SpecRegistry.STOP);
+  }
+
+  /**
    * The multi-sequence keys: {@code num_beams}, {@code num_beam_groups},
    * {@code diversity_penalty}, {@code length_penalty}, {@code early_stopping} ({@code true},
    * {@code false} or {@code never}), {@code num_return_sequences}, with transformers' defaults
@@ -267,7 +307,8 @@ public final class SamplerSpec {
 
   /**
    * The canonical spec: stages in chain order, each with its keys in a fixed order, then
-   * {@code min_keep}, {@code penalty_last_n}, {@code eos_token_id}, {@code seed}; presets expanded.
+   * {@code min_keep}, {@code penalty_last_n}, {@code eos_token_id}, {@code stop}, {@code seed};
+   * presets expanded.
    * {@code parse(toString())} equals this spec.
    *
    * @return the spec text
@@ -374,9 +415,20 @@ public final class SamplerSpec {
     }
     int depth = 0;
     int start = 0;
+    boolean quoted = false;
     for (int i = 0; i <= spec.length(); i++) {
       char c = i < spec.length() ? spec.charAt(i) : ',';
-      if (c == '[' || c == '{') {
+      if (quoted && i < spec.length()) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        quoted = true;
+      } else if (c == '[' || c == '{') {
         depth++;
       } else if (c == ']' || c == '}') {
         depth--;

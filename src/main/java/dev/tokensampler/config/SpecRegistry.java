@@ -6,7 +6,9 @@ import static dev.tokensampler.config.ValueType.FLOAT;
 import static dev.tokensampler.config.ValueType.INT;
 import static dev.tokensampler.config.ValueType.INT_LIST;
 import static dev.tokensampler.config.ValueType.INT_LISTS;
+import static dev.tokensampler.config.ValueType.INT_LISTS_OR_STRINGS;
 import static dev.tokensampler.config.ValueType.LONG;
+import static dev.tokensampler.config.ValueType.STRINGS;
 
 import dev.tokensampler.stage.AdaptiveP;
 import dev.tokensampler.stage.BannedSequences;
@@ -46,6 +48,7 @@ final class SpecRegistry {
   static final String PENALTY_LAST_N = "penalty_last_n";
   static final String EOS_TOKEN_ID = "eos_token_id";
   static final String SEED = "seed";
+  static final String STOP = "stop";
   static final String PRESET = "preset";
 
   static final StageKind LOGIT_BIAS = StageKind.of("logit_bias", BIAS_MAP,
@@ -64,13 +67,13 @@ final class SpecRegistry {
       v -> new Dry(v.f("dry_multiplier"), v.f("dry_base", 1.75f), v.i("dry_allowed_length", 2),
           v.i("dry_penalty_last_n", -1), v.lists("dry_sequence_breakers")))
       .with("dry_base", FLOAT).with("dry_allowed_length", INT).with("dry_penalty_last_n", INT)
-      .with("dry_sequence_breakers", INT_LISTS).offWhen(v -> v.f("dry_multiplier") == 0f);
+      .with("dry_sequence_breakers", INT_LISTS_OR_STRINGS).offWhen(v -> v.f("dry_multiplier") == 0f);
   static final StageKind NO_REPEAT_NGRAM = StageKind.of("no_repeat_ngram_size", INT,
       v -> new NoRepeatNGram(v.i("no_repeat_ngram_size")))
       .offWhen(v -> v.i("no_repeat_ngram_size") == 0);
   static final StageKind BAD_WORDS = StageKind.of("bad_words_ids", INT_LISTS,
-      v -> new BannedSequences(v.lists("bad_words_ids")))
-      .offWhen(v -> v.lists("bad_words_ids").isEmpty());
+      v -> new BannedSequences(badWords(v))).primary("bad_words", STRINGS)
+      .offWhen(v -> badWords(v).isEmpty());
   static final StageKind MIN_NEW_TOKENS = StageKind.of("min_new_tokens", INT,
       SpecRegistry::minNewTokens).offWhen(v -> v.i("min_new_tokens") == 0);
   static final StageKind SUPPRESS_TOKENS = StageKind.of("suppress_tokens", INT_LIST,
@@ -177,9 +180,17 @@ final class SpecRegistry {
     g.put(MIN_KEEP, INT);
     g.put(PENALTY_LAST_N, INT);
     g.put(EOS_TOKEN_ID, INT_LIST);
+    g.put(STOP, STRINGS);
     g.put(SEED, LONG);
     BeamKeys.register(g);
     return Collections.unmodifiableMap(g);
+  }
+
+  /** {@code bad_words_ids}, then the sequences of {@code bad_words}. */
+  private static List<int[]> badWords(SpecValues v) {
+    List<int[]> all = new java.util.ArrayList<>(v.lists("bad_words_ids"));
+    all.addAll(v.lists("bad_words"));
+    return all;
   }
 
   private static Stage logitBias(Map<Integer, Float> biases) {

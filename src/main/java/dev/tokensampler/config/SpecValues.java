@@ -46,14 +46,25 @@ final class SpecValues {
   }
 
   List<int[]> lists(String key) {
-    Object v = values.get(key);
+    Object v = idForm(values.get(key));
     return v == null ? Collections.emptyList() : Arrays.asList(((int[][]) v).clone());
   }
 
   @SuppressWarnings("unchecked")
   Map<Integer, Float> biases(String key) {
-    Object v = values.get(key);
+    Object v = idForm(values.get(key));
     return v == null ? Collections.emptyMap() : (Map<Integer, Float>) v;
+  }
+
+  /** The strings of a {@link ValueType#STRINGS} key, empty if absent. */
+  List<String> strings(String key) {
+    Object v = idForm(values.get(key));
+    return v == null ? Collections.emptyList() : Arrays.asList(((String[]) v).clone());
+  }
+
+  /** A text value's id form (resolved by a tokenizer), any other value itself. */
+  private static Object idForm(Object value) {
+    return value instanceof TextValue ? ((TextValue) value).ids : value;
   }
 
   /** {@code min_keep}, default 1: the floor of every truncating stage. */

@@ -18,8 +18,15 @@ enum ValueType {
   INT_LIST,
   /** Lists of integers, e.g. {@code [[12],[45,67]]}. */
   INT_LISTS,
-  /** Token biases, e.g. {@code {15043:-1.5,29871:2}}. */
+  /**
+   * Token biases, e.g. {@code {15043:-1.5,29871:2}}; with quoted keys, biases by text
+   * ({@code {"Hello":-1.5}}, a {@link TextValue}).
+   */
   BIAS_MAP,
+  /** Quoted JSON strings in brackets, e.g. {@code ["\n","User:"]} (a {@link TextValue}). */
+  STRINGS,
+  /** Lists of integers like {@link #INT_LISTS}, or quoted strings like {@link #STRINGS}. */
+  INT_LISTS_OR_STRINGS,
   /** {@code true}, {@code false} or {@code never} (beam search's {@code early_stopping}). */
   EARLY_STOPPING,
   /** {@code true} or {@code false}. */
@@ -29,8 +36,8 @@ enum ValueType {
   /** Parses {@code text} as the value of {@code key}, naming both on failure. */
   Object parse(String key, String text) {
     String t = text.trim();
-    if ((this == INT_LIST || this == INT_LISTS || this == BIAS_MAP)
-        && commas(t) >= SamplerSpec.MAX_TOKEN_IDS) {
+    if ((this == INT_LIST || this == INT_LISTS || this == BIAS_MAP || this == STRINGS
+        || this == INT_LISTS_OR_STRINGS) && commas(t) >= SamplerSpec.MAX_TOKEN_IDS) {
       throw new IllegalArgumentException(
           key + " holds more than " + SamplerSpec.MAX_TOKEN_IDS + " token ids");
     }
@@ -45,9 +52,17 @@ enum ValueType {
           return Long.parseLong(t);
         case INT_LIST:
           return t.startsWith("[") ? intList(t, 1, closing(t)) : new int[] {parseInt(t)};
+        case INT_LISTS_OR_STRINGS:
+          if (TextValue.isStringList(t)) {
+            return TextValue.strings(TextValue.parseStrings(t));
+          }
+          closing(t);
+          return intLists(t.substring(1, t.length() - 1).trim());
         case INT_LISTS:
           closing(t);
           return intLists(t.substring(1, t.length() - 1).trim());
+        case STRINGS:
+          return TextValue.strings(TextValue.parseStrings(t));
         case EARLY_STOPPING:
           if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")
               && !t.equalsIgnoreCase("never")) {
@@ -60,7 +75,7 @@ enum ValueType {
           }
           return Boolean.parseBoolean(t);
         default:
-          return biasMap(t);
+          return t.indexOf('"') >= 0 ? TextValue.parseBiases(t) : biasMap(t);
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
@@ -70,10 +85,14 @@ enum ValueType {
 
   /** The canonical text of a value of this type, which {@link #parse} reads back. */
   String format(Object value) {
+    if (value instanceof TextValue) {
+      return TextValue.format((TextValue) value);
+    }
     switch (this) {
       case INT_LIST:
         return list((int[]) value);
-      case INT_LISTS: {
+      case INT_LISTS:
+      case INT_LISTS_OR_STRINGS: {
         StringBuilder s = new StringBuilder("[");
         int[][] lists = (int[][]) value;
         for (int i = 0; i < lists.length; i++) {
@@ -101,12 +120,16 @@ enum ValueType {
         return "an integer or a list of integers like [1,2]";
       case INT_LISTS:
         return "a list of integer lists like [[1],[2,3]]";
+      case INT_LISTS_OR_STRINGS:
+        return "a list of integer lists like [[1],[2,3]] or of strings like [\"\\n\",\":\"]";
+      case STRINGS:
+        return "a list of quoted strings like [\"\\n\",\"User:\"]";
       case EARLY_STOPPING:
         return "true, false or never";
       case BOOLEAN:
         return "true or false";
       default:
-        return "token biases like {15043:-1.5,29871:2}";
+        return "token biases like {15043:-1.5,29871:2} or {\"Hello\":-1.5}";
     }
   }
 
