@@ -9,9 +9,11 @@ import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.TokenLogprobs;
 import dev.tokensampler.config.SamplerSpec;
 import dev.tokensampler.search.BeamSearchSettings;
+import dev.tokensampler.vocab.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -37,6 +39,15 @@ import java.util.function.IntConsumer;
  * the tokens are the same on every run: the sampler's draws depend only on its seed and step,
  * and a CPU forward pass is deterministic.
  *
+ * <p><b>Text.</b> With a {@linkplain Builder#tokenizer(TextTokenizer) tokenizer} the generator
+ * takes prompts as text ({@link #stream(String, Sampler)}, {@link #generate(String, Sampler,
+ * Consumer)}: encoded with {@link TextTokenizer#encodePrompt}) and gives the generated text as it
+ * grows, never splitting a UTF-8 character across tokens ({@link TokenStream#text()}). Its stop
+ * strings ({@link Builder#stopStrings(String...)}) are matched on that text, across token
+ * boundaries, after each token: generation ends with the token that completes one (the tokens
+ * keep it, as transformers' {@code generate} does), and the text ends where the stop string
+ * begins (as vLLM's and OpenAI's {@code stop}, the stop string itself left out).
+ *
  * <p>A generator holds settings only and can be shared; each call to {@link #stream} or {@link
  * #generate} runs its own sequence. The predictor is not thread-safe in DJL, so run one sequence
  * at a time per predictor.
@@ -58,6 +69,7 @@ public final class CausalLMGenerator {
   final Detokenizer detokenizer;
   final String[] stopStrings;
   final boolean useCache;
+  final TextTokenizer tokenizer;
 
   private CausalLMGenerator(Builder builder) {
     this.predictor = builder.predictor;
@@ -68,6 +80,7 @@ public final class CausalLMGenerator {
     this.detokenizer = builder.detokenizer;
     this.stopStrings = builder.stopStrings.clone();
     this.useCache = builder.useCache;
+    this.tokenizer = builder.tokenizer;
   }
 
   /**
@@ -109,13 +122,64 @@ public final class CausalLMGenerator {
   }
 
   /**
+   * Starts generating from a prompt given as text, encoded with the tokenizer's {@link
+   * TextTokenizer#encodePrompt}; read the text as it grows with {@link TokenStream#text()}.
+   *
+   * @param prompt the prompt, whose encoding is not empty and shorter than {@code max_length}
+   * @param sampler the sampler of this sequence
+   * @return the stream of generated tokens and text
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the generator has no tokenizer
+   * @throws IllegalArgumentException as for {@link #stream(int[], Sampler)}
+   */
+  public TokenStream stream(String prompt, Sampler sampler) {
+    Objects.requireNonNull(prompt, "prompt");
+    return stream(requireTokenizer().encodePrompt(prompt), sampler);
+  }
+
+  /**
+   * Generates from a prompt given as text until a stop condition holds, calling {@code onText}
+   * with the text each token releases (only when it is not empty).
+   *
+   * @param prompt the prompt, as for {@link #stream(String, Sampler)}
+   * @param sampler the sampler of this sequence
+   * @param onText called with each piece of text, in order
+   * @return the generated tokens, why generation stopped, and the text
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the generator has no tokenizer
+   * @throws IllegalArgumentException as for {@link #stream(int[], Sampler)}
+   */
+  public GenerationResult generate(String prompt, Sampler sampler, Consumer<String> onText) {
+    Objects.requireNonNull(onText, "onText");
+    try (TokenStream stream = stream(prompt, sampler)) {
+      while (stream.hasNext()) {
+        stream.nextInt();
+        String piece = stream.text();
+        if (!piece.isEmpty()) {
+          onText.accept(piece);
+        }
+      }
+      return new GenerationResult(
+          stream.generatedTokens(), stream.stopReason(), stream.generatedText());
+    }
+  }
+
+  private TextTokenizer requireTokenizer() {
+    if (tokenizer == null) {
+      throw new IllegalStateException(
+          "the generator has no tokenizer: set one with CausalLMGenerator.Builder#tokenizer");
+    }
+    return tokenizer;
+  }
+
+  /**
    * Generates until a stop condition holds, calling {@code onToken} with each token as it is
    * produced.
    *
    * @param promptIds the prompt's token ids, as for {@link #stream}
    * @param sampler the sampler of this sequence
    * @param onToken called once per generated token, in order
-   * @return the generated tokens and why generation stopped
+   * @return the generated tokens and why generation stopped (and their text, with a tokenizer)
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException as for {@link #stream}
    */
@@ -125,7 +189,8 @@ public final class CausalLMGenerator {
       while (stream.hasNext()) {
         onToken.accept(stream.nextInt());
       }
-      return new GenerationResult(stream.generatedTokens(), stream.stopReason());
+      return new GenerationResult(stream.generatedTokens(), stream.stopReason(),
+          tokenizer == null ? null : stream.generatedText());
     }
   }
 
@@ -255,6 +320,7 @@ public final class CausalLMGenerator {
     private Detokenizer detokenizer;
     private String[] stopStrings = new String[0];
     private boolean useCache = true;
+    private TextTokenizer tokenizer;
 
     private Builder(Predictor<NDList, CausalLMOutput> predictor) {
       this.predictor = predictor;
@@ -334,6 +400,41 @@ public final class CausalLMGenerator {
     }
 
     /**
+     * Sets the model's tokenizer: prompts may then be text, the generated text streams as it
+     * grows, and {@link #stopStrings(String...)} are matched on it.
+     *
+     * @param tokenizer the tokenizer whose ids the model reads and writes
+     * @return this builder
+     * @throws NullPointerException if {@code tokenizer} is null
+     */
+    public Builder tokenizer(TextTokenizer tokenizer) {
+      this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+      return this;
+    }
+
+    /**
+     * Sets strings that end generation ({@code stop}), matched on the text the {@linkplain
+     * #tokenizer tokenizer} decodes, across token boundaries: generation ends with the token
+     * that completes one, and the text ends where it begins (see {@link CausalLMGenerator}).
+     * Only the generated text is searched, not the prompt. Replaces stop strings set before.
+     *
+     * @param stopStrings non-empty strings, e.g. {@link SamplerSpec#stopStrings()}
+     * @return this builder
+     * @throws NullPointerException if the array or a string is null
+     * @throws IllegalArgumentException if a string is empty
+     */
+    public Builder stopStrings(String... stopStrings) {
+      for (String stop : Objects.requireNonNull(stopStrings, "stop_strings")) {
+        if (Objects.requireNonNull(stop, "stop_strings element").isEmpty()) {
+          throw new IllegalArgumentException("stop_strings must not contain an empty string");
+        }
+      }
+      this.detokenizer = null;
+      this.stopStrings = List.of(stopStrings).toArray(new String[0]);
+      return this;
+    }
+
+    /**
      * Chooses whether to reuse the model's key/value cache between steps ({@code use_cache});
      * without it every step recomputes the whole sequence (slower, same tokens up to float
      * rounding).
@@ -360,8 +461,16 @@ public final class CausalLMGenerator {
       return this;
     }
 
-    /** @return the generator */
+    /**
+     * @return the generator
+     * @throws IllegalStateException if {@link #stopStrings(String...)} were set without a
+     *     tokenizer
+     */
     public CausalLMGenerator build() {
+      if (stopStrings.length > 0 && detokenizer == null && tokenizer == null) {
+        throw new IllegalStateException("stop_strings " + List.of(stopStrings)
+            + " need a tokenizer: set one with tokenizer(TextTokenizer)");
+      }
       return new CausalLMGenerator(this);
     }
   }

@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.TokenLogprobs;
+import dev.tokensampler.vocab.StopStrings;
+import dev.tokensampler.vocab.StreamingDecoder;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
@@ -18,6 +20,13 @@ import java.util.PrimitiveIterator;
  * The tokens of one generation, computed one per {@link #nextInt()} call (see {@link
  * CausalLMGenerator}). It ends after a stop condition; {@link #stopReason()} then tells which.
  * When it ends it frees its arrays; {@link #close()} frees them earlier. Not thread-safe.
+ *
+ * <p>With a {@linkplain CausalLMGenerator.Builder#tokenizer tokenizer} the stream also gives the
+ * generated text as it grows: after each token, {@link #text()} is the text that token released
+ * (see {@link StreamingDecoder}: never part of a character, so never a U+FFFD for a character
+ * split across tokens; and see {@link StopStrings}: never text that may be the start of a stop
+ * string). Once the stream has ended, the texts joined are {@link #generatedText()}: the text of
+ * the generated tokens, cut where the first stop string begins if one ended it.
  */
 public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable {
   private final CausalLMGenerator generator;
@@ -31,6 +40,12 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
   private boolean closed;
   private final TokenLogprobs logprobs;
   private double cumulativeLogprob;
+  /** Null without a tokenizer. */
+  private final StreamingDecoder decoder;
+  /** Null without a tokenizer or without stop strings. */
+  private final StopStrings stops;
+  private final StringBuilder text;
+  private String lastText = "";
 
   TokenStream(CausalLMGenerator generator, int[] promptIds, Sampler sampler) {
     this(generator, promptIds, sampler, null);
@@ -54,6 +69,11 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
     for (int token : promptIds) {
       sampler.accept(token);
     }
+    boolean textual = generator.tokenizer != null;
+    this.decoder = textual ? new StreamingDecoder(generator.tokenizer.vocabulary()) : null;
+    this.stops = textual && generator.detokenizer == null && generator.stopStrings.length > 0
+        ? new StopStrings(java.util.List.of(generator.stopStrings)) : null;
+    this.text = textual ? new StringBuilder() : null;
   }
 
   /** @return true until a stop condition has ended the stream (or it was closed) */
@@ -82,9 +102,20 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
       throw e;
     }
     sequence[length++] = token;
+    if (decoder != null) {
+      String piece = decoder.append(token);
+      lastText = stops == null ? piece : stops.append(piece);
+    }
     stopReason = stopCondition(token);
     if (stopReason != null) {
+      if (decoder != null && stopReason != StopReason.STOP_STRING) {
+        String rest = decoder.finish();
+        lastText += stops == null ? rest : stops.append(rest) + stops.finish();
+      }
       release();
+    }
+    if (text != null) {
+      text.append(lastText);
     }
     return token;
   }
@@ -136,7 +167,10 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
         return StopReason.END_OF_SEQUENCE;
       }
     }
-    if (generator.stopStrings.length > 0) {
+    if (stops != null && stops.stopped()) {
+      return StopReason.STOP_STRING;
+    }
+    if (stops == null && generator.detokenizer != null && generator.stopStrings.length > 0) {
       String text = generator.detokenizer.decode(sequence, promptLength, length - promptLength);
       for (String stop : generator.stopStrings) {
         if (text.contains(stop)) {
@@ -161,6 +195,35 @@ public final class TokenStream implements PrimitiveIterator.OfInt, AutoCloseable
   /** @return why the stream ended, or null while it runs (or if it was closed early) */
   public StopReason stopReason() {
     return stopReason;
+  }
+
+  /**
+   * The text the last {@link #nextInt()} released: what its token completed, and, if the stream
+   * ended there, the rest held back (an unfinished character as U+FFFD, a possible start of a
+   * stop string that was not one); without the stop string and what follows it.
+   *
+   * @return the text, possibly empty; empty before the first token
+   * @throws IllegalStateException if the generator has no tokenizer
+   */
+  public String text() {
+    requireTokenizer();
+    return lastText;
+  }
+
+  /**
+   * @return the text released so far: every {@link #text()} joined
+   * @throws IllegalStateException if the generator has no tokenizer
+   */
+  public String generatedText() {
+    requireTokenizer();
+    return text.toString();
+  }
+
+  private void requireTokenizer() {
+    if (decoder == null) {
+      throw new IllegalStateException(
+          "the generator has no tokenizer: set one with CausalLMGenerator.Builder#tokenizer");
+    }
   }
 
   /** @return a copy of the tokens generated so far, without the prompt */
