@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tokensampler.vocab.TestTokenizers;
 import dev.tokensampler.vocab.TokenizerFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,10 +25,10 @@ class HuggingFaceTextTokenizerTest {
   static final String TEXT = "Hello, world! naïve café — 日本語のテキスト, emoji 🎉🦀 and\n\ttabs: \"quoted\" *bold*";
 
   @ParameterizedTest
-  @ValueSource(strings = {"qwen3", "llama3", "llama2", "gemma"})
+  @ValueSource(strings = {"gpt2", "qwen3", "llama3", "llama2", "gemma"})
   void idsAndTextAreTheLibrarys(String name) throws IOException {
-    assumeTrue(TokenizerFiles.present(name), TokenizerFiles.missing(name));
-    Path file = TokenizerFiles.folder(name).resolve("tokenizer.json");
+    assumeTrue(TestTokenizers.present(name), TestTokenizers.missing(name));
+    Path file = TestTokenizers.folder(name).resolve("tokenizer.json");
     try (HuggingFaceTextTokenizer tokenizer = HuggingFaceTextTokenizer.load(file);
         HuggingFaceTokenizer reference = HuggingFaceTokenizer.newInstance(file, Map.of())) {
       int[] ids = tokenizer.encode(TEXT);
@@ -44,12 +45,12 @@ class HuggingFaceTextTokenizerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"qwen3", "llama3"})
+  @ValueSource(strings = {"gpt2", "qwen3", "llama3"})
   void longTextsAreNotTruncated(String name) throws IOException {
-    assumeTrue(TokenizerFiles.present(name), TokenizerFiles.missing(name));
+    assumeTrue(TestTokenizers.present(name), TestTokenizers.missing(name));
     String text = "the quick brown fox jumps over the lazy dog. ".repeat(2000);
     try (HuggingFaceTextTokenizer tokenizer =
-        HuggingFaceTextTokenizer.load(TokenizerFiles.folder(name))) {
+        TestTokenizers.load(name)) {
       int[] ids = tokenizer.encode(text);
       assertTrue(ids.length > 18_000, "ids: " + ids.length);
       assertEquals(text, tokenizer.decode(ids, 0, ids.length));
@@ -59,9 +60,9 @@ class HuggingFaceTextTokenizerTest {
   @ParameterizedTest
   @ValueSource(strings = {"llama2"})
   void promptsGetTheBeginningOfSequenceToken(String name) throws IOException {
-    assumeTrue(TokenizerFiles.present(name), TokenizerFiles.missing(name));
+    assumeTrue(TestTokenizers.present(name), TestTokenizers.missing(name));
     try (HuggingFaceTextTokenizer tokenizer =
-        HuggingFaceTextTokenizer.load(TokenizerFiles.folder(name))) {
+        TestTokenizers.load(name)) {
       int[] plain = tokenizer.encode("Hello");
       int[] prompt = tokenizer.encodePrompt("Hello");
       assertEquals(plain.length + 1, prompt.length);
@@ -75,7 +76,7 @@ class HuggingFaceTextTokenizerTest {
   @ParameterizedTest
   @ValueSource(strings = {"qwen3"})
   void aVocabularySmallerThanTheTokenizerIsRefused(String name) {
-    assumeTrue(TokenizerFiles.present(name), TokenizerFiles.missing(name));
+    assumeTrue(TestTokenizers.present(name), TestTokenizers.missing(name));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> HuggingFaceTextTokenizer.load(TokenizerFiles.folder(name), 1000));
     assertTrue(e.getMessage().contains("1000"), e.getMessage());

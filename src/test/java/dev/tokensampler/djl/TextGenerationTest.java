@@ -13,7 +13,7 @@ import ai.djl.modality.nlp.generate.CausalLMOutput;
 import ai.djl.ndarray.NDList;
 import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.config.SamplerSpec;
-import dev.tokensampler.vocab.TokenizerFiles;
+import dev.tokensampler.vocab.TestTokenizers;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +40,8 @@ class TextGenerationTest {
   }
 
   private static HuggingFaceTextTokenizer tokenizer(String name) throws IOException {
-    assumeTrue(TokenizerFiles.present(name), TokenizerFiles.missing(name));
-    HuggingFaceTextTokenizer t = HuggingFaceTextTokenizer.load(TokenizerFiles.folder(name));
+    assumeTrue(TestTokenizers.present(name), TestTokenizers.missing(name));
+    HuggingFaceTextTokenizer t = TestTokenizers.load(name);
     OPEN.add(t);
     return t;
   }
@@ -83,7 +83,7 @@ class TextGenerationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"qwen3", "llama3", "llama2"})
+  @ValueSource(strings = {"gpt2", "qwen3", "llama3", "llama2"})
   void textStreamsWithoutSplittingCharacters(String name) throws IOException {
     HuggingFaceTextTokenizer t = tokenizer(name);
     String answer = " Paris 🇫🇷 — « la Ville Lumière », 巴黎 🗼🥐!";
@@ -106,7 +106,7 @@ class TextGenerationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"qwen3", "llama3", "llama2"})
+  @ValueSource(strings = {"gpt2", "qwen3", "llama3", "llama2"})
   void aStopStringAcrossTokensEndsTheTextWhereItBegins(String name) throws IOException {
     HuggingFaceTextTokenizer t = tokenizer(name);
     String stop = "\n\nUser:";

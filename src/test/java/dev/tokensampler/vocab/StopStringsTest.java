@@ -62,13 +62,13 @@ class StopStringsTest {
 
   /** With a real tokenizer, a stop string spanning tokens is found and the text trimmed there. */
   @ParameterizedTest
-  @ValueSource(strings = {"qwen3", "llama3", "llama2"})
+  @ValueSource(strings = {"gpt2", "qwen3", "llama3", "llama2"})
   void aStopStringSpanningTokensOfARealTokenizer(String name) throws IOException {
-    assumeTrue(TokenizerFiles.present(name), TokenizerFiles.missing(name));
+    assumeTrue(TestTokenizers.present(name), TestTokenizers.missing(name));
     String text = "Answer: the capital is Paris.\n\nUser: and of Italy?";
     String stop = "\n\nUser:";
     try (HuggingFaceTextTokenizer tokenizer =
-        HuggingFaceTextTokenizer.load(TokenizerFiles.folder(name))) {
+        TestTokenizers.load(name)) {
       int[] ids = tokenizer.encode(text);
       StreamingDecoder decoder = new StreamingDecoder(tokenizer.vocabulary());
       StopStrings stops = new StopStrings(List.of(stop));

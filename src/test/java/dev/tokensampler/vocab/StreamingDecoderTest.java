@@ -26,11 +26,11 @@ class StreamingDecoderTest {
       "Grüße aus Köln 🎉🦀 — 日本語のテキスト 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 and ﷺ done";
 
   @ParameterizedTest
-  @ValueSource(strings = {"qwen3", "llama3", "llama2", "gemma"})
+  @ValueSource(strings = {"gpt2", "qwen3", "llama3", "llama2", "gemma"})
   void charactersSplitAcrossTokensAreNeverReplaced(String name) throws IOException {
-    assumeTrue(TokenizerFiles.present(name), TokenizerFiles.missing(name));
+    assumeTrue(TestTokenizers.present(name), TestTokenizers.missing(name));
     try (HuggingFaceTextTokenizer tokenizer =
-        HuggingFaceTextTokenizer.load(TokenizerFiles.folder(name))) {
+        TestTokenizers.load(name)) {
       int[] ids = tokenizer.encode(TEXT);
       TokenVocabulary vocabulary = tokenizer.vocabulary();
       int partial = 0;
