@@ -91,6 +91,36 @@ class TextValuesTest {
     assertEquals(text, SamplerSpec.parse(text.toString(), t), "canonical text parses back");
   }
 
+  /**
+   * A repetition that runs through a breaker is not penalised past it: after
+   * "Name: Ada Lovelace\nName: Ada", DRY penalises the token that repeats "Lovelace" unless
+   * ":" breaks the repetition.
+   */
+  @Test
+  void aStringBreakerStopsThePenalty() {
+    TextTokenizer t = tokenizer();
+    int[] history = t.encode("Name: Ada Lovelace\nName: Ada");
+    int ada = history[history.length - 1];
+    int first = 0;
+    while (history[first] != ada) {
+      first++;
+    }
+    int repeated = history[first + 1];
+    int other = t.encode(" Byron")[0];
+    float[] logits = new float[t.vocabulary().size()];
+    logits[repeated] = 1f;
+    logits[other] = 0.5f;
+    String dry = "dry_multiplier=0.8,dry_allowed_length=2,temperature=0,dry_sequence_breakers=";
+    for (String breakers : List.of("[\":\"]", "[]", "[\"\\n\"]")) {
+      Sampler sampler = SamplerSpec.parse(dry + breakers, t).config().newSampler(0);
+      for (int token : history) {
+        sampler.accept(token);
+      }
+      int expected = breakers.contains(":") ? repeated : other;
+      assertEquals(expected, sampler.sample(logits.clone()), breakers);
+    }
+  }
+
   @Test
   void badWordsAreBannedInBothForms() {
     TextTokenizer t = tokenizer();
