@@ -51,7 +51,8 @@ import java.util.OptionalLong;
  * {@code top_n_sigma=-1}, {@code xtc_probability=0}, {@code epsilon_cutoff=0},
  * {@code eta_cutoff=0}, {@code repetition_penalty=1}, {@code frequency_penalty} and
  * {@code presence_penalty} both 0, {@code no_repeat_ngram_size=0}, {@code min_new_tokens=0},
- * {@code mirostat=0}, {@code dry_multiplier=0}, empty {@code logit_bias}, {@code bad_words_ids},
+ * {@code mirostat=0}, {@code dry_multiplier=0}, empty {@code logit_bias}, {@code bad_words_ids}
+ * and {@code bad_words},
  * {@code suppress_tokens}.
  *
  * <p><b>Errors.</b> An unknown key, a key given twice, a malformed value and an out-of-range
