@@ -12,8 +12,9 @@ import java.util.Objects;
  * before any stop string: a suffix that could be the start of a stop string is held back until
  * the next piece shows whether it is. When a stop string is complete, {@link #stopped()} becomes
  * true, {@link #append} returns the text up to where the stop string begins, and the rest is
- * dropped. A stop string may span any number of pieces (tokens). With several stop strings, the
- * one that begins first in the text wins (the longest, between two that begin at the same place).
+ * dropped. A stop string may span any number of pieces (tokens). When a piece completes several
+ * stop strings, the text ends where the first of them begins (the longest, between two that begin
+ * at the same place); one that is not complete yet does not count.
  * Matching is on UTF-16 text, exact and case-sensitive. {@link #finish()} releases the held-back
  * suffix when the text ends without a stop string. Not thread-safe.
  */
