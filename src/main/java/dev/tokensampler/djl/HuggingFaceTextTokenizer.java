@@ -18,8 +18,9 @@ import java.util.Objects;
  * anything online). The tokenizer encodes; the byte strings of the same {@code tokenizer.json},
  * read by {@link TokenizerJson} (which needs Gson), decode. Encoding never truncates or pads.
  *
- * <p>Safe to share across threads (the native tokenizer is). {@link #close()} frees the native
- * tokenizer if this object created it.
+ * <p>The vocabulary is immutable; encoding from several threads relies on DJL's tokenizer, whose
+ * native tokenizer encoding does not change. {@link #close()} frees the native tokenizer if this
+ * object created it; the adapter must not be used after that.
  */
 @SuppressWarnings("exports")
 public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoCloseable {

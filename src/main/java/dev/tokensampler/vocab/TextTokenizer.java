@@ -14,7 +14,8 @@ import java.util.Objects;
  * SentencePiece decoder's removal of one leading space at the very start of a text is not
  * applied), so the text of a whole is the text of its parts joined, whatever the split.
  * {@code dev.tokensampler.djl.HuggingFaceTextTokenizer} implements it over the Hugging Face
- * tokenizers library. Implementations are safe to share across threads.
+ * tokenizers library. Implementations should be safe to share across threads: the string forms
+ * are computed once and the vocabulary is immutable.
  */
 public interface TextTokenizer {
   /**
