@@ -67,7 +67,8 @@ final class SpecRegistry {
       v -> new Dry(v.f("dry_multiplier"), v.f("dry_base", 1.75f), v.i("dry_allowed_length", 2),
           v.i("dry_penalty_last_n", -1), v.lists("dry_sequence_breakers")))
       .with("dry_base", FLOAT).with("dry_allowed_length", INT).with("dry_penalty_last_n", INT)
-      .with("dry_sequence_breakers", INT_LISTS_OR_STRINGS).offWhen(v -> v.f("dry_multiplier") == 0f);
+      .with("dry_sequence_breakers", INT_LISTS_OR_STRINGS)
+      .offWhen(v -> v.f("dry_multiplier") == 0f);
   static final StageKind NO_REPEAT_NGRAM = StageKind.of("no_repeat_ngram_size", INT,
       v -> new NoRepeatNGram(v.i("no_repeat_ngram_size")))
       .offWhen(v -> v.i("no_repeat_ngram_size") == 0);

@@ -18,8 +18,8 @@ import java.util.Objects;
  * anything online). The tokenizer encodes; the byte strings of the same {@code tokenizer.json},
  * read by {@link TokenizerJson} (which needs Gson), decode. Encoding never truncates or pads.
  *
- * <p>The vocabulary is immutable; encoding from several threads relies on DJL's tokenizer, whose
- * native tokenizer encoding does not change. {@link #close()} frees the native tokenizer if this
+ * <p>The vocabulary is immutable; encoding from several threads relies on DJL's tokenizer (encoding
+ * does not change the native tokenizer). {@link #close()} frees the native tokenizer if this
  * object created it; the adapter must not be used after that.
  */
 @SuppressWarnings("exports")

@@ -190,7 +190,8 @@ class TextValuesTest {
   @Test
   void generationConfigStopStringsAndBadWords() {
     TextTokenizer t = tokenizer();
-    String json = "{\"do_sample\": false, \"stop_strings\": \"\\n\\n\", \"bad_words\": [\"hello\"]}";
+    String json =
+        "{\"do_sample\": false, \"stop_strings\": \"\\n\\n\", \"bad_words\": [\"hello\"]}";
     SamplerSpec spec = GenerationConfigJson.parse(json, t);
     assertEquals(List.of("\n\n"), spec.stopStrings());
     float[] logits = new float[t.vocabulary().size()];
