@@ -61,8 +61,8 @@ import java.util.Set;
  * {@code 1e-50} are errors naming the key, not infinity and 0). The strings a supported key
  * takes are {@code early_stopping}'s {@code "never"} and, read with a tokenizer, those of
  * {@code stop_strings} and {@code bad_words} (see {@link #parse(String, TextTokenizer)}). A value
- * holds at most {@link SamplerSpec#MAX_TOKEN_IDS} token ids; the file is read in memory proportional to its
- * size. Messages quote values as {@link Excerpt} does: at most a short excerpt.
+ * holds at most {@link SamplerSpec#MAX_TOKEN_IDS} token ids; the file is read in memory
+ * proportional to its size. Messages quote values as {@link Excerpt} does: at most a short excerpt.
  *
  * <p>The result is a {@link SamplerSpec}: {@link SamplerSpec#config()} is the chain,
  * {@link SamplerSpec#toString()} its text form.
