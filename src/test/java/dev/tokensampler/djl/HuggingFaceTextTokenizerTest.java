@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * is the library's decoding in the middle of a text, and it never truncates.
  */
 class HuggingFaceTextTokenizerTest {
-  static final String TEXT = "Hello, world! naïve café — 日本語のテキスト, emoji 🎉🦀 and\n\ttabs: \"quoted\" *bold*";
+  static final String TEXT =
+      "Hello, world! naïve café — 日本語のテキスト, emoji 🎉🦀 and\n\ttabs: \"quoted\" *bold*";
 
   @ParameterizedTest
   @ValueSource(strings = {"gpt2", "qwen3", "llama3", "llama2", "gemma"})
