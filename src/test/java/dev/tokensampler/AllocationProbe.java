@@ -34,7 +34,8 @@ final class AllocationProbe {
     CHAINS.put("topk", SamplerConfig.builder().temperature(0.8f).topK(40).build());
     CHAINS.put("topp", SamplerConfig.builder().temperature(0.8f).topP(0.95f).build());
     CHAINS.put("topk_topp", SamplerConfig.builder().temperature(0.8f).topK(40).topP(0.95f).build());
-    CHAINS.put("minp_draw", SamplerConfig.builder().stage(new MinP(0.05f)).stage(new Draw()).build());
+    CHAINS.put("minp_draw",
+        SamplerConfig.builder().stage(new MinP(0.05f)).stage(new Draw()).build());
     CHAINS.put("minp_adaptivep",
         SamplerConfig.builder().stage(new MinP(0.05f)).stage(new AdaptiveP(0.3f, 0.9f)).build());
   }
