@@ -1,5 +1,10 @@
 package dev.tokensampler;
 
+import dev.tokensampler.random.Seeds;
+import dev.tokensampler.stage.AdaptiveP;
+import dev.tokensampler.stage.Candidates;
+import dev.tokensampler.stage.MinP;
+import dev.tokensampler.stage.Stage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,7 +13,8 @@ import java.util.Map;
  * chain on {@value #TINY_V} tokens, where no vector loop runs), and prints for each the bytes
  * allocated per window of calls after warm-up: {@code <chain> <bytes of window 1> <bytes of window
  * 2> ...}, stopping at the first window that allocates nothing. Run by {@link WarmUpOrderTest} in
- * a fresh JVM, because what C2 compiles for one kernel depends on what ran before it.
+ * a fresh JVM, because what C2 compiles for one kernel depends on what ran before it. A first
+ * argument {@code --windows=N} measures at most {@code N} windows instead of {@value #WINDOWS}.
  */
 final class AllocationProbe {
   static final int V = 32_000;
@@ -28,6 +34,44 @@ final class AllocationProbe {
     CHAINS.put("topk", SamplerConfig.builder().temperature(0.8f).topK(40).build());
     CHAINS.put("topp", SamplerConfig.builder().temperature(0.8f).topP(0.95f).build());
     CHAINS.put("topk_topp", SamplerConfig.builder().temperature(0.8f).topK(40).topP(0.95f).build());
+    CHAINS.put("minp_draw",
+        SamplerConfig.builder().stage(new MinP(0.05f)).stage(new Draw()).build());
+    CHAINS.put("minp_adaptivep",
+        SamplerConfig.builder().stage(new MinP(0.05f)).stage(new AdaptiveP(0.3f, 0.9f)).build());
+  }
+
+  /**
+   * A custom stage that draws the token itself through the public face of {@link Candidates}:
+   * the probabilities into its own array, then the first position whose cumulative probability
+   * exceeds the step's uniform value.
+   */
+  static final class Draw implements Stage {
+    private float[] probabilities = new float[0];
+
+    @Override
+    public void apply(Candidates c) {
+      int n = c.size();
+      if (probabilities.length < n) {
+        probabilities = new float[c.vocabularySize()];
+      }
+      c.writeProbabilities(probabilities);
+      double u = Seeds.uniform(c.randomBits());
+      double cumulative = 0;
+      int chosen = n - 1;
+      for (int i = 0; i < n; i++) {
+        cumulative += probabilities[i];
+        if (u < cumulative) {
+          chosen = i;
+          break;
+        }
+      }
+      c.select(chosen);
+    }
+
+    @Override
+    public Stage copy() {
+      return new Draw();
+    }
   }
 
   private AllocationProbe() {}
@@ -46,7 +90,12 @@ final class AllocationProbe {
       tinyPool[i] = TestLogits.gaussian(TINY_V, 3, 900 + i);
     }
     long checksum = 0;
+    int windowCount = WINDOWS;
     for (String arg : args) {
+      if (arg.startsWith("--windows=")) {
+        windowCount = Integer.parseInt(arg.substring("--windows=".length()));
+        continue;
+      }
       boolean tiny = arg.startsWith(TINY_PREFIX);
       String name = tiny ? arg.substring(TINY_PREFIX.length()) : arg;
       float[][] logits = tiny ? tinyPool : pool;
@@ -58,7 +107,7 @@ final class AllocationProbe {
       for (int n = 0; n < WARM_UP; n++) {
         checksum += sampler.sample(logits[n % logits.length]);
       }
-      long[] windows = meter.windowsUntilNoAllocation(WINDOWS, () -> {
+      long[] windows = meter.windowsUntilNoAllocation(windowCount, () -> {
         long sum = 0;
         for (int n = 0; n < MEASURED; n++) {
           sum += sampler.sample(logits[n % logits.length]);

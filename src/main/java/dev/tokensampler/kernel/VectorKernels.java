@@ -24,7 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * allocate a vector per operation for the rest of the JVM's life ({@code WarmUpOrderTest}).
  * Likewise, a range too short for one vector (or one 16-lane chunk) runs only scalar code: vector
  * code that is reached on every call but never in a loop (an accumulator created and stored, a
- * broadcast) may stay uncompiled and allocate on every call. Below JDK 25, {@link #expSum} keeps
+ * broadcast) may stay uncompiled and allocate on every call. Ranges shorter than
+ * {@link #SHORT_RANGE} run the scalar kernels (see there). Below JDK 25, {@link #expSum} keeps
  * its lane sums in memory rather than in vectors carried by its loops (see
  * {@link #ACCUMULATORS_IN_REGISTERS}).
  *
@@ -61,6 +62,17 @@ final class VectorKernels implements Kernels {
    */
   static final boolean ACCUMULATORS_IN_REGISTERS = Runtime.version().feature() >= 25;
 
+  /**
+   * Ranges shorter than this ({@value} elements) run {@link ScalarKernels}, which give the same
+   * bits. Explicit candidates (after top-k or min-p) are such ranges: a kernel that only ever sees
+   * them runs its vector loop a few times per call, so C2 compiles it on invocation counts alone,
+   * after many thousands of calls, and until then the C1 code boxes every vector operation (about
+   * 8 to 15 KB per token for min-p or top-k followed by a draw, for 10,000 to 25,000 tokens in a
+   * fresh JVM). Scalar code allocates nothing at any tier, and at this length costs well under a
+   * microsecond.
+   */
+  static final int SHORT_RANGE = 16 * LANES;
+
   /** The bits of {@code toLong()} of four masks side by side. */
   private static final long FOUR_VECTORS_BITS =
       4 * VECTOR_LENGTH == 64 ? -1L : (1L << (4 * VECTOR_LENGTH)) - 1;
@@ -88,6 +100,7 @@ final class VectorKernels implements Kernels {
       IntVector.broadcast(INT_SPECIES, ExpPoly.EXPONENT_BIAS);
 
   private final float[] lanes = new float[LANES];
+  private final ScalarKernels scalar = new ScalarKernels();
 
   private static VectorSpecies<Float> species() {
     int preferred = Math.min(FloatVector.SPECIES_PREFERRED.vectorBitSize(), 512);
@@ -111,6 +124,9 @@ final class VectorKernels implements Kernels {
 
   @Override
   public float max(float[] a, int off, int len) {
+    if (len < SHORT_RANGE) {
+      return scalar.max(a, off, len);
+    }
     int bound4 = len & -(4 * VECTOR_LENGTH);
     float max = Float.NEGATIVE_INFINITY;
     int i = 0;
@@ -155,15 +171,15 @@ final class VectorKernels implements Kernels {
    */
   @Override
   public int argmax(float[] a, int off, int len) {
+    if (len < SHORT_RANGE) {
+      return scalar.argmax(a, off, len);
+    }
     float max = max(a, off, len);
     if (max != max) {
       return -1 - firstNaN(a, off, len);
     }
     int bound4 = len & -(4 * VECTOR_LENGTH);
     int i = 0;
-    if (bound4 == 0) {
-      return firstEqual(a, off, 0, len, max);
-    }
     FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
     for (; i < bound4; i += 4 * VECTOR_LENGTH) {
       VectorMask<Float> hit =
@@ -221,12 +237,8 @@ final class VectorKernels implements Kernels {
   @Override
   public double expSum(
       float[] a, int off, int len, float max, float scale, float[] dst, float[] blockSums) {
-    if (len < LANES) {
-      java.util.Arrays.fill(lanes, 0f);
-      ScalarKernels.addExp(a, off, 0, len, max, scale, dst, lanes);
-      float sum = Kernels.reduceLanes(lanes);
-      blockSums[0] = sum;
-      return sum;
+    if (len < SHORT_RANGE) {
+      return scalar.expSum(a, off, len, max, scale, dst, blockSums);
     }
     if (!ACCUMULATORS_IN_REGISTERS) {
       return dst == null
@@ -406,10 +418,8 @@ final class VectorKernels implements Kernels {
 
   @Override
   public double sumAbove(float[] e, int from, int to, float threshold) {
-    if (to - from < LANES) {
-      java.util.Arrays.fill(lanes, 0f);
-      ScalarKernels.addAbove(e, from, from, to, threshold, lanes);
-      return Kernels.reduceLanes(lanes);
+    if (to - from < SHORT_RANGE) {
+      return scalar.sumAbove(e, from, to, threshold);
     }
     double total = 0;
     for (int start = from; start < to; start += BLOCK) {
@@ -461,6 +471,9 @@ final class VectorKernels implements Kernels {
   public double sumWeightsAbove(
       float[] a, int off, int len, float max, float scale, float above, float skipBelow,
       float[] blockSums) {
+    if (len < SHORT_RANGE) {
+      return scalar.sumWeightsAbove(a, off, len, max, scale, above, skipBelow, blockSums);
+    }
     double total = 0;
     int block = 0;
     for (int start = 0; start < len; start += BLOCK, block++) {
@@ -510,10 +523,8 @@ final class VectorKernels implements Kernels {
    */
   @Override
   public double chordSumAbove(float[] a, int off, int len, float max, float scale, float above) {
-    if (len < LANES) {
-      java.util.Arrays.fill(lanes, 0f);
-      ScalarKernels.addChordAbove(a, off, 0, len, max, scale, above, lanes);
-      return Kernels.reduceLanes(lanes);
+    if (len < SHORT_RANGE) {
+      return scalar.chordSumAbove(a, off, len, max, scale, above);
     }
     double total = 0;
     for (int start = 0; start < len; start += BLOCK) {
@@ -558,10 +569,10 @@ final class VectorKernels implements Kernels {
 
   @Override
   public int countAbove(float[] e, int off, int len, float threshold) {
-    int bound = SPECIES.loopBound(len);
-    if (bound == 0) {
-      return ScalarKernels.countAbove(e, off, 0, len, threshold);
+    if (len < SHORT_RANGE) {
+      return scalar.countAbove(e, off, len, threshold);
     }
+    int bound = SPECIES.loopBound(len);
     FloatVector thresholdVector = FloatVector.broadcast(SPECIES, threshold);
     int count = 0;
     int i = 0;
@@ -574,6 +585,9 @@ final class VectorKernels implements Kernels {
 
   @Override
   public int selectAtLeast(float[] e, int off, int len, float threshold, int[] ids) {
+    if (len < SHORT_RANGE) {
+      return scalar.selectAtLeast(e, off, len, threshold, ids);
+    }
     int bound = SPECIES.loopBound(len);
     int n = 0;
     int i = 0;
@@ -602,10 +616,8 @@ final class VectorKernels implements Kernels {
    */
   @Override
   public double expExponentSum(float[] a, int off, int len, float max, float scale) {
-    if (len < LANES) {
-      java.util.Arrays.fill(lanes, 0f);
-      ScalarKernels.addExpExponent(a, off, 0, len, max, scale, lanes);
-      return Kernels.reduceLanes(lanes);
+    if (len < SHORT_RANGE) {
+      return scalar.expExponentSum(a, off, len, max, scale);
     }
     double total = 0;
     for (int start = 0; start < len; start += BLOCK) {
@@ -660,6 +672,9 @@ final class VectorKernels implements Kernels {
 
   @Override
   public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
+    if (len < SHORT_RANGE) {
+      return scalar.selectTopK(a, off, len, heap);
+    }
     int bound4 = len & -(4 * VECTOR_LENGTH);
     float threshold = heap.threshold();
     int i = 0;
@@ -728,8 +743,8 @@ final class VectorKernels implements Kernels {
   @Override
   public void logSoftmax(
       float[] a, int off, int len, float max, float scale, float logSum, float[] out) {
-    if (len < VECTOR_LENGTH) {
-      ScalarKernels.logSoftmax(a, off, 0, len, max, scale, logSum, out);
+    if (len < SHORT_RANGE) {
+      scalar.logSoftmax(a, off, len, max, scale, logSum, out);
       return;
     }
     FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
@@ -746,8 +761,8 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void multiply(float[] e, int len, float factor) {
-    if (len < VECTOR_LENGTH) {
-      ScalarKernels.multiply(e, 0, len, factor);
+    if (len < SHORT_RANGE) {
+      scalar.multiply(e, len, factor);
       return;
     }
     FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);

@@ -20,13 +20,15 @@ import java.io.IOException;
  * is 64). {@code penalty_last_n = 0} disables the stage (llama.cpp); {@code -1} means the whole
  * history (llama.cpp's "-1 = context size"). Token ids outside the vocabulary are ignored.
  *
- * <p>Options of transformers' processor: {@code prompt_ignore_length = n} leaves the first
- * {@code n} accepted tokens after a reset out of the history (transformers drops
- * {@code input_ids[:, :n]}: the prompt); {@code normalize} ({@code repetition_penalty_normalize})
- * penalises log-probabilities instead of logits: a token of the history gets
+ * <p>Options: {@code prompt_ignore_length = n}, an argument of transformers' processor (not a
+ * {@code GenerationConfig} key), leaves the first {@code n} accepted tokens after a reset out of
+ * the history (transformers drops {@code input_ids[:, :n]}: the prompt); {@code normalize}
+ * ({@code repetition_penalty_normalize}), the opt-in variant proposed for that processor in
+ * transformers pull request 48642 (open, not in a release), penalises log-probabilities instead
+ * of logits: a token of the history gets
  * {@code log p * penalty} (more negative for {@code penalty > 1}, whatever the sign of its logit),
  * the others keep {@code log p}, where {@code log p} is the log-softmax of the current candidates.
- * transformers then passes log-probabilities to the next processor; here every other logit is
+ * The proposal then passes log-probabilities to the next processor; here every other logit is
  * left as it is and the edited ones are shifted back by the same constant
  * ({@code logit = (log p) * penalty + max + ln sum}), which gives the same distribution and the
  * same input to every later stage, as they depend on logit differences only.

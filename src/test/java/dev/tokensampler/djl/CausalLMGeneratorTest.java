@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.inference.Predictor;
 import ai.djl.modality.nlp.generate.CausalLMOutput;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.ZooModel;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
-import dev.tokensampler.samples.model.BrownGpt;
 import dev.tokensampler.samples.model.TinyGpt;
-import dev.tokensampler.samples.model.TinyGptConfig;
 import dev.tokensampler.samples.model.WordVocabulary;
 import dev.tokensampler.stage.Candidates;
 import dev.tokensampler.stage.Stage;
@@ -27,9 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The generation loop on the shipped Brown-corpus model ({@code samples/models/brown-gpt}),
@@ -37,33 +32,17 @@ import org.junit.jupiter.api.Test;
  * reproducibility, cache against recomputation, and that the text is made of vocabulary words.
  */
 class CausalLMGeneratorTest {
+  @RegisterExtension
+  static final BrownGptFixture BROWN = new BrownGptFixture();
   private static final String PROMPT = "the president said that";
 
-  private static ZooModel<NDList, CausalLMOutput> model;
-  private static Predictor<NDList, CausalLMOutput> predictor;
-  private static WordVocabulary vocabulary;
-  private static TinyGptConfig config;
-
-  @BeforeAll
-  static void load() throws Exception {
-    vocabulary = WordVocabulary.load(BrownGpt.DIRECTORY);
-    config = TinyGptConfig.load(BrownGpt.DIRECTORY);
-    model = BrownGpt.load(BrownGpt.DIRECTORY);
-    predictor = model.newPredictor();
-  }
-
-  @AfterAll
-  static void close() {
-    predictor.close();
-    model.close();
-  }
 
   private static CausalLMGenerator.Builder generator() {
-    return CausalLMGenerator.builder(predictor).maxLength(config.contextLength());
+    return CausalLMGenerator.builder(BROWN.predictor()).maxLength(BROWN.config().contextLength());
   }
 
   private static int[] prompt() {
-    return vocabulary.encode(PROMPT);
+    return BROWN.vocabulary().encode(PROMPT);
   }
 
   private static int[] greedy(int maxNewTokens, boolean useCache) {
@@ -77,12 +56,13 @@ class CausalLMGeneratorTest {
 
   @Test
   void modelLoadsFromItsDirectoryWithAVocabularyOfAtLeast8000() {
-    assertTrue(model.getBlock() instanceof TinyGpt);
-    assertTrue(vocabulary.size() >= 8000, "vocabulary size " + vocabulary.size());
-    assertEquals(vocabulary.size(), config.vocabularySize());
-    assertEquals(WordVocabulary.UNKNOWN, vocabulary.token(WordVocabulary.UNKNOWN_ID));
+    assertTrue(BROWN.model().getBlock() instanceof TinyGpt);
+    assertTrue(BROWN.vocabulary().size() >= 8000, "vocabulary size " + BROWN.vocabulary().size());
+    assertEquals(BROWN.vocabulary().size(), BROWN.config().vocabularySize());
+    assertEquals(WordVocabulary.UNKNOWN, BROWN.vocabulary().token(WordVocabulary.UNKNOWN_ID));
     assertEquals(
-        WordVocabulary.END_OF_SENTENCE, vocabulary.token(WordVocabulary.END_OF_SENTENCE_ID));
+        WordVocabulary.END_OF_SENTENCE,
+        BROWN.vocabulary().token(WordVocabulary.END_OF_SENTENCE_ID));
   }
 
   @Test
@@ -96,14 +76,16 @@ class CausalLMGeneratorTest {
               manager.create(longIds, shape),
               manager.arange(0, ids.length, 1, DataType.INT64).reshape(shape),
               manager.ones(shape, DataType.INT64));
-      CausalLMOutput output = predictor.predict(input);
-      assertEquals(new Shape(1, ids.length, vocabulary.size()), output.getLogits().getShape());
+      CausalLMOutput output = BROWN.predictor().predict(input);
+      assertEquals(
+          new Shape(1, ids.length, BROWN.vocabulary().size()), output.getLogits().getShape());
       assertEquals(DataType.FLOAT32, output.getLogits().getDataType());
       NDList past = output.getPastKeyValuesList();
-      assertEquals(2 * config.layers(), past.size());
-      long headDim = config.dimension() / config.heads();
+      assertEquals(2 * BROWN.config().layers(), past.size());
+      long headDim = BROWN.config().dimension() / BROWN.config().heads();
       for (int i = 0; i < past.size(); i++) {
-        assertEquals(new Shape(1, config.heads(), ids.length, headDim), past.get(i).getShape());
+        assertEquals(
+            new Shape(1, BROWN.config().heads(), ids.length, headDim), past.get(i).getShape());
       }
       output.getLogits().close();
       past.close();
@@ -168,11 +150,11 @@ class CausalLMGeneratorTest {
     while (free[stopAfter - 1] == WordVocabulary.END_OF_SENTENCE_ID) {
       stopAfter++;
     }
-    String stop = vocabulary.decode(free, 0, stopAfter);
+    String stop = BROWN.vocabulary().decode(free, 0, stopAfter);
     GenerationResult result =
         generator()
             .maxNewTokens(12)
-            .stopStrings(vocabulary::decode, "no such text anywhere", stop)
+            .stopStrings(BROWN.vocabulary()::decode, "no such text anywhere", stop)
             .build()
             .generate(prompt(), SamplerConfig.greedy().newSampler(0));
     assertArrayEquals(Arrays.copyOf(free, stopAfter), result.tokens());
@@ -200,7 +182,7 @@ class CausalLMGeneratorTest {
   void sameSeedGivesTheSameTextAndDifferentSeedsDiffer() {
     int[] first = sampled(7);
     assertArrayEquals(first, sampled(7));
-    assertEquals(vocabulary.decode(first), vocabulary.decode(sampled(7)));
+    assertEquals(BROWN.vocabulary().decode(first), BROWN.vocabulary().decode(sampled(7)));
     assertFalse(Arrays.equals(first, sampled(8)), "seeds 7 and 8 gave the same 20 tokens");
   }
 
@@ -208,14 +190,14 @@ class CausalLMGeneratorTest {
   void generatedTextIsMadeOfVocabularyWords() {
     int[] tokens = sampled(11);
     for (int token : tokens) {
-      assertTrue(token >= 0 && token < vocabulary.size(), "token " + token);
+      assertTrue(token >= 0 && token < BROWN.vocabulary().size(), "token " + token);
     }
     // Every piece of the text splits into vocabulary tokens: no word outside the vocabulary
     // appears, except <unk> itself where the model produced it.
-    String text = vocabulary.decode(tokens).toLowerCase(Locale.ROOT);
+    String text = BROWN.vocabulary().decode(tokens).toLowerCase(Locale.ROOT);
     assertFalse(text.isBlank());
     for (String word : text.split("\\s+")) {
-      for (int id : vocabulary.encode(word)) {
+      for (int id : BROWN.vocabulary().encode(word)) {
         if (id == WordVocabulary.UNKNOWN_ID) {
           assertTrue(word.contains(WordVocabulary.UNKNOWN), word + " in: " + text);
         }
@@ -280,7 +262,7 @@ class CausalLMGeneratorTest {
     IllegalArgumentException tooLong =
         assertThrows(
             IllegalArgumentException.class,
-            () -> generator.generate(new int[config.contextLength()], sampler));
+            () -> generator.generate(new int[BROWN.config().contextLength()], sampler));
     assertTrue(tooLong.getMessage().contains("max_length"), tooLong.getMessage());
     IllegalArgumentException zero =
         assertThrows(IllegalArgumentException.class, () -> generator().maxNewTokens(0));
@@ -290,7 +272,8 @@ class CausalLMGeneratorTest {
     assertTrue(negative.getMessage().contains("eos_token_id"), negative.getMessage());
     IllegalArgumentException blank =
         assertThrows(
-            IllegalArgumentException.class, () -> generator().stopStrings(vocabulary::decode, ""));
+            IllegalArgumentException.class,
+            () -> generator().stopStrings(BROWN.vocabulary()::decode, ""));
     assertTrue(blank.getMessage().contains("stop_strings"), blank.getMessage());
     assertThrows(NullPointerException.class, () -> generator.generate(null, sampler));
     assertThrows(NullPointerException.class, () -> generator.generate(prompt(), null));

@@ -6,22 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.inference.Predictor;
-import ai.djl.modality.nlp.generate.CausalLMOutput;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.repository.zoo.ZooModel;
 import dev.tokensampler.SamplerConfig;
-import dev.tokensampler.samples.model.BrownGpt;
-import dev.tokensampler.samples.model.TinyGptConfig;
 import dev.tokensampler.samples.model.WordVocabulary;
 import dev.tokensampler.score.SequenceScores;
 import dev.tokensampler.search.BeamSearchSettings;
 import dev.tokensampler.search.EarlyStopping;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several sequences per prompt on the shipped Brown-corpus model: {@code n} samples are the
@@ -30,31 +23,15 @@ import org.junit.jupiter.api.Test;
  * beam search gives the same sequences with the key/value cache (reordered per beam) as without.
  */
 class MultiSequenceTest {
-  private static ZooModel<NDList, CausalLMOutput> model;
-  private static Predictor<NDList, CausalLMOutput> predictor;
-  private static WordVocabulary vocabulary;
-  private static TinyGptConfig config;
-
-  @BeforeAll
-  static void load() throws Exception {
-    vocabulary = WordVocabulary.load(BrownGpt.DIRECTORY);
-    config = TinyGptConfig.load(BrownGpt.DIRECTORY);
-    model = BrownGpt.load(BrownGpt.DIRECTORY);
-    predictor = model.newPredictor();
-  }
-
-  @AfterAll
-  static void close() {
-    predictor.close();
-    model.close();
-  }
+  @RegisterExtension
+  static final BrownGptFixture BROWN = new BrownGptFixture();
 
   private static CausalLMGenerator.Builder generator() {
-    return CausalLMGenerator.builder(predictor).maxLength(config.contextLength());
+    return CausalLMGenerator.builder(BROWN.predictor()).maxLength(BROWN.config().contextLength());
   }
 
   private static int[] prompt() {
-    return vocabulary.encode("the president said that");
+    return BROWN.vocabulary().encode("the president said that");
   }
 
   @Test
@@ -70,7 +47,7 @@ class MultiSequenceTest {
     }
     assertNotEquals(List.of(five.get(0).tokens()), List.of(five.get(1).tokens()));
 
-    NDArrayScorer scorer = new NDArrayScorer(config.vocabularySize());
+    NDArrayScorer scorer = new NDArrayScorer(BROWN.config().vocabularySize());
     try (NDManager manager = NDManager.newBaseManager()) {
       for (ScoredSequence s : five) {
         int[] p = prompt();
@@ -78,7 +55,7 @@ class MultiSequenceTest {
         System.arraycopy(p, 0, all, 0, p.length);
         System.arraycopy(s.tokens(), 0, all, p.length, s.tokens().length);
         SequenceScores scores = new SequenceScores(all.length - 1, 0);
-        scorer.scoreSequence(predictor, manager, all, scores);
+        scorer.scoreSequence(BROWN.predictor(), manager, all, scores);
         double sum = 0;
         for (int t = p.length - 1; t < all.length - 1; t++) {
           sum += scores.logprob(t);

@@ -4,23 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.inference.Predictor;
 import ai.djl.modality.nlp.generate.CausalLMOutput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.ZooModel;
 import dev.tokensampler.Softmax;
-import dev.tokensampler.samples.model.BrownGpt;
-import dev.tokensampler.samples.model.TinyGptConfig;
 import dev.tokensampler.samples.model.WordVocabulary;
 import dev.tokensampler.score.SequenceScores;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link NDArrayScorer} on the shipped Brown-corpus model: a sequence's scores are the log-softmax
@@ -28,36 +23,20 @@ import org.junit.jupiter.api.Test;
  * corpus is less perplexing than the same words reversed; float16 tensors are widened exactly.
  */
 class NDArrayScorerTest {
-  private static ZooModel<NDList, CausalLMOutput> model;
-  private static Predictor<NDList, CausalLMOutput> predictor;
-  private static WordVocabulary vocabulary;
-  private static TinyGptConfig config;
-
-  @BeforeAll
-  static void load() throws Exception {
-    vocabulary = WordVocabulary.load(BrownGpt.DIRECTORY);
-    config = TinyGptConfig.load(BrownGpt.DIRECTORY);
-    model = BrownGpt.load(BrownGpt.DIRECTORY);
-    predictor = model.newPredictor();
-  }
-
-  @AfterAll
-  static void close() {
-    predictor.close();
-    model.close();
-  }
+  @RegisterExtension
+  static final BrownGptFixture BROWN = new BrownGptFixture();
 
   /** The model's logits over the whole sequence, [T, V], read with toFloatArray. */
   private static float[][] logitsOf(NDManager manager, int[] sequence) throws Exception {
     long[] ids = Arrays.stream(sequence).asLongStream().toArray();
     long[] positions = new long[ids.length];
     Arrays.setAll(positions, i -> i);
-    CausalLMOutput output = predictor.predict(new NDList(
+    CausalLMOutput output = BROWN.predictor().predict(new NDList(
         manager.create(ids, new Shape(1, ids.length)),
         manager.create(positions, new Shape(1, ids.length)),
         manager.ones(new Shape(1, ids.length), DataType.INT64)));
     float[] flat = output.getLogits().toFloatArray();
-    int v = config.vocabularySize();
+    int v = BROWN.config().vocabularySize();
     float[][] rows = new float[sequence.length][];
     for (int t = 0; t < rows.length; t++) {
       rows[t] = Arrays.copyOfRange(flat, t * v, (t + 1) * v);
@@ -67,11 +46,11 @@ class NDArrayScorerTest {
 
   @Test
   void sequenceScoresAreTheLogSoftmaxOfTheModelsLogitsBitForBit() throws Exception {
-    int[] sequence = vocabulary.encode("the president said that the committee would meet");
-    NDArrayScorer scorer = new NDArrayScorer(config.vocabularySize());
+    int[] sequence = BROWN.vocabulary().encode("the president said that the committee would meet");
+    NDArrayScorer scorer = new NDArrayScorer(BROWN.config().vocabularySize());
     SequenceScores out = new SequenceScores(sequence.length - 1, 3, 1);
     try (NDManager manager = NDManager.newBaseManager()) {
-      scorer.scoreSequence(predictor, manager, sequence, out);
+      scorer.scoreSequence(BROWN.predictor(), manager, sequence, out);
       float[][] rows = logitsOf(manager, sequence);
       assertEquals(sequence.length - 1, out.positions());
       double sum = 0;
@@ -86,8 +65,8 @@ class NDArrayScorerTest {
       }
       double perplexity = Math.exp(-sum / out.positions());
       assertEquals(perplexity, out.perplexity(), 0.0);
-      assertEquals(perplexity, scorer.perplexity(predictor, manager, sequence), 0.0);
-      assertTrue(perplexity > 1 && perplexity < config.vocabularySize(), "" + perplexity);
+      assertEquals(perplexity, scorer.perplexity(BROWN.predictor(), manager, sequence), 0.0);
+      assertTrue(perplexity > 1 && perplexity < BROWN.config().vocabularySize(), "" + perplexity);
 
       int[] reversed = sequence.clone();
       for (int i = 0; i < reversed.length / 2; i++) {
@@ -95,7 +74,7 @@ class NDArrayScorerTest {
         reversed[i] = reversed[reversed.length - 1 - i];
         reversed[reversed.length - 1 - i] = swap;
       }
-      double scrambled = scorer.perplexity(predictor, manager, reversed);
+      double scrambled = scorer.perplexity(BROWN.predictor(), manager, reversed);
       assertTrue(scrambled > perplexity, perplexity + " (sentence) vs " + scrambled + " (reversed)");
     }
   }

@@ -4,24 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.inference.Predictor;
-import ai.djl.modality.nlp.generate.CausalLMOutput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.ZooModel;
 import dev.tokensampler.Sampler;
 import dev.tokensampler.SamplerConfig;
-import dev.tokensampler.samples.model.BrownGpt;
-import dev.tokensampler.samples.model.WordVocabulary;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link NDArraySampler} on the real output of the shipped model ({@code samples/models/brown-gpt},
@@ -30,33 +24,19 @@ import org.junit.jupiter.api.Test;
  * {@code toFloatArray()}), per batch row, in float32 and float16.
  */
 class ShippedModelLogitsTest {
+  @RegisterExtension
+  static final BrownGptFixture BROWN = new BrownGptFixture();
   private static final SamplerConfig CONFIG =
       SamplerConfig.builder().temperature(0.8f).topP(0.9f).build();
   private static final long SEED = 77L;
   private static final String[] PROMPTS = {
     "the president said that", "she looked at the", "in the morning we"
   };
-  private static ZooModel<NDList, CausalLMOutput> model;
-  private static Predictor<NDList, CausalLMOutput> predictor;
-  private static WordVocabulary vocabulary;
   private NDManager manager;
-
-  @BeforeAll
-  static void load() throws Exception {
-    vocabulary = WordVocabulary.load(BrownGpt.DIRECTORY);
-    model = BrownGpt.load(BrownGpt.DIRECTORY);
-    predictor = model.newPredictor();
-  }
-
-  @AfterAll
-  static void close() {
-    predictor.close();
-    model.close();
-  }
 
   @BeforeEach
   void openManager() {
-    manager = model.getNDManager().newSubManager();
+    manager = BROWN.model().getNDManager().newSubManager();
   }
 
   @AfterEach
@@ -81,8 +61,8 @@ class ShippedModelLogitsTest {
     Shape shape = new Shape(b, s);
     NDList input = new NDList(manager.create(ids, shape), manager.create(positions, shape),
         manager.create(mask, shape));
-    NDArray logits = predictor.predict(input).getLogits();
-    assertEquals(new Shape(b, s, vocabulary.size()), logits.getShape());
+    NDArray logits = BROWN.predictor().predict(input).getLogits();
+    assertEquals(new Shape(b, s, BROWN.vocabulary().size()), logits.getShape());
     assertEquals(DataType.FLOAT32, logits.getDataType());
     return logits;
   }
@@ -90,7 +70,7 @@ class ShippedModelLogitsTest {
   private static int[][] prompts(int count) {
     int[][] prefixes = new int[count][];
     for (int r = 0; r < count; r++) {
-      prefixes[r] = Arrays.copyOf(vocabulary.encode(PROMPTS[r]), 4);
+      prefixes[r] = Arrays.copyOf(BROWN.vocabulary().encode(PROMPTS[r]), 4);
     }
     return prefixes;
   }
@@ -110,7 +90,7 @@ class ShippedModelLogitsTest {
       NDArray logits = forward(prefixes);
       adapter.sample(logits, tokens);
       float[] last = logits.get(":, -1, :").toFloatArray();
-      int v = vocabulary.size();
+      int v = BROWN.vocabulary().size();
       for (int r = 0; r < b; r++) {
         float[] row = Arrays.copyOfRange(last, r * v, (r + 1) * v);
         assertEquals(standalone[r].sample(row), tokens[r], "step " + step + ", row " + r);
@@ -145,7 +125,7 @@ class ShippedModelLogitsTest {
     NDArray logits = forward(prompts(1));
     int argmax = (int) logits.get(":, -1, :").argMax().getLong();
     assertEquals(argmax, NDArraySampler.of(SamplerConfig.greedy().newSampler(0L)).sample(logits));
-    float[] logProbabilities = new float[vocabulary.size()];
+    float[] logProbabilities = new float[BROWN.vocabulary().size()];
     NDArrayLogits.logProbabilities(logits, 0, logProbabilities);
     double mass = 0;
     double entropy = 0;
@@ -155,6 +135,6 @@ class ShippedModelLogitsTest {
       entropy -= p * logProbability;
     }
     assertEquals(1.0, mass, 1e-4);
-    assertTrue(entropy < Math.log(vocabulary.size()) - 1, "entropy " + entropy);
+    assertTrue(entropy < Math.log(BROWN.vocabulary().size()) - 1, "entropy " + entropy);
   }
 }

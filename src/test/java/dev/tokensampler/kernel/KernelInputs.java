@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The inputs of the kernel tests: every shape at every length from 1 to 70 and around block
+ * The inputs of the kernel tests: every shape at every length from 1 to 70, around the shortest
+ * range the vector kernels loop over ({@code VectorKernels.SHORT_RANGE}, 256) and around block
  * boundaries, a few shapes at vocabulary sizes, and vectors holding {@code NaN}.
  */
 final class KernelInputs {
-  private static final int[] NEAR_BLOCKS = {1023, 1024, 1025, 4099};
+  private static final int[] NEAR_BLOCKS = {255, 256, 257, 271, 1023, 1024, 1025, 4099};
   private static final int PADDING = 3;
 
   private KernelInputs() {}
@@ -20,7 +21,7 @@ final class KernelInputs {
    * The inputs of one shape, each with a fixed seed.
    *
    * @param shape the shape
-   * @return lengths 1 to 70 at offsets 0 and 3, 1023 to 4099 at offsets 0 and 1, and for some
+   * @return lengths 1 to 70 at offsets 0 and 3, 255 to 4099 at offsets 0 and 1, and for some
    *     shapes 32000 (and 128256 for Gaussian logits with sigma 3)
    */
   static List<KernelInput> of(TestLogits.Shape shape) {

@@ -12,10 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Top-H, adaptive-p and the penalty options allocate nothing per token after warm-up, measured as
  * the samplers' zero-allocation tests measure: one of {@value #WINDOWS} windows of
  * {@value #MEASURED} tokens after {@value #WARM_UP} must allocate 0 bytes on the calling thread.
- * Adaptive-p is measured on the whole vocabulary: after min-p (explicit candidates) the vector
- * kernels' draw allocates in this JVM whatever stage asks for it (a custom stage that only draws
- * does too; the scalar kernels allocate nothing), which is a matter of the kernels' compilation,
- * not of the stage.
+ * Adaptive-p is measured on the whole vocabulary and after min-p (explicit candidates); that a
+ * chain on explicit candidates stops allocating soon in a fresh JVM is {@code WarmUpOrderTest}'s.
  */
 class NewStagesAllocationTest {
   private static final int V = 32_000;
@@ -27,6 +25,7 @@ class NewStagesAllocationTest {
     return Stream.of(
         SamplerConfig.builder().temperature(0.8f).topH(0.4f).build(),
         SamplerConfig.builder().adaptiveP(0.3f, 0.9f).build(),
+        SamplerConfig.builder().stage(new MinP(0.05f)).stage(new AdaptiveP(0.3f, 0.9f)).build(),
         SamplerConfig.builder().repetitionPenalty(1.2f, 64, true, 8)
             .frequencyPresencePenalty(0.3f, 0.2f, 64, true).temperature(0.8f).topK(40).build());
   }

@@ -14,10 +14,11 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * The penalty options: transformers' {@code normalize} and {@code prompt_ignore_length} of the
- * repetition penalty, with the values of transformers' tests
- * ({@code test_repetition_penalty_normalized}, {@code ..._normalized_reward},
- * {@code ..._exclusion_no_new_input_ids}, {@code ..._exclusion_with_new_input_ids}), and
+ * The penalty options: {@code prompt_ignore_length} of transformers' repetition penalty and
+ * {@code normalize} (the variant proposed for it in transformers pull request 48642), with the
+ * values of the transformers tests ({@code test_repetition_penalty_normalized},
+ * {@code ..._normalized_reward} of that pull request, {@code ..._exclusion_no_new_input_ids},
+ * {@code ..._exclusion_with_new_input_ids}), and
  * frequency/presence penalties counting generated tokens only (OpenAI, vLLM).
  */
 class PenaltyOptionsTest {
@@ -68,7 +69,7 @@ class PenaltyOptionsTest {
   }
 
   @Test
-  void normalizedPenaltyMatchesTransformers() {
+  void normalizedPenaltyMatchesTheProposedTransformersValues() {
     float[] row0 = uniform();
     row0[0] = -(1f / V);
     assertDistribution(expectedNormalized(row0, 2f, 0, 1), row0,

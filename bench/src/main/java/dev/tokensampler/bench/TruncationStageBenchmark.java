@@ -6,9 +6,11 @@ import dev.tokensampler.stage.AdaptiveP;
 import dev.tokensampler.stage.DynamicTemperature;
 import dev.tokensampler.stage.EpsilonCutoff;
 import dev.tokensampler.stage.EtaCutoff;
+import dev.tokensampler.stage.FrequencyPresencePenalty;
 import dev.tokensampler.stage.MinP;
 import dev.tokensampler.stage.MirostatV1;
 import dev.tokensampler.stage.MirostatV2;
+import dev.tokensampler.stage.RepetitionPenalty;
 import dev.tokensampler.stage.Stage;
 import dev.tokensampler.stage.TopH;
 import dev.tokensampler.stage.TopNSigma;
@@ -36,7 +38,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * mirostat 2), which should cost little more than {@code topk40}. {@code top_h} (0.4),
  * {@code adaptive_p} (target 0.3, decay 0.9) and {@code min_p_adaptive_p} (min-p 0.05 then
  * adaptive-p, the chain llama.cpp suggests for it) measure the stages taken from transformers and
- * llama.cpp in 2026.
+ * llama.cpp in 2026. The penalty options are measured the same way, on the whole vocabulary in
+ * front of the draw, each against its plain form: {@code repetition_penalty} (1.1 over the last 64
+ * tokens) and {@code repetition_penalty_normalize} (the same on log-probabilities), {@code
+ * frequency_presence} (0.1 and 0.1 over the last 64 tokens) and {@code
+ * frequency_presence_generated} (the same, counting generated tokens only). Every call accepts its
+ * token, so after the first 64 calls each penalty sees a full window of 64 tokens, all generated.
  *
  * <p>For the vocabularies of the issue run it with {@code -p vocabulary=128256,256000} (the
  * {@link LogitsRing} default also includes 32000). The Vector API module is prepended to the
@@ -56,21 +63,26 @@ public class TruncationStageBenchmark {
     "topk40", "topk40_min_p", "topk40_typical", "topk40_top_n_sigma", "topk40_epsilon",
     "topk40_eta", "topk40_xtc", "topk40_dynatemp", "topk40_mirostat_v1", "topk40_mirostat_v2",
     "topk40_top_h", "topk40_adaptive_p",
-    "topk40_eight"
+    "topk40_eight",
+    "repetition_penalty", "repetition_penalty_normalize", "frequency_presence",
+    "frequency_presence_generated"
   })
   public String chain;
 
   private Sampler sampler;
 
   /**
-   * Builds the sampler and makes its first call, which allocates the sampler's buffers.
+   * Builds the sampler and makes its first 64 calls, which allocate the sampler's buffers and fill
+   * the penalties' windows.
    *
    * @param ring the input vectors
    */
   @Setup(Level.Trial)
   public void setup(LogitsRing ring) {
     sampler = config(chain).newSampler(42L);
-    sampler.sample(ring.next());
+    for (int i = 0; i < 64; i++) {
+      sampler.sample(ring.next());
+    }
   }
 
   /**
@@ -128,6 +140,14 @@ public class TruncationStageBenchmark {
         return new TopH(0.4f);
       case "adaptive_p":
         return new AdaptiveP(0.3f, 0.9f);
+      case "repetition_penalty":
+        return new RepetitionPenalty(1.1f, 64);
+      case "repetition_penalty_normalize":
+        return new RepetitionPenalty(1.1f, 64, true, 0);
+      case "frequency_presence":
+        return new FrequencyPresencePenalty(0.1f, 0.1f, 64);
+      case "frequency_presence_generated":
+        return new FrequencyPresencePenalty(0.1f, 0.1f, 64, true);
       default:
         throw new IllegalArgumentException("unknown stage " + name);
     }
