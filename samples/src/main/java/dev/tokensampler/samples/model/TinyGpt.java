@@ -27,11 +27,12 @@ import java.util.Arrays;
  * value1, ...]}, the keys and values now covering {@code P+S} positions. A query at position
  * {@code P+i} attends to the keys at positions {@code <= P+i} whose mask entry is 1.
  *
- * <p><b>Training on the ids a corpus uses.</b> Built with {@link #TinyGpt(TinyGptConfig, int[])},
- * the block starts the embedding rows of every other id at zero and its logits are those of the
- * given ids only, followed by one column {@code ln(V - n)}: the other {@code V - n} ids taken
- * together, each with the logit 0 that a zero row gives. As long as those ids are never inputs,
- * their rows get no gradient and stay zero, so the same weights loaded into a block built with
+ * <p><b>Training on part of the vocabulary.</b> Built with {@link #TinyGpt(TinyGptConfig, int[])},
+ * the block starts the embedding rows of every other id at zero, embeds those ids as the zero
+ * vector when they are inputs, and its logits are those of the given ids only, followed by one
+ * column {@code ln(V - n)}: the other {@code V - n} ids taken together, each with the logit 0
+ * that a zero row gives (a label for any of them is that column's index). Their rows get no
+ * gradient and stay zero, so the same weights loaded into a block built with
  * {@link #TinyGpt(TinyGptConfig)} give exactly the distribution trained, over all {@code V} ids,
  * at a fraction of the cost of the full output layer.
  */
@@ -46,6 +47,7 @@ public final class TinyGpt extends AbstractBlock {
   private final Parameter finalGamma;
   private final Parameter finalBeta;
   private final long[] outputIds;
+  private final float[] keptRows;
 
   /**
    * Creates the block with uninitialised parameters (load them with {@code Model.load} or a
@@ -72,13 +74,14 @@ public final class TinyGpt extends AbstractBlock {
     int d = config.dimension();
     Initializer embeddingInit = new NormalInitializer(0.02f);
     Initializer tokenInit = embeddingInit;
+    float[] kept = null;
     if (outputIds != null) {
       int v = config.vocabularySize();
       if (outputIds.length == 0 || outputIds.length >= v) {
         throw new IllegalArgumentException(
             "outputIds must hold 1 to " + (v - 1) + " ids: " + outputIds.length);
       }
-      float[] kept = new float[v];
+      kept = new float[v];
       for (int i = 0; i < outputIds.length; i++) {
         if (outputIds[i] < 0 || outputIds[i] >= v || (i > 0 && outputIds[i] <= outputIds[i - 1])) {
           throw new IllegalArgumentException(
@@ -87,12 +90,14 @@ public final class TinyGpt extends AbstractBlock {
         }
         kept[outputIds[i]] = 1f;
       }
+      float[] rows = kept;
       tokenInit =
           (manager, shape, dataType) ->
               embeddingInit
                   .initialize(manager, shape, dataType)
-                  .mul(manager.create(kept, new Shape(v, 1)));
+                  .mul(manager.create(rows, new Shape(v, 1)));
     }
+    keptRows = kept;
     tokenEmbedding =
         weight("token_embedding", new Shape(config.vocabularySize(), d), tokenInit);
     positionEmbedding =
@@ -201,7 +206,12 @@ public final class TinyGpt extends AbstractBlock {
 
     NDArray embedding = value(store, tokenEmbedding, inputIds, training);
     NDArray positions = value(store, positionEmbedding, inputIds, training).get(positionIds);
-    NDArray hidden = embedding.get(inputIds).add(positions);
+    NDArray tokens = embedding.get(inputIds);
+    if (keptRows != null) {
+      NDArray kept = inputIds.getManager().create(keptRows).get(inputIds);
+      tokens = tokens.mul(kept.expandDims(-1));
+    }
+    NDArray hidden = tokens.add(positions);
     NDArray bias = attentionBias(inputIds.getManager(), attentionMask, batch, length, past, total);
 
     NDList output = new NDList(1 + 2 * layers.length);

