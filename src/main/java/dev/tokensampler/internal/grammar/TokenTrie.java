@@ -27,7 +27,7 @@ public final class TokenTrie {
   /** The bytes of text token {@code id} are {@code flat[flatStart[id] .. flatStart[id + 1])}. */
   final byte[] flat;
   final int[] flatStart;
-  final FragmentMasks fragments = new FragmentMasks();
+  final FragmentMasks fragments;
   /**
    * The bytes in the strict subtree of node {@code i} are the set {@code belowSet[i]} of
    * {@code byteSets} (four words each).
@@ -37,7 +37,8 @@ public final class TokenTrie {
 
   private TokenTrie(byte[] bytes, int[] depth, int[] end, int[] tokenStart, int[] tokens,
       int maxDepth, int vocabularySize, byte[] flat, int[] flatStart, int[] belowSet,
-      long[] byteSets) {
+      long[] byteSets, FragmentMasks fragments) {
+    this.fragments = fragments;
     this.belowSet = belowSet;
     this.byteSets = byteSets;
     this.flat = flat;
@@ -69,6 +70,11 @@ public final class TokenTrie {
   }
 
   static TokenTrie build(TokenVocabulary v) {
+    return build(v, FragmentMasks.DEFAULT_BUDGET_BYTES);
+  }
+
+  /** A trie whose fragment masks keep to {@code fragmentBudget} bytes. */
+  static TokenTrie build(TokenVocabulary v, long fragmentBudget) {
     int n = v.size();
     byte[][] b = new byte[n][];
     Integer[] order;
@@ -195,7 +201,7 @@ public final class TokenTrie {
     }
     return new TokenTrie(Arrays.copyOf(bytes, nodes), Arrays.copyOf(depth, nodes),
         Arrays.copyOf(end, nodes), tokenStart, tokens, maxDepth, n, flat, flatStart, belowSet,
-        Arrays.copyOf(sets, 4 * setCount));
+        Arrays.copyOf(sets, 4 * setCount), new FragmentMasks(fragmentBudget));
   }
 
   /** @return the number of nodes, the root included */
