@@ -101,7 +101,7 @@ public final class MaskComputer {
     FragmentMasks.Entry e = entry(state);
     if (e.accepted == null) {
       Arrays.fill(words, 0, wordCount, 0L);
-      trie.fill(engine, state, words, depthState);
+      trie.slices.fill(engine, state, words, depthState);
     } else {
       System.arraycopy(e.accepted, 0, words, 0, wordCount);
       checkUncertain(state, e.uncertain, words);
@@ -234,7 +234,8 @@ public final class MaskComputer {
       splitScratch = new long[wordCount];
     }
     uncertainScratch.clear();
-    trie.split(engine, cutState, splitScratch, uncertainScratch, depthState, escapedOnPath);
+    trie.slices.split(engine, cutState, splitScratch, uncertainScratch, depthState,
+        escapedOnPath);
     if (uncertainScratch.size() > FragmentMasks.MAX_UNCERTAIN) {
       return new FragmentMasks.Entry(null, null);
     }

@@ -72,6 +72,8 @@ public final class ParseEngine {
   private int seenGen;
   private int[] mark = new int[256];
   private int markGen;
+  private int[] stateMarks = new int[256];
+  private int stateMarkGen;
   private final IntList closureStack = new IntList(64);
   private final IntList work = new IntList(64);
   private final IntList items = new IntList(64);
@@ -616,6 +618,33 @@ public final class ParseEngine {
     int q = 4 * set;
     return (sets[q] & ~loops[o]) == 0 && (sets[q + 1] & ~loops[o + 1]) == 0
         && (sets[q + 2] & ~loops[o + 2]) == 0 && (sets[q + 3] & ~loops[o + 3]) == 0;
+  }
+
+  /** Starts a new round of {@link #markState}: every state and slot unmarked. */
+  void clearStateMarks() {
+    if (++stateMarkGen == Integer.MAX_VALUE) {
+      Arrays.fill(stateMarks, 0);
+      stateMarkGen = 1;
+    }
+  }
+
+  /**
+   * Marks a state in one of four slots for the current round.
+   *
+   * @param state a state
+   * @param slot 0..3
+   * @return whether it was unmarked
+   */
+  boolean markState(int state, int slot) {
+    int i = 4 * state + slot;
+    if (i >= stateMarks.length) {
+      stateMarks = Arrays.copyOf(stateMarks, Math.max(i + 1, stateMarks.length * 2));
+    }
+    if (stateMarks[i] == stateMarkGen) {
+      return false;
+    }
+    stateMarks[i] = stateMarkGen;
+    return true;
   }
 
   /** @return the grammar */

@@ -28,6 +28,8 @@ public final class TokenTrie {
   final byte[] flat;
   final int[] flatStart;
   final FragmentMasks fragments;
+  /** The tokens split into slices, each with its own trie (null in a slice's own trie). */
+  final TokenSlices slices;
   /**
    * The bytes in the strict subtree of node {@code i} are the set {@code belowSet[i]} of
    * {@code byteSets} (four words each).
@@ -37,8 +39,9 @@ public final class TokenTrie {
 
   private TokenTrie(byte[] bytes, int[] depth, int[] end, int[] tokenStart, int[] tokens,
       int maxDepth, int vocabularySize, byte[] flat, int[] flatStart, int[] belowSet,
-      long[] byteSets, FragmentMasks fragments) {
+      long[] byteSets, FragmentMasks fragments, TokenSlices slices) {
     this.fragments = fragments;
+    this.slices = slices;
     this.belowSet = belowSet;
     this.byteSets = byteSets;
     this.flat = flat;
@@ -77,12 +80,28 @@ public final class TokenTrie {
   static TokenTrie build(TokenVocabulary v, long fragmentBudget) {
     int n = v.size();
     byte[][] b = new byte[n][];
+    for (int id = 0; id < n; id++) {
+      if (!v.isSpecial(id) && !v.isEos(id) && v.tokenLength(id) > 0) {
+        b[id] = v.tokenBytes(id);
+      }
+    }
+    TokenTrie whole = build(b, new FragmentMasks(fragmentBudget), null);
+    return new TokenTrie(whole.bytes, whole.depth, whole.end, whole.tokenStart, whole.tokens,
+        whole.maxDepth, n, whole.flat, whole.flatStart, whole.belowSet, whole.byteSets,
+        whole.fragments, TokenSlices.of(b));
+  }
+
+  /**
+   * The trie of the non-null byte strings of {@code b} (index = token id), with the flat byte
+   * strings of every token.
+   */
+  static TokenTrie build(byte[][] b, FragmentMasks fragments, TokenSlices slices) {
+    int n = b.length;
     Integer[] order;
     int count = 0;
     int[] ids = new int[n];
     for (int id = 0; id < n; id++) {
-      if (!v.isSpecial(id) && !v.isEos(id) && v.tokenLength(id) > 0) {
-        b[id] = v.tokenBytes(id);
+      if (b[id] != null) {
         ids[count++] = id;
       }
     }
@@ -201,7 +220,7 @@ public final class TokenTrie {
     }
     return new TokenTrie(Arrays.copyOf(bytes, nodes), Arrays.copyOf(depth, nodes),
         Arrays.copyOf(end, nodes), tokenStart, tokens, maxDepth, n, flat, flatStart, belowSet,
-        Arrays.copyOf(sets, 4 * setCount), new FragmentMasks(fragmentBudget));
+        Arrays.copyOf(sets, 4 * setCount), fragments, slices);
   }
 
   /** @return the number of nodes, the root included */
@@ -258,14 +277,13 @@ public final class TokenTrie {
    *
    * @param engine the engine
    * @param state a state of one truncated stack
-   * @param accepted receives bits, cleared first
+   * @param accepted receives bits (others are left as they are)
    * @param uncertain receives token ids
    * @param depthState scratch of at least {@code maxDepth + 1} ints
    * @param escapedOnPath scratch of at least {@code maxDepth + 1} booleans
    */
   void split(ParseEngine engine, int state, long[] accepted, IntList uncertain, int[] depthState,
       boolean[] escapedOnPath) {
-    Arrays.fill(accepted, 0L);
     depthState[0] = state;
     escapedOnPath[0] = false;
     int n = bytes.length;
