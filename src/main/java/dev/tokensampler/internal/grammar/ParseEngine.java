@@ -52,6 +52,7 @@ public final class ParseEngine {
   private int[] setLen = new int[64];
   private byte[] setFlags = new byte[64];
   private int[] setRow = new int[64];
+  private int[] setHash = new int[64];
   private int setCount;
   private int[] setPool = new int[1024];
   private int setPoolSize;
@@ -370,7 +371,8 @@ public final class ParseEngine {
       if (id < 0) {
         break;
       }
-      if (setFlags[id] == flags && setLen[id] == n && sameNodes(id, nodes)) {
+      if (setHash[id] == hash && setFlags[id] == flags && setLen[id] == n
+          && sameNodes(id, nodes)) {
         return id;
       }
       h = (h + 1) & mask;
@@ -382,6 +384,7 @@ public final class ParseEngine {
       setLen = Arrays.copyOf(setLen, cap);
       setFlags = Arrays.copyOf(setFlags, cap);
       setRow = Arrays.copyOf(setRow, cap);
+      setHash = Arrays.copyOf(setHash, cap);
     }
     if (setPool.length < setPoolSize + n) {
       setPool = Arrays.copyOf(setPool, Math.max(setPoolSize + n, setPool.length * 2));
@@ -393,6 +396,7 @@ public final class ParseEngine {
     setLen[id] = n;
     setFlags[id] = (byte) flags;
     setRow[id] = -1;
+    setHash[id] = hash;
     setPoolSize += n;
     setTable[h] = id + 1;
     if (setCount * 2 > setTable.length) {
@@ -415,11 +419,7 @@ public final class ParseEngine {
     int[] t = new int[setTable.length * 2];
     int mask = t.length - 1;
     for (int id = 0; id < setCount; id++) {
-      int hash = 17 + setFlags[id];
-      for (int i = setStart[id], end = i + setLen[id]; i < end; i++) {
-        hash = hash * 31 + setPool[i];
-      }
-      int h = mix(hash) & mask;
+      int h = setHash[id] & mask;
       while (t[h] != 0) {
         h = (h + 1) & mask;
       }
@@ -436,18 +436,11 @@ public final class ParseEngine {
   }
 
   private static void sort(IntList list) {
-    int n = list.size();
-    for (int i = 1; i < n; i++) {
-      int v = list.get(i);
-      int j = i - 1;
-      if (list.get(j) <= v) {
-        continue;
+    for (int i = 1, n = list.size(); i < n; i++) {
+      if (list.get(i - 1) > list.get(i)) {
+        list.sort();
+        return;
       }
-      int[] a = list.toArray();
-      Arrays.sort(a);
-      list.clear();
-      list.addAll(a);
-      return;
     }
   }
 
