@@ -11,11 +11,11 @@ import java.util.Map;
  * checked against the whole stack).
  *
  * <p>Memory is bounded by a budget in bytes ({@link #DEFAULT_BUDGET_BYTES} unless given), counting
- * the masks, their keys and the interned stack keys, each with a fixed overhead per entry. Past
- * the budget, the least recently used masks go first; the table of interned rule and stack keys, once it holds more
- * than a quarter of the budget, is emptied (stack ids are never reused, so a mask keyed by an
- * id from before stays correct; it is only found again by a caller that kept the id). A single
- * mask larger than the budget is not kept. Thread-safe.
+ * the masks, their keys and the interned stack keys, each with a fixed overhead per entry. Past the
+ * budget, the least recently used masks go first; the table of interned rule and stack keys, once
+ * it holds more than a quarter of the budget, is emptied (stack ids are never reused, so a mask
+ * keyed by an id from before stays correct; it is only found again by a caller that kept the id). A
+ * single mask larger than the budget is not kept. Thread-safe.
  */
 final class FragmentMasks {
   /** Fragments with more uncertain tokens than this are walked whole instead. */

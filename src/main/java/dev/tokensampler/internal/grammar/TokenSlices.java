@@ -3,13 +3,13 @@ package dev.tokensampler.internal.grammar;
 import java.util.Arrays;
 
 /**
- * A vocabulary's text tokens in slices, after llguidance's slicer: the tokens spelling 1 to 10,
- * 11 to 30, and more than 30 characters of a JSON string body (complete UTF-8 characters of up to three bytes, none
- * of them {@code "}, {@code \}, a control character or DEL), and the rest. Each slice has its own
- * trie and mask. Where the engine can read every string of up to a slice's length of such
- * characters from a state (checked over the engine's own transitions, character by character, see
- * {@link #safeLength}), the slice's tokens are all readable and its mask is taken whole; only the
- * other slices are walked. Masks are the same as walking the whole trie.
+ * A vocabulary's text tokens in slices, after llguidance's slicer: the tokens spelling 1 to 10, 11
+ * to 30, and more than 30 characters of a JSON string body (complete UTF-8 characters of up to
+ * three bytes, none of them {@code "}, {@code \}, a control character or DEL), and the rest. Each
+ * slice has its own trie and mask. Where the engine can read every string of up to a slice's length
+ * of such characters from a state (checked over the engine's own transitions, character by
+ * character, see {@link #safeLength}), the slice's tokens are all readable and its mask is taken
+ * whole; only the other slices are walked. Masks are the same as walking the whole trie.
  *
  * <p>Immutable; built once per vocabulary with its {@link TokenTrie}.
  */

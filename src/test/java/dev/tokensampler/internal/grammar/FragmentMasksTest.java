@@ -91,7 +91,8 @@ class FragmentMasksTest {
       ByteGrammar g = GbnfParser.parse(gbnf);
       TokenAutomaton a = new TokenAutomaton(g, trie, v.eosTokenIds());
       String doc = "{\"k" + i + "\":" + (i % 4 == 0 ? " " : "")
-          + (i % 3 == 0 ? "[\"é\",12,[]]" : "\"a \\\"b\\\" é€x\"") + ",\"n\":-" + (i % 900) + "}";
+          + (i % 3 == 0 ? "[\"é\",12,[]]" : "\"a \\\"b\\\" é€x\"")
+          + ",\"n\":-" + (i % 900) + "}";
       byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
       for (int k = 0; k <= bytes.length; k += 1 + (k % 3 == 0 ? 1 : 0)) {
         byte[] prefix = java.util.Arrays.copyOf(bytes, k);
@@ -100,7 +101,8 @@ class FragmentMasksTest {
         assertArrayEquals(expected, MaskOracle.automatonMask(a, v, prefix),
             "grammar " + i + " after " + new String(prefix, StandardCharsets.UTF_8));
         maxSeen = Math.max(maxSeen, trie.fragments.bytes());
-        assertTrue(trie.fragments.bytes() <= budget, "fragment masks hold " + trie.fragments.bytes());
+        assertTrue(trie.fragments.bytes() <= budget,
+            "fragment masks hold " + trie.fragments.bytes());
       }
     }
     assertTrue(maxSeen > budget / 2, "the budget was not reached: " + maxSeen);

@@ -165,7 +165,8 @@ class TokenSlicesTest {
   @Test
   void stringBodyCharactersAreCompleteAndPlain() {
     assertEquals(3, TokenSlices.stringBodyChars("a é".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(-1, TokenSlices.stringBodyChars("😀".getBytes(StandardCharsets.UTF_8))); // four bytes: the rest
+    // a character of four bytes: left to the rest
+    assertEquals(-1, TokenSlices.stringBodyChars("😀".getBytes(StandardCharsets.UTF_8)));
     assertEquals(1, TokenSlices.stringBodyChars("€".getBytes(StandardCharsets.UTF_8)));
     assertEquals(-1, TokenSlices.stringBodyChars("a\"".getBytes(StandardCharsets.UTF_8)));
     assertEquals(-1, TokenSlices.stringBodyChars("a\\".getBytes(StandardCharsets.UTF_8)));
