@@ -35,8 +35,9 @@ final class TokenSlices {
    * Slices the tokens.
    *
    * @param b the byte string of each text token (index = id), null for the others
+   * @param order the ids of the text tokens in the order of {@link TokenTrie#sortedIds}
    */
-  static TokenSlices of(byte[][] b) {
+  static TokenSlices of(byte[][] b, int[] order) {
     int n = b.length;
     int k = MAX_CHARS.length;
     byte[][][] parts = new byte[k + 1][n][];
@@ -60,7 +61,20 @@ final class TokenSlices {
     }
     TokenTrie[] tries = new TokenTrie[k + 1];
     for (int s = 0; s <= k; s++) {
-      tries[s] = TokenTrie.build(parts[s], null, null);
+      int count = 0;
+      for (int id : order) {
+        if (parts[s][id] != null) {
+          count++;
+        }
+      }
+      int[] sub = new int[count];
+      count = 0;
+      for (int id : order) {
+        if (parts[s][id] != null) {
+          sub[count++] = id;
+        }
+      }
+      tries[s] = TokenTrie.build(parts[s], sub, null, null);
     }
     return new TokenSlices(tries, masks);
   }

@@ -85,10 +85,11 @@ public final class TokenTrie {
         b[id] = v.tokenBytes(id);
       }
     }
-    TokenTrie whole = build(b, new FragmentMasks(fragmentBudget), null);
+    int[] order = sortedIds(b);
+    TokenTrie whole = build(b, order, new FragmentMasks(fragmentBudget), null);
     return new TokenTrie(whole.bytes, whole.depth, whole.end, whole.tokenStart, whole.tokens,
         whole.maxDepth, n, whole.flat, whole.flatStart, whole.belowSet, whole.byteSets,
-        whole.fragments, TokenSlices.of(b));
+        whole.fragments, TokenSlices.of(b, order));
   }
 
   /**
@@ -96,23 +97,42 @@ public final class TokenTrie {
    * strings of every token.
    */
   static TokenTrie build(byte[][] b, FragmentMasks fragments, TokenSlices slices) {
+    return build(b, sortedIds(b), fragments, slices);
+  }
+
+  /** The ids of the non-null byte strings of {@code b}, in unsigned byte order, ties by id. */
+  static int[] sortedIds(byte[][] b) {
     int n = b.length;
-    Integer[] order;
     int count = 0;
-    int[] ids = new int[n];
     for (int id = 0; id < n; id++) {
       if (b[id] != null) {
-        ids[count++] = id;
+        count++;
       }
     }
-    order = new Integer[count];
-    for (int i = 0; i < count; i++) {
-      order[i] = ids[i];
+    Integer[] boxed = new Integer[count];
+    for (int id = 0, k = 0; id < n; id++) {
+      if (b[id] != null) {
+        boxed[k++] = id;
+      }
     }
-    Arrays.sort(order, (x, y) -> {
+    Arrays.sort(boxed, (x, y) -> {
       int c = Arrays.compareUnsigned(b[x], b[y]);
       return c != 0 ? c : Integer.compare(x, y);
     });
+    int[] order = new int[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = boxed[i];
+    }
+    return order;
+  }
+
+  /**
+   * The trie of the byte strings of {@code b} whose ids {@code order} lists, in that order
+   * ({@link #sortedIds} or a subsequence of it).
+   */
+  static TokenTrie build(byte[][] b, int[] order, FragmentMasks fragments, TokenSlices slices) {
+    int n = b.length;
+    int count = order.length;
     int cap = 1024;
     byte[] bytes = new byte[cap];
     int[] depth = new int[cap];
