@@ -5,11 +5,12 @@ import java.util.Arrays;
 /**
  * A vocabulary's text tokens in slices, after llguidance's slicer: the tokens spelling 1 to 10, 11
  * to 30, and more than 30 characters of a JSON string body (complete UTF-8 characters of up to
- * three bytes, none of them {@code "}, {@code \}, a control character or DEL), and the rest. Each
- * slice has its own trie and mask. Where the engine can read every string of up to a slice's length
- * of such characters from a state (checked over the engine's own transitions, character by
- * character, see {@link #safeLength}), the slice's tokens are all readable and its mask is taken
- * whole; only the other slices are walked. Masks are the same as walking the whole trie.
+ * three bytes, none of them a quotation mark, a backslash, a control character or DEL), and the
+ * rest. Each slice has its own trie and mask. Where the engine can read every string of up to a
+ * slice's length of such characters from a state (checked over the engine's own transitions,
+ * character by character, see {@link #safeLength}), the slice's tokens are all readable and its
+ * mask is taken whole; only the other slices are walked. Masks are the same as walking the whole
+ * trie.
  *
  * <p>Immutable; built once per vocabulary with its {@link TokenTrie}.
  */
@@ -20,6 +21,9 @@ final class TokenSlices {
   private static final int MAX_STATES = 128;
   /** Past this depth only the closure of an unbounded slice is left to find: not worth it. */
   private static final int MAX_DEPTH = 31;
+
+  private static final int QUOTE = 0x22;
+  private static final int BACKSLASH = 0x5C;
 
   /** The tries of the slices, then that of the rest. */
   final TokenTrie[] tries;
@@ -81,9 +85,9 @@ final class TokenSlices {
 
   /**
    * The number of characters of a token made only of complete UTF-8 characters of a JSON string
-   * body in the Basic Multilingual Plane (not {@code "}, {@code \}, U+0000..U+001F, U+007F,
-   * surrogates), or -1. Characters of four bytes are left to the rest: rare in tokens, they would
-   * make {@link #safeLength} explore many states inside a character.
+   * body in the Basic Multilingual Plane (not the quotation mark, the backslash, U+0000..U+001F,
+   * U+007F, surrogates), or -1. Characters of four bytes are left to the rest: rare in tokens, they
+   * would make {@link #safeLength} explore many states inside a character.
    */
   static int stringBodyChars(byte[] t) {
     int chars = 0;
@@ -94,7 +98,7 @@ final class TokenSlices {
       int lo = 0x80;
       int hi = 0xBF;
       if (c < 0x80) {
-        if (c < 0x20 || c == '"' || c == '\\' || c == 0x7F) {
+        if (c < 0x20 || c == QUOTE || c == BACKSLASH || c == 0x7F) {
           return -1;
         }
         len = 1;
@@ -210,7 +214,7 @@ final class TokenSlices {
    */
   private static boolean expand(ParseEngine e, int t, IntList out) {
     for (int c = 0x20; c < 0x7F; c++) {
-      if (c != '"' && c != '\\' && !reached(e, e.step(t, c), out)) {
+      if (c != QUOTE && c != BACKSLASH && !reached(e, e.step(t, c), out)) {
         return false;
       }
     }
