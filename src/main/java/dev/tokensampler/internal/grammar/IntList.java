@@ -36,6 +36,11 @@ final class IntList {
     return n;
   }
 
+  /** Sorts the elements in place, ascending. */
+  void sort() {
+    java.util.Arrays.sort(a, 0, n);
+  }
+
   void clear() {
     n = 0;
   }

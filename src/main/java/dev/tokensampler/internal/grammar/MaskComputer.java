@@ -28,6 +28,13 @@ public final class MaskComputer {
   private final int[] chain = new int[MAX_CUT_DEPTH];
   private final int[] hits = new int[MAX_CUT_DEPTH];
   private long[] splitScratch;
+  /** Per cut node: the id of its stack key, valid in generation {@code cutGeneration[node] - 1}. */
+  private long[] cutIds = new long[256];
+  private int[] cutGeneration = new int[256];
+  private long[] idScratch = new long[16];
+  /** Per rule: the id of its rule key, valid in generation {@code ruleGeneration[rule] - 1}. */
+  private final long[] ruleIds;
+  private final int[] ruleGeneration;
   private final IntList uncertainScratch = new IntList(1024);
 
   /**
@@ -40,11 +47,47 @@ public final class MaskComputer {
     this.wordCount = (trie.vocabularySize + 63) >>> 6;
     this.depthState = new int[trie.maxDepth + 1];
     this.escapedOnPath = new boolean[trie.maxDepth + 1];
+    this.ruleIds = new long[engine.grammar().ruleCount()];
+    this.ruleGeneration = new int[ruleIds.length];
   }
 
-  /** Forgets the per-state entries (after the engine was compacted). */
+  private long ruleId(int rule) {
+    int generation = trie.fragments.generation();
+    if (ruleGeneration[rule] != generation + 1) {
+      ruleIds[rule] = trie.fragments.intern(FragmentKey.ofRule(engine.grammar(), rule));
+      ruleGeneration[rule] = generation + 1;
+    }
+    return ruleIds[rule];
+  }
+
+  /** Forgets the per-state entries and node keys (after the engine was compacted). */
   public void clear() {
     Arrays.fill(stateEntries, null);
+    Arrays.fill(cutGeneration, 0);
+  }
+
+  /** The key of a set of cut stacks, from their stack ids (each written out once per node). */
+  private FragmentKey stateKey(IntList tops) {
+    FragmentMasks fragments = trie.fragments;
+    int n = tops.size();
+    if (idScratch.length < n) {
+      idScratch = new long[Math.max(n, idScratch.length * 2)];
+    }
+    int generation = fragments.generation();
+    for (int i = 0; i < n; i++) {
+      int top = tops.get(i);
+      if (top >= cutIds.length) {
+        int cap = Math.max(top + 1, cutIds.length * 2);
+        cutIds = Arrays.copyOf(cutIds, cap);
+        cutGeneration = Arrays.copyOf(cutGeneration, cap);
+      }
+      if (cutGeneration[top] != generation + 1) {
+        cutIds[top] = fragments.intern(FragmentKey.ofStack(engine, top, this::ruleId));
+        cutGeneration[top] = generation + 1;
+      }
+      idScratch[i] = cutIds[top];
+    }
+    return FragmentKey.ofStackIds(idScratch, n);
   }
 
   /**
@@ -58,7 +101,7 @@ public final class MaskComputer {
     FragmentMasks.Entry e = entry(state);
     if (e.accepted == null) {
       Arrays.fill(words, 0, wordCount, 0L);
-      trie.fill(engine, state, words, depthState);
+      trie.slices.fill(engine, state, words, depthState);
     } else {
       System.arraycopy(e.accepted, 0, words, 0, wordCount);
       checkUncertain(state, e.uncertain, words);
@@ -135,7 +178,7 @@ public final class MaskComputer {
           cuts.add(cut[i]);
         }
       }
-      FragmentKey key = FragmentKey.ofStacks(engine, cuts);
+      FragmentKey key = stateKey(cuts);
       e = trie.fragments.get(key);
       if (e == null) {
         e = split(engine.stateOf(cuts));
@@ -191,7 +234,8 @@ public final class MaskComputer {
       splitScratch = new long[wordCount];
     }
     uncertainScratch.clear();
-    trie.split(engine, cutState, splitScratch, uncertainScratch, depthState, escapedOnPath);
+    trie.slices.split(engine, cutState, splitScratch, uncertainScratch, depthState,
+        escapedOnPath);
     if (uncertainScratch.size() > FragmentMasks.MAX_UNCERTAIN) {
       return new FragmentMasks.Entry(null, null);
     }

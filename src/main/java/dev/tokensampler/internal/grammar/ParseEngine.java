@@ -52,6 +52,7 @@ public final class ParseEngine {
   private int[] setLen = new int[64];
   private byte[] setFlags = new byte[64];
   private int[] setRow = new int[64];
+  private int[] setHash = new int[64];
   private int setCount;
   private int[] setPool = new int[1024];
   private int setPoolSize;
@@ -72,6 +73,8 @@ public final class ParseEngine {
   private int seenGen;
   private int[] mark = new int[256];
   private int markGen;
+  private int[] stateMarks = new int[256];
+  private int stateMarkGen;
   private final IntList closureStack = new IntList(64);
   private final IntList work = new IntList(64);
   private final IntList items = new IntList(64);
@@ -368,7 +371,8 @@ public final class ParseEngine {
       if (id < 0) {
         break;
       }
-      if (setFlags[id] == flags && setLen[id] == n && sameNodes(id, nodes)) {
+      if (setHash[id] == hash && setFlags[id] == flags && setLen[id] == n
+          && sameNodes(id, nodes)) {
         return id;
       }
       h = (h + 1) & mask;
@@ -380,6 +384,7 @@ public final class ParseEngine {
       setLen = Arrays.copyOf(setLen, cap);
       setFlags = Arrays.copyOf(setFlags, cap);
       setRow = Arrays.copyOf(setRow, cap);
+      setHash = Arrays.copyOf(setHash, cap);
     }
     if (setPool.length < setPoolSize + n) {
       setPool = Arrays.copyOf(setPool, Math.max(setPoolSize + n, setPool.length * 2));
@@ -391,6 +396,7 @@ public final class ParseEngine {
     setLen[id] = n;
     setFlags[id] = (byte) flags;
     setRow[id] = -1;
+    setHash[id] = hash;
     setPoolSize += n;
     setTable[h] = id + 1;
     if (setCount * 2 > setTable.length) {
@@ -413,11 +419,7 @@ public final class ParseEngine {
     int[] t = new int[setTable.length * 2];
     int mask = t.length - 1;
     for (int id = 0; id < setCount; id++) {
-      int hash = 17 + setFlags[id];
-      for (int i = setStart[id], end = i + setLen[id]; i < end; i++) {
-        hash = hash * 31 + setPool[i];
-      }
-      int h = mix(hash) & mask;
+      int h = setHash[id] & mask;
       while (t[h] != 0) {
         h = (h + 1) & mask;
       }
@@ -434,18 +436,11 @@ public final class ParseEngine {
   }
 
   private static void sort(IntList list) {
-    int n = list.size();
-    for (int i = 1; i < n; i++) {
-      int v = list.get(i);
-      int j = i - 1;
-      if (list.get(j) <= v) {
-        continue;
+    for (int i = 1, n = list.size(); i < n; i++) {
+      if (list.get(i - 1) > list.get(i)) {
+        list.sort();
+        return;
       }
-      int[] a = list.toArray();
-      Arrays.sort(a);
-      list.clear();
-      list.addAll(a);
-      return;
     }
   }
 
@@ -616,6 +611,33 @@ public final class ParseEngine {
     int q = 4 * set;
     return (sets[q] & ~loops[o]) == 0 && (sets[q + 1] & ~loops[o + 1]) == 0
         && (sets[q + 2] & ~loops[o + 2]) == 0 && (sets[q + 3] & ~loops[o + 3]) == 0;
+  }
+
+  /** Starts a new round of {@link #markState}: every state and slot unmarked. */
+  void clearStateMarks() {
+    if (++stateMarkGen == Integer.MAX_VALUE) {
+      Arrays.fill(stateMarks, 0);
+      stateMarkGen = 1;
+    }
+  }
+
+  /**
+   * Marks a state in one of four slots for the current round.
+   *
+   * @param state a state
+   * @param slot 0..3
+   * @return whether it was unmarked
+   */
+  boolean markState(int state, int slot) {
+    int i = 4 * state + slot;
+    if (i >= stateMarks.length) {
+      stateMarks = Arrays.copyOf(stateMarks, Math.max(i + 1, stateMarks.length * 2));
+    }
+    if (stateMarks[i] == stateMarkGen) {
+      return false;
+    }
+    stateMarks[i] = stateMarkGen;
+    return true;
   }
 
   /** @return the grammar */

@@ -27,7 +27,9 @@ public final class TokenTrie {
   /** The bytes of text token {@code id} are {@code flat[flatStart[id] .. flatStart[id + 1])}. */
   final byte[] flat;
   final int[] flatStart;
-  final FragmentMasks fragments = new FragmentMasks();
+  final FragmentMasks fragments;
+  /** The tokens split into slices, each with its own trie (null in a slice's own trie). */
+  final TokenSlices slices;
   /**
    * The bytes in the strict subtree of node {@code i} are the set {@code belowSet[i]} of
    * {@code byteSets} (four words each).
@@ -37,7 +39,9 @@ public final class TokenTrie {
 
   private TokenTrie(byte[] bytes, int[] depth, int[] end, int[] tokenStart, int[] tokens,
       int maxDepth, int vocabularySize, byte[] flat, int[] flatStart, int[] belowSet,
-      long[] byteSets) {
+      long[] byteSets, FragmentMasks fragments, TokenSlices slices) {
+    this.fragments = fragments;
+    this.slices = slices;
     this.belowSet = belowSet;
     this.byteSets = byteSets;
     this.flat = flat;
@@ -69,25 +73,66 @@ public final class TokenTrie {
   }
 
   static TokenTrie build(TokenVocabulary v) {
+    return build(v, FragmentMasks.DEFAULT_BUDGET_BYTES);
+  }
+
+  /** A trie whose fragment masks keep to {@code fragmentBudget} bytes. */
+  static TokenTrie build(TokenVocabulary v, long fragmentBudget) {
     int n = v.size();
     byte[][] b = new byte[n][];
-    Integer[] order;
-    int count = 0;
-    int[] ids = new int[n];
     for (int id = 0; id < n; id++) {
       if (!v.isSpecial(id) && !v.isEos(id) && v.tokenLength(id) > 0) {
         b[id] = v.tokenBytes(id);
-        ids[count++] = id;
       }
     }
-    order = new Integer[count];
-    for (int i = 0; i < count; i++) {
-      order[i] = ids[i];
+    int[] order = sortedIds(b);
+    TokenTrie whole = build(b, order, new FragmentMasks(fragmentBudget), null);
+    return new TokenTrie(whole.bytes, whole.depth, whole.end, whole.tokenStart, whole.tokens,
+        whole.maxDepth, n, whole.flat, whole.flatStart, whole.belowSet, whole.byteSets,
+        whole.fragments, TokenSlices.of(b, order));
+  }
+
+  /**
+   * The trie of the non-null byte strings of {@code b} (index = token id), with the flat byte
+   * strings of every token.
+   */
+  static TokenTrie build(byte[][] b, FragmentMasks fragments, TokenSlices slices) {
+    return build(b, sortedIds(b), fragments, slices);
+  }
+
+  /** The ids of the non-null byte strings of {@code b}, in unsigned byte order, ties by id. */
+  static int[] sortedIds(byte[][] b) {
+    int n = b.length;
+    int count = 0;
+    for (int id = 0; id < n; id++) {
+      if (b[id] != null) {
+        count++;
+      }
     }
-    Arrays.sort(order, (x, y) -> {
+    Integer[] boxed = new Integer[count];
+    for (int id = 0, k = 0; id < n; id++) {
+      if (b[id] != null) {
+        boxed[k++] = id;
+      }
+    }
+    Arrays.sort(boxed, (x, y) -> {
       int c = Arrays.compareUnsigned(b[x], b[y]);
       return c != 0 ? c : Integer.compare(x, y);
     });
+    int[] order = new int[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = boxed[i];
+    }
+    return order;
+  }
+
+  /**
+   * The trie of the byte strings of {@code b} whose ids {@code order} lists, in that order
+   * ({@link #sortedIds} or a subsequence of it).
+   */
+  static TokenTrie build(byte[][] b, int[] order, FragmentMasks fragments, TokenSlices slices) {
+    int n = b.length;
+    int count = order.length;
     int cap = 1024;
     byte[] bytes = new byte[cap];
     int[] depth = new int[cap];
@@ -195,7 +240,7 @@ public final class TokenTrie {
     }
     return new TokenTrie(Arrays.copyOf(bytes, nodes), Arrays.copyOf(depth, nodes),
         Arrays.copyOf(end, nodes), tokenStart, tokens, maxDepth, n, flat, flatStart, belowSet,
-        Arrays.copyOf(sets, 4 * setCount));
+        Arrays.copyOf(sets, 4 * setCount), fragments, slices);
   }
 
   /** @return the number of nodes, the root included */
@@ -252,14 +297,13 @@ public final class TokenTrie {
    *
    * @param engine the engine
    * @param state a state of one truncated stack
-   * @param accepted receives bits, cleared first
+   * @param accepted receives bits (others are left as they are)
    * @param uncertain receives token ids
    * @param depthState scratch of at least {@code maxDepth + 1} ints
    * @param escapedOnPath scratch of at least {@code maxDepth + 1} booleans
    */
   void split(ParseEngine engine, int state, long[] accepted, IntList uncertain, int[] depthState,
       boolean[] escapedOnPath) {
-    Arrays.fill(accepted, 0L);
     depthState[0] = state;
     escapedOnPath[0] = false;
     int n = bytes.length;
