@@ -55,7 +55,10 @@ final class StepWeights {
     forgetWeights();
   }
 
-  /** The scale changed: the weights and sums are unknown, the raw maximum is kept. */
+  /**
+   * The scale changed, or the candidates were reordered: the weights and sums are unknown (the
+   * block sums and the total depend on the order), the raw maximum is kept.
+   */
   void forgetWeights() {
     weightsKnown = false;
     sumKnown = false;
@@ -84,11 +87,6 @@ final class StepWeights {
       maxKnown &= max != Float.POSITIVE_INFINITY;
       validated = maxKnown;
     }
-  }
-
-  /** The candidates were reordered: the stored weights are unknown (the sums are kept). */
-  void forgetStoredWeights() {
-    weightsKnown = false;
   }
 
   /**
