@@ -86,8 +86,23 @@ final class VectorKernels implements Kernels {
   private static final FloatVector CHORD_OFFSET = FloatVector.broadcast(SPECIES, ExpChord.OFFSET);
   private static final IntVector EXPONENT_BIAS =
       IntVector.broadcast(INT_SPECIES, ExpPoly.EXPONENT_BIAS);
+  private static final FloatVector POSITIVE_INFINITY =
+      FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+  private static final IntVector INT_ZERO = IntVector.zero(INT_SPECIES);
+  /** Lane {@code j} holds {@code 1 << j}: the bit of lane {@code j} in a vector's mask bits. */
+  private static final IntVector LANE_BITS = IntVector.fromArray(INT_SPECIES, laneBits(), 0);
+  private static final IntVector NEGATIVE_INFINITY_BITS = IntVector.broadcast(
+      INT_SPECIES, Float.floatToRawIntBits(Float.NEGATIVE_INFINITY));
 
   private final float[] lanes = new float[LANES];
+
+  private static int[] laneBits() {
+    int[] bits = new int[VECTOR_LENGTH];
+    for (int j = 0; j < bits.length; j++) {
+      bits[j] = 1 << j;
+    }
+    return bits;
+  }
 
   private static VectorSpecies<Float> species() {
     int preferred = Math.min(FloatVector.SPECIES_PREFERRED.vectorBitSize(), 512);
@@ -656,6 +671,109 @@ final class VectorKernels implements Kernels {
       total += Kernels.reduceLanes(lanes);
     }
     return total;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Written like {@link #max}: four vectors per step, each with its own accumulator of the
+   * largest value written, started from the first step's values. Each step checks that its
+   * elements are below {@code +Infinity} (false for NaN) and returns at the first that is not, so
+   * that the check never reads an element already overwritten in place. The mask of a vector is
+   * its bits of the word, broadcast, ANDed with each lane's own bit and compared with 0: the same
+   * operations on every JDK (no {@code VectorMask.fromLong}, which JDK 17 does not compile to
+   * vector code).
+   */
+  @Override
+  public float copyAllowed(
+      float[] a, int off, int len, float scale, long[] allowedBits, float[] dst) {
+    int step = 4 * VECTOR_LENGTH;
+    int bound4 = len & -step;
+    float max = Float.NEGATIVE_INFINITY;
+    if (bound4 > 0) {
+      long bits = allowedBits[0];
+      FloatVector v0 = FloatVector.fromArray(SPECIES, a, off);
+      FloatVector v1 = FloatVector.fromArray(SPECIES, a, off + VECTOR_LENGTH);
+      FloatVector v2 = FloatVector.fromArray(SPECIES, a, off + 2 * VECTOR_LENGTH);
+      FloatVector v3 = FloatVector.fromArray(SPECIES, a, off + 3 * VECTOR_LENGTH);
+      if (!v0.compare(VectorOperators.LT, POSITIVE_INFINITY)
+          .and(v1.compare(VectorOperators.LT, POSITIVE_INFINITY))
+          .and(v2.compare(VectorOperators.LT, POSITIVE_INFINITY))
+          .and(v3.compare(VectorOperators.LT, POSITIVE_INFINITY)).allTrue()) {
+        return Float.NaN;
+      }
+      FloatVector m0 = v0.mul(scale).reinterpretAsInts()
+          .blend(NEGATIVE_INFINITY_BITS, IntVector.broadcast(INT_SPECIES, (int) bits)
+              .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+          .reinterpretAsFloats();
+      FloatVector m1 = v1.mul(scale).reinterpretAsInts()
+          .blend(NEGATIVE_INFINITY_BITS,
+              IntVector.broadcast(INT_SPECIES, (int) (bits >>> VECTOR_LENGTH))
+                  .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+          .reinterpretAsFloats();
+      FloatVector m2 = v2.mul(scale).reinterpretAsInts()
+          .blend(NEGATIVE_INFINITY_BITS,
+              IntVector.broadcast(INT_SPECIES, (int) (bits >>> (2 * VECTOR_LENGTH)))
+                  .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+          .reinterpretAsFloats();
+      FloatVector m3 = v3.mul(scale).reinterpretAsInts()
+          .blend(NEGATIVE_INFINITY_BITS,
+              IntVector.broadcast(INT_SPECIES, (int) (bits >>> (3 * VECTOR_LENGTH)))
+                  .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+          .reinterpretAsFloats();
+      m0.intoArray(dst, 0);
+      m1.intoArray(dst, VECTOR_LENGTH);
+      m2.intoArray(dst, 2 * VECTOR_LENGTH);
+      m3.intoArray(dst, 3 * VECTOR_LENGTH);
+      for (int i = step; i < bound4; i += step) {
+        bits = allowedBits[i >>> 6] >>> (i & 63);
+        v0 = FloatVector.fromArray(SPECIES, a, off + i);
+        v1 = FloatVector.fromArray(SPECIES, a, off + i + VECTOR_LENGTH);
+        v2 = FloatVector.fromArray(SPECIES, a, off + i + 2 * VECTOR_LENGTH);
+        v3 = FloatVector.fromArray(SPECIES, a, off + i + 3 * VECTOR_LENGTH);
+        if (!v0.compare(VectorOperators.LT, POSITIVE_INFINITY)
+            .and(v1.compare(VectorOperators.LT, POSITIVE_INFINITY))
+            .and(v2.compare(VectorOperators.LT, POSITIVE_INFINITY))
+            .and(v3.compare(VectorOperators.LT, POSITIVE_INFINITY)).allTrue()) {
+          return Float.NaN;
+        }
+        FloatVector y0 = v0.mul(scale).reinterpretAsInts()
+            .blend(NEGATIVE_INFINITY_BITS, IntVector.broadcast(INT_SPECIES, (int) bits)
+                .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+            .reinterpretAsFloats();
+        FloatVector y1 = v1.mul(scale).reinterpretAsInts()
+            .blend(NEGATIVE_INFINITY_BITS,
+                IntVector.broadcast(INT_SPECIES, (int) (bits >>> VECTOR_LENGTH))
+                    .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+            .reinterpretAsFloats();
+        FloatVector y2 = v2.mul(scale).reinterpretAsInts()
+            .blend(NEGATIVE_INFINITY_BITS,
+                IntVector.broadcast(INT_SPECIES, (int) (bits >>> (2 * VECTOR_LENGTH)))
+                    .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+            .reinterpretAsFloats();
+        FloatVector y3 = v3.mul(scale).reinterpretAsInts()
+            .blend(NEGATIVE_INFINITY_BITS,
+                IntVector.broadcast(INT_SPECIES, (int) (bits >>> (3 * VECTOR_LENGTH)))
+                    .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+            .reinterpretAsFloats();
+        y0.intoArray(dst, i);
+        y1.intoArray(dst, i + VECTOR_LENGTH);
+        y2.intoArray(dst, i + 2 * VECTOR_LENGTH);
+        y3.intoArray(dst, i + 3 * VECTOR_LENGTH);
+        m0 = m0.blend(y0, y0.compare(VectorOperators.GT, m0));
+        m1 = m1.blend(y1, y1.compare(VectorOperators.GT, m1));
+        m2 = m2.blend(y2, y2.compare(VectorOperators.GT, m2));
+        m3 = m3.blend(y3, y3.compare(VectorOperators.GT, m3));
+      }
+      m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+      m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+      m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
+      m0.intoArray(lanes, 0);
+      for (int j = 0; j < VECTOR_LENGTH; j++) {
+        max = lanes[j] > max ? lanes[j] : max;
+      }
+    }
+    return ScalarKernels.copyAllowed(a, off, bound4, len, scale, allowedBits, dst, max);
   }
 
   @Override

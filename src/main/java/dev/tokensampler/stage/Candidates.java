@@ -74,7 +74,7 @@ public final class Candidates {
     this.weights = new StepWeights(kernels, view);
     this.truncation = new Truncation(kernels, view, weights);
     this.nucleus = new Nucleus(view, weights, truncation);
-    this.allowedTokens = new AllowedTokens(view, weights, truncation);
+    this.allowedTokens = new AllowedTokens(kernels, view, weights, truncation);
     this.scratch = new StageScratch(vocabularySize);
   }
 

@@ -144,6 +144,26 @@ final class StepWeights {
     throw new IllegalStateException("no " + m + " found");
   }
 
+  /** The error for logits known to break the input rule: names the first NaN or +Infinity. */
+  IllegalArgumentException invalidLogit() {
+    return invalidMaximum(kernels.max(view.logits(), view.offset(), view.size()));
+  }
+
+  /**
+   * The view now holds new logits, the pending scale folded in, whose maximum is {@code m}:
+   * validated if {@code m} is finite; if folding the scale overflowed ({@code m} is
+   * {@code +Infinity}), unvalidated, so that the next pass reports it.
+   */
+  void noteMasked(float m) {
+    forgetWeights();
+    if (m == Float.POSITIVE_INFINITY) {
+      maxKnown = false;
+      validated = false;
+    } else {
+      setMax(m);
+    }
+  }
+
   /** The error for the invalid raw logit at a position. */
   IllegalArgumentException invalidAt(int position) {
     return LogitRule.invalid(view.nameOf(position), view.raw(position));
