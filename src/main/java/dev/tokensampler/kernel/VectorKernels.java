@@ -88,6 +88,8 @@ final class VectorKernels implements Kernels {
       IntVector.broadcast(INT_SPECIES, ExpPoly.EXPONENT_BIAS);
   private static final FloatVector POSITIVE_INFINITY =
       FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+  /** A vector's worth of {@code -Infinity}, loaded (not a constant) to start accumulators. */
+  private static final float[] NEGATIVE_INFINITIES = negativeInfinities();
   private static final IntVector INT_ZERO = IntVector.zero(INT_SPECIES);
   /** Lane {@code j} holds {@code 1 << j}: the bit of lane {@code j} in a vector's mask bits. */
   private static final IntVector LANE_BITS = IntVector.fromArray(INT_SPECIES, laneBits(), 0);
@@ -95,6 +97,12 @@ final class VectorKernels implements Kernels {
       INT_SPECIES, Float.floatToRawIntBits(Float.NEGATIVE_INFINITY));
 
   private final float[] lanes = new float[LANES];
+
+  private static float[] negativeInfinities() {
+    float[] values = new float[VECTOR_LENGTH];
+    java.util.Arrays.fill(values, Float.NEGATIVE_INFINITY);
+    return values;
+  }
 
   private static int[] laneBits() {
     int[] bits = new int[VECTOR_LENGTH];
@@ -677,9 +685,9 @@ final class VectorKernels implements Kernels {
    * {@inheritDoc}
    *
    * <p>Written like {@link #max}: four vectors per step, each with its own accumulator of the
-   * largest value written, started from the first step's values. Each step checks that its
-   * elements are below {@code +Infinity} (false for NaN) and returns at the first that is not, so
-   * that the check never reads an element already overwritten in place. The mask of a vector is
+   * largest value written, started from a load of {@code -Infinity}s. Each step checks that its
+   * elements are below {@code +Infinity} (false for NaN) into a flag, without a branch, so that
+   * the check never reads an element already overwritten in place. The mask of a vector is
    * its bits of the word, broadcast, ANDed with each lane's own bit and compared with 0: the same
    * operations on every JDK (no {@code VectorMask.fromLong}, which JDK 17 does not compile to
    * vector code).
@@ -690,53 +698,24 @@ final class VectorKernels implements Kernels {
     int step = 4 * VECTOR_LENGTH;
     int bound4 = len & -step;
     float max = Float.NEGATIVE_INFINITY;
+    boolean valid = true;
     if (bound4 > 0) {
-      long bits = allowedBits[0];
-      FloatVector v0 = FloatVector.fromArray(SPECIES, a, off);
-      FloatVector v1 = FloatVector.fromArray(SPECIES, a, off + VECTOR_LENGTH);
-      FloatVector v2 = FloatVector.fromArray(SPECIES, a, off + 2 * VECTOR_LENGTH);
-      FloatVector v3 = FloatVector.fromArray(SPECIES, a, off + 3 * VECTOR_LENGTH);
-      if (!v0.compare(VectorOperators.LT, POSITIVE_INFINITY)
-          .and(v1.compare(VectorOperators.LT, POSITIVE_INFINITY))
-          .and(v2.compare(VectorOperators.LT, POSITIVE_INFINITY))
-          .and(v3.compare(VectorOperators.LT, POSITIVE_INFINITY)).allTrue()) {
-        return Float.NaN;
-      }
-      FloatVector m0 = v0.mul(scale).reinterpretAsInts()
-          .blend(NEGATIVE_INFINITY_BITS, IntVector.broadcast(INT_SPECIES, (int) bits)
-              .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
-          .reinterpretAsFloats();
-      FloatVector m1 = v1.mul(scale).reinterpretAsInts()
-          .blend(NEGATIVE_INFINITY_BITS,
-              IntVector.broadcast(INT_SPECIES, (int) (bits >>> VECTOR_LENGTH))
-                  .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
-          .reinterpretAsFloats();
-      FloatVector m2 = v2.mul(scale).reinterpretAsInts()
-          .blend(NEGATIVE_INFINITY_BITS,
-              IntVector.broadcast(INT_SPECIES, (int) (bits >>> (2 * VECTOR_LENGTH)))
-                  .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
-          .reinterpretAsFloats();
-      FloatVector m3 = v3.mul(scale).reinterpretAsInts()
-          .blend(NEGATIVE_INFINITY_BITS,
-              IntVector.broadcast(INT_SPECIES, (int) (bits >>> (3 * VECTOR_LENGTH)))
-                  .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
-          .reinterpretAsFloats();
-      m0.intoArray(dst, 0);
-      m1.intoArray(dst, VECTOR_LENGTH);
-      m2.intoArray(dst, 2 * VECTOR_LENGTH);
-      m3.intoArray(dst, 3 * VECTOR_LENGTH);
-      for (int i = step; i < bound4; i += step) {
-        bits = allowedBits[i >>> 6] >>> (i & 63);
-        v0 = FloatVector.fromArray(SPECIES, a, off + i);
-        v1 = FloatVector.fromArray(SPECIES, a, off + i + VECTOR_LENGTH);
-        v2 = FloatVector.fromArray(SPECIES, a, off + i + 2 * VECTOR_LENGTH);
-        v3 = FloatVector.fromArray(SPECIES, a, off + i + 3 * VECTOR_LENGTH);
-        if (!v0.compare(VectorOperators.LT, POSITIVE_INFINITY)
+      // Accumulators start from loads, not from constants: a loop-carried vector that starts as a
+      // constant is boxed on every iteration by C2.
+      FloatVector m0 = FloatVector.fromArray(SPECIES, NEGATIVE_INFINITIES, 0);
+      FloatVector m1 = FloatVector.fromArray(SPECIES, NEGATIVE_INFINITIES, 0);
+      FloatVector m2 = FloatVector.fromArray(SPECIES, NEGATIVE_INFINITIES, 0);
+      FloatVector m3 = FloatVector.fromArray(SPECIES, NEGATIVE_INFINITIES, 0);
+      for (int i = 0; i < bound4; i += step) {
+        long bits = allowedBits[i >>> 6] >>> (i & 63);
+        FloatVector v0 = FloatVector.fromArray(SPECIES, a, off + i);
+        FloatVector v1 = FloatVector.fromArray(SPECIES, a, off + i + VECTOR_LENGTH);
+        FloatVector v2 = FloatVector.fromArray(SPECIES, a, off + i + 2 * VECTOR_LENGTH);
+        FloatVector v3 = FloatVector.fromArray(SPECIES, a, off + i + 3 * VECTOR_LENGTH);
+        valid &= v0.compare(VectorOperators.LT, POSITIVE_INFINITY)
             .and(v1.compare(VectorOperators.LT, POSITIVE_INFINITY))
             .and(v2.compare(VectorOperators.LT, POSITIVE_INFINITY))
-            .and(v3.compare(VectorOperators.LT, POSITIVE_INFINITY)).allTrue()) {
-          return Float.NaN;
-        }
+            .and(v3.compare(VectorOperators.LT, POSITIVE_INFINITY)).allTrue();
         FloatVector y0 = v0.mul(scale).reinterpretAsInts()
             .blend(NEGATIVE_INFINITY_BITS, IntVector.broadcast(INT_SPECIES, (int) bits)
                 .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
@@ -773,7 +752,8 @@ final class VectorKernels implements Kernels {
         max = lanes[j] > max ? lanes[j] : max;
       }
     }
-    return ScalarKernels.copyAllowed(a, off, bound4, len, scale, allowedBits, dst, max);
+    float rest = ScalarKernels.copyAllowed(a, off, bound4, len, scale, allowedBits, dst, max);
+    return valid ? rest : Float.NaN;
   }
 
   @Override
