@@ -3,6 +3,7 @@ package dev.tokensampler.stage;
 import dev.tokensampler.internal.logits.LogitRule;
 import dev.tokensampler.kernel.ExpChord;
 import dev.tokensampler.kernel.Kernels;
+import dev.tokensampler.random.Seeds;
 
 /**
  * What the softmax of a {@link LogitView} needs, computed once per view and kept until it changes:
@@ -18,8 +19,6 @@ final class StepWeights {
   private final Kernels kernels;
   private final LogitView view;
   private final float[] blockSums;
-  /** Block sums of the weights of the logits above a floor, left by {@link #sumWeightsAbove}. */
-  private final float[] aboveSums;
   /** Unnormalised probabilities {@code exp((x - max) * scale)}, by candidate position. */
   private float[] weights;
   private final float[] blockWeights = new float[Kernels.BLOCK];
@@ -38,7 +37,6 @@ final class StepWeights {
     this.view = view;
     int blocks = (view.vocabularySize() + Kernels.BLOCK - 1) / Kernels.BLOCK;
     this.blockSums = new float[blocks];
-    this.aboveSums = new float[blocks];
   }
 
   /** A new step: nothing is known. */
@@ -130,6 +128,50 @@ final class StepWeights {
     return max;
   }
 
+  /**
+   * The position of the largest logit, ties to the lowest token id, validating the logits. On the
+   * whole vocabulary one SIMD pass ({@link Kernels#argmax}), which also makes the maximum known.
+   */
+  int maxPosition() {
+    if (view.isWhole()) {
+      int p = kernels.argmax(view.logits(), view.offset(), view.size());
+      if (p < 0) {
+        throw invalidAt(-1 - p);
+      }
+      float m = view.raw(p);
+      if (!(m > Float.NEGATIVE_INFINITY && m < Float.POSITIVE_INFINITY)) {
+        throw invalidMaximum(m);
+      }
+      setMax(m);
+      return p;
+    }
+    rawMax();
+    float[] x = view.logits();
+    int[] ids = view.ids();
+    int best = 0;
+    for (int i = 1, n = view.size(); i < n; i++) {
+      if (x[i] > x[best] || (x[i] == x[best] && ids[i] < ids[best])) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The raw-logit threshold (before the view's scale) equivalent to {@code (logit - max) * scale
+   * >= exponent}: the smallest float {@code t} with {@code t >= max + exponent / scale} in double
+   * precision, so that {@code logit >= t} holds for exactly the floats at or above the real bound.
+   * Never below {@code -Float.MAX_VALUE}, so {@code -Infinity} logits never pass.
+   */
+  float rawThreshold(double exponent) {
+    double bound = rawMax() + exponent / view.scale();
+    float t = (float) bound;
+    if (t < bound) {
+      t = Math.nextUp(t);
+    }
+    return Math.max(t, -Float.MAX_VALUE);
+  }
+
   /** The error for a maximum that breaks the input rule: names the first NaN or +Infinity. */
   IllegalArgumentException invalidMaximum(float m) {
     if (m == Float.NEGATIVE_INFINITY) {
@@ -196,6 +238,21 @@ final class StepWeights {
       sumKnown = true;
     }
     return weightSum;
+  }
+
+  /**
+   * The Shannon entropy, in nats, of the probabilities: {@code H = ln S - (sum of w_i y_i) / S},
+   * with {@code y_i} the scaled logit minus the maximum, {@code w_i = exp(y_i)} and {@code S}
+   * their sum (two fused passes; no logarithm per token).
+   */
+  double entropy() {
+    return Math.log(sum()) - meanExponent();
+  }
+
+  /** Draws a position with {@code randomBits}, as the chain's draw does ({@link #locate}). */
+  int drawPosition(long randomBits) {
+    rawMax();
+    return locate(Seeds.uniform(randomBits) * sum());
   }
 
   /** The mean under the current probabilities of {@code (logit - max) * scale}; at most 0. */
@@ -276,106 +333,21 @@ final class StepWeights {
   }
 
   /**
-   * The sum of the weights of the logits above {@code floor}, a raw logit (without the pending
-   * scale), computed from the logits (see {@link Kernels#sumWeightsAbove}); leaves the block sums
-   * for {@link #locateAbove} with the same floor.
-   */
-  double sumWeightsAbove(float floor, float skipBelow) {
-    return kernels.sumWeightsAbove(view.logits(), view.offset(), view.size(), rawMax(),
-        view.scale(), floor, skipBelow, aboveSums);
-  }
-
-  /** The sum of the stored weights above {@code floor} (see {@link Kernels#sumAbove}). */
-  double sumStoredAbove(float floor) {
-    return kernels.sumAbove(weights(), 0, view.size(), floor);
-  }
-
-  /** The number of stored weights above {@code floor} (see {@link Kernels#countAbove}). */
-  int countStoredAbove(float floor) {
-    return kernels.countAbove(weights(), 0, view.size(), floor);
-  }
-
-  /** The number of candidates whose raw logit is above {@code logit}. */
-  int countRawAbove(float logit) {
-    return kernels.countAbove(view.logits(), view.offset(), view.size(), logit);
-  }
-
-  /**
-   * An upper bound on the weights of the logits strictly above that of {@code position}, from the
-   * cheap exponential of {@link Kernels#chordSumAbove}: at least the sum {@link #sumWeightsAbove}
-   * would return for that logit. Zero, with no pass, for the largest logit; infinite when the
-   * position's exponent is below the approximation's domain ({@link ExpChord#MIN_INPUT}).
-   */
-  double chordBoundAbove(int position) {
-    float x = view.raw(position);
-    if (x == rawMax()) {
-      return 0;
-    }
-    if (!(exponentOf(position) >= ExpChord.MIN_INPUT)) {
-      return Double.POSITIVE_INFINITY;
-    }
-    return kernels.chordSumAbove(view.logits(), view.offset(), view.size(), rawMax(),
-        view.scale(), x) * (1 + ExpChord.SLACK);
-  }
-
-  /**
-   * Like {@link #locate}, over the positions whose raw logit (without the pending scale) is above
-   * {@code floor} only: needs the block sums of the last {@link #sumWeightsAbove} with that floor.
-   * A target at or past their total, which rounding can produce, gives the last position above
-   * the floor.
-   */
-  int locateAbove(double target, float floor) {
-    int size = view.size();
-    float[] x = view.logits();
-    int o = view.offset();
-    int blocks = (size + Kernels.BLOCK - 1) / Kernels.BLOCK;
-    double cumulative = 0;
-    for (int block = 0; block < blocks; block++) {
-      double blockSum = aboveSums[block];
-      if (target < cumulative + blockSum) {
-        int start = block * Kernels.BLOCK;
-        int end = Math.min(start + Kernels.BLOCK, size);
-        float[] w = weightsOfBlock(start, end);
-        int base = weightsKnown ? 0 : start;
-        int last = -1;
-        for (int i = start; i < end; i++) {
-          if (x[o + i] > floor) {
-            last = i;
-            cumulative += w[i - base];
-            if (target < cumulative) {
-              return i;
-            }
-          }
-        }
-        return last;
-      }
-      cumulative += blockSum;
-    }
-    for (int block = blocks - 1; block >= 0; block--) {
-      if (aboveSums[block] > 0f) {
-        int start = block * Kernels.BLOCK;
-        int end = Math.min(start + Kernels.BLOCK, size);
-        for (int i = end - 1; i >= start; i--) {
-          if (x[o + i] > floor) {
-            return i;
-          }
-        }
-      }
-    }
-    throw new IllegalStateException("no logit above " + floor);
-  }
-
-  /**
    * The weights of positions {@code [start, end)} of one block: the stored weights (indexed by
    * position) if known, else recomputed by the kernel into a block-sized scratch (indexed from
-   * {@code start}); elementwise, so the values are the same either way.
+   * {@code start}, see {@link #blockBase}); elementwise, so the values are the same either way.
    */
-  private float[] weightsOfBlock(int start, int end) {
+  float[] weightsOfBlock(int start, int end) {
     if (weightsKnown) {
       return weights;
     }
     kernels.expSum(view.logits(), view.offset() + start, end - start, max, view.scale(),
         blockWeights, blockWeightSum);
     return blockWeights;
+  }
+
+  /** The index in {@link #weightsOfBlock} of position 0: 0 if stored, else {@code -start}. */
+  int blockBase(int start) {
+    return weightsKnown ? 0 : start;
   }
 }

@@ -138,7 +138,7 @@ class MaskKeepsMaximumTest {
     }
     mask.apply(c);
     if (freshMaximum) {
-      c.editLogits();
+      c.writes().edit();
     }
     if (!temperatureFirst) {
       temperature.apply(c);

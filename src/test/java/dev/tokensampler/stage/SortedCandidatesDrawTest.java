@@ -28,9 +28,9 @@ class SortedCandidatesDrawTest {
         long randomBits = bits.nextLong();
         Candidates read = sortedAfterRead(x, true);
         assertTrue(read.size() > 2 * 1024, "candidates: " + read.size());
-        int drawn = read.drawPosition(randomBits);
+        int drawn = read.stepWeights().drawPosition(randomBits);
         Candidates fresh = sortedAfterRead(x, false);
-        assertEquals(fresh.id(fresh.drawPosition(randomBits)), read.id(drawn),
+        assertEquals(fresh.id(fresh.stepWeights().drawPosition(randomBits)), read.id(drawn),
             "seed " + seed + ", draw " + d + ": the token drawn depends on a read of the sums");
         assertInverts(read, x, Seeds.uniform(randomBits), drawn, "seed " + seed + ", draw " + d);
         checked++;

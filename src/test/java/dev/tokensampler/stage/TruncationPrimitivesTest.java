@@ -224,8 +224,8 @@ class TruncationPrimitivesTest {
       x[7] = 1f;
       Candidates c = new Candidates(v);
       c.reset(x, 0);
-      c.editLogits();
-      c.writeLogit(3, Float.POSITIVE_INFINITY);
+      c.writes().edit();
+      c.writes().write(3, Float.POSITIVE_INFINITY);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> c.keepAllowed(longWords(allowed)));
       assertTrue(e.getMessage().startsWith("logits[3] is +Infinity"), e.getMessage());
