@@ -6,7 +6,6 @@ import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.Kernels;
 import dev.tokensampler.random.Seeds;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 import org.apache.commons.rng.UniformRandomProvider;
 
@@ -35,9 +34,10 @@ import org.apache.commons.rng.UniformRandomProvider;
  * <p>Instances come from a {@link Chain}: one per chain, reused for every token, with buffers
  * allocated once (lazily, at most a few arrays of the vocabulary size). Not thread-safe.
  *
- * <p>Internally the candidates are a {@link LogitView} (which tokens, where their logits are,
- * copy-on-write), {@link StepWeights} (maximum, validation, weights, sums, the draw's inversion),
- * {@link Truncation} (how the view shrinks), {@link AllowedTokens} (bitmasks), a {@link Nucleus} (top-p left pending on the whole
+ * <p>Internally the candidates are a {@link LogitView} (which tokens, where their logits are),
+ * {@link LogitWrites} (copy-on-write and the validation of writes), {@link StepWeights}
+ * (maximum, validation, weights, sums, the draw's inversion), {@link Truncation} (how the view
+ * shrinks), {@link AllowedTokens} (bitmasks), a {@link Nucleus} (top-p left pending on the whole
  * vocabulary, resolved here before anything reads the view), {@link StepRandom} and
  * {@link StageScratch}; this class is the one face the stages use.
  */
@@ -134,11 +134,8 @@ public final class Candidates {
 
   /**
    * The token of the step: the selected one, or one drawn with {@code randomBits} by inverting
-   * the cumulative distribution at {@code u = (randomBits >>> 11) * 2^-53}: the first candidate,
-   * in candidate order, whose cumulative weight exceeds {@code u} times the total, adding weights
-   * by blocks of {@link Kernels#BLOCK} in the kernels' order. A pending nucleus ({@link TopP} on
-   * the whole vocabulary) is drawn by rejection ({@link Nucleus}), which yields exactly the
-   * renormalised nucleus distribution without sorting.
+   * the cumulative distribution ({@link StepWeights#locate}), or by rejection from a pending
+   * nucleus ({@link Nucleus#draw}).
    */
   int draw(long randomBits) {
     if (selected >= 0) {
@@ -317,14 +314,8 @@ public final class Candidates {
    * @param out at least {@link #size()} floats
    */
   public void writeProbabilities(float[] out) {
-    int n = view().size();
-    Objects.checkFromIndexSize(0, n, out.length);
-    if (selected >= 0) {
-      Arrays.fill(out, 0, n, 0f);
-      out[view.positionOf(selected)] = 1f;
-      return;
-    }
-    weights.writeProbabilities(out);
+    Objects.checkFromIndexSize(0, view().size(), out.length);
+    weights.writeProbabilities(out, selected < 0 ? -1 : view.positionOf(selected));
   }
 
   /**
@@ -335,14 +326,8 @@ public final class Candidates {
    * @param out at least {@link #size()} floats
    */
   public void writeLogProbabilities(float[] out) {
-    int n = view().size();
-    Objects.checkFromIndexSize(0, n, out.length);
-    if (selected >= 0) {
-      Arrays.fill(out, 0, n, Float.NEGATIVE_INFINITY);
-      out[view.positionOf(selected)] = 0f;
-      return;
-    }
-    weights.writeLogProbabilities(out);
+    Objects.checkFromIndexSize(0, view().size(), out.length);
+    weights.writeLogProbabilities(out, selected < 0 ? -1 : view.positionOf(selected));
   }
 
   /**

@@ -262,23 +262,40 @@ final class StepWeights {
     return kernels.expExponentSum(view.logits(), view.offset(), view.size(), m, view.scale()) / s;
   }
 
-  /** Writes the probabilities, in position order. */
-  void writeProbabilities(float[] out) {
+  /**
+   * Writes the probabilities, in position order: 1 at {@code selected} and 0 elsewhere if a
+   * position is selected ({@code selected >= 0}).
+   */
+  void writeProbabilities(float[] out, int selected) {
     int n = view.size();
+    if (selected >= 0) {
+      java.util.Arrays.fill(out, 0, n, 0f);
+      out[selected] = 1f;
+      return;
+    }
     double s = kernels.expSum(view.logits(), view.offset(), n, rawMax(), view.scale(), out,
         blockSums);
     kernels.multiply(out, n, (float) (1.0 / s));
   }
 
-  /** Writes the natural log-probabilities, in position order. */
-  void writeLogProbabilities(float[] out) {
+  /**
+   * Writes the natural log-probabilities, in position order: 0 at {@code selected} and
+   * {@code -Infinity} elsewhere if a position is selected ({@code selected >= 0}).
+   */
+  void writeLogProbabilities(float[] out, int selected) {
+    if (selected >= 0) {
+      java.util.Arrays.fill(out, 0, view.size(), Float.NEGATIVE_INFINITY);
+      out[selected] = 0f;
+      return;
+    }
     float logSum = (float) Math.log(sum());
     kernels.logSoftmax(
         view.logits(), view.offset(), view.size(), rawMax(), view.scale(), logSum, out);
   }
 
   /**
-   * The first position whose cumulative weight exceeds {@code target}, adding block sums (in
+   * The draw's inversion: the first position whose cumulative weight exceeds {@code target}
+   * (for a draw, {@code u = (randomBits >>> 11) * 2^-53} times the total), adding block sums (in
    * double) and then the weights of one block (in double, in order). A target at or past the
    * total, which rounding can produce, gives the last candidate of positive weight.
    */
