@@ -15,8 +15,8 @@ package dev.tokensampler.kernel;
  * block sums are added in double, in block order. The result is independent of the SIMD width.
  *
  * <h2>NaN</h2>
- * {@link #max} and {@link #argmax} detect NaN; the other kernels assume the caller has already
- * rejected it.
+ * {@link #max}, {@link #argmax}, {@link #copyAllowed} and {@link #selectTopK} detect NaN; the
+ * other kernels assume the caller has already rejected it.
  */
 public interface Kernels {
   /** Logical lanes of every order-sensitive sum. */
@@ -168,6 +168,24 @@ public interface Kernels {
    * @return the sum, at most 0
    */
   double expExponentSum(float[] a, int off, int len, float max, float scale);
+
+  /**
+   * Applies an allowed-token bitmask while copying and checks every element:
+   * {@code dst[i] = a[off + i] * scale} if bit {@code i & 63} of {@code allowedBits[i >>> 6]} is
+   * set, else {@code -Infinity}, for {@code 0 <= i < len}. Bits past {@code len} are ignored.
+   * {@code dst} may be {@code a} itself when {@code off} is 0.
+   *
+   * @param a the logits
+   * @param off the first index
+   * @param len the number of elements, at least 1
+   * @param scale the positive, finite factor applied to the allowed elements
+   * @param allowedBits at least {@code ceil(len / 64)} words
+   * @param dst receives the values at indexes {@code 0..len-1}
+   * @return the largest value written ({@code +0.0} for a zero maximum, {@code -Infinity} if every
+   *     value written is), or {@code NaN} if any element of the range, allowed or not, is
+   *     {@code NaN} or {@code +Infinity} ({@code dst} then holds unspecified values)
+   */
+  float copyAllowed(float[] a, int off, int len, float scale, long[] allowedBits, float[] dst);
 
   /**
    * Top-k selection of the finite logits of a range into {@code heap}, which afterwards holds the

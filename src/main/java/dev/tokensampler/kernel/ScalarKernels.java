@@ -7,6 +7,9 @@ package dev.tokensampler.kernel;
  * {@code scalar}.
  */
 public final class ScalarKernels implements Kernels {
+  private static final int NEGATIVE_INFINITY_BITS =
+      Float.floatToRawIntBits(Float.NEGATIVE_INFINITY);
+
   private final float[] lanes = new float[LANES];
 
   @Override
@@ -225,6 +228,33 @@ public final class ScalarKernels implements Kernels {
       float e = ExpPoly.exp(y);
       lanes[i & (LANES - 1)] += e > 0f ? e * y : 0f;
     }
+  }
+
+  @Override
+  public float copyAllowed(
+      float[] a, int off, int len, float scale, long[] allowedBits, float[] dst) {
+    return copyAllowed(a, off, 0, len, scale, allowedBits, dst, Float.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * {@link #copyAllowed} over positions {@code [from, len)}, whose bits start at a word boundary
+   * or continue the caller's; returns the larger of {@code max} and the values written, or NaN.
+   * Branch-free: an allowed element keeps the bits of its scaled value, another gets those of
+   * {@code -Infinity} (a branch on a random mask would mispredict half the time).
+   */
+  static float copyAllowed(float[] a, int off, int from, int len, float scale, long[] allowedBits,
+      float[] dst, float max) {
+    boolean invalid = false;
+    for (int i = from; i < len; i++) {
+      float x = a[off + i];
+      invalid |= !(x < Float.POSITIVE_INFINITY);
+      int keep = (int) ((allowedBits[i >>> 6] << ~i) >> 63);
+      int scaled = Float.floatToRawIntBits(x * scale);
+      float y = Float.intBitsToFloat((scaled & keep) | (NEGATIVE_INFINITY_BITS & ~keep));
+      dst[i] = y;
+      max = y > max ? y : max;
+    }
+    return invalid ? Float.NaN : max + 0f;
   }
 
   @Override

@@ -98,9 +98,32 @@ final class VectorKernels implements Kernels {
   private static final FloatVector CHORD_OFFSET = FloatVector.broadcast(SPECIES, ExpChord.OFFSET);
   private static final IntVector EXPONENT_BIAS =
       IntVector.broadcast(INT_SPECIES, ExpPoly.EXPONENT_BIAS);
+  private static final FloatVector POSITIVE_INFINITY =
+      FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+  /** A vector's worth of {@code -Infinity}, loaded (not a constant) to start accumulators. */
+  private static final float[] NEGATIVE_INFINITIES = negativeInfinities();
+  private static final IntVector INT_ZERO = IntVector.zero(INT_SPECIES);
+  /** Lane {@code j} holds {@code 1 << j}: the bit of lane {@code j} in a vector's mask bits. */
+  private static final IntVector LANE_BITS = IntVector.fromArray(INT_SPECIES, laneBits(), 0);
+  private static final IntVector NEGATIVE_INFINITY_BITS = IntVector.broadcast(
+      INT_SPECIES, Float.floatToRawIntBits(Float.NEGATIVE_INFINITY));
 
   private final float[] lanes = new float[LANES];
   private final ScalarKernels scalar = new ScalarKernels();
+
+  private static float[] negativeInfinities() {
+    float[] values = new float[VECTOR_LENGTH];
+    java.util.Arrays.fill(values, Float.NEGATIVE_INFINITY);
+    return values;
+  }
+
+  private static int[] laneBits() {
+    int[] bits = new int[VECTOR_LENGTH];
+    for (int j = 0; j < bits.length; j++) {
+      bits[j] = 1 << j;
+    }
+    return bits;
+  }
 
   private static VectorSpecies<Float> species() {
     int preferred = Math.min(FloatVector.SPECIES_PREFERRED.vectorBitSize(), 512);
@@ -668,6 +691,81 @@ final class VectorKernels implements Kernels {
       total += Kernels.reduceLanes(lanes);
     }
     return total;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Written like {@link #max}: four vectors per step, each with its own accumulator of the
+   * largest value written, started from a load of {@code -Infinity}s. Each step checks that its
+   * elements are below {@code +Infinity} (false for NaN) into a flag, without a branch, so that
+   * the check never reads an element already overwritten in place. The mask of a vector is
+   * its bits of the word, broadcast, ANDed with each lane's own bit and compared with 0: the same
+   * operations on every JDK (no {@code VectorMask.fromLong}, which JDK 17 does not compile to
+   * vector code).
+   */
+  @Override
+  public float copyAllowed(
+      float[] a, int off, int len, float scale, long[] allowedBits, float[] dst) {
+    int step = 4 * VECTOR_LENGTH;
+    int bound4 = len & -step;
+    float max = Float.NEGATIVE_INFINITY;
+    boolean valid = true;
+    if (bound4 > 0) {
+      // Accumulators start from loads, not from constants: a loop-carried vector that starts as a
+      // constant is boxed on every iteration by C2.
+      FloatVector m0 = FloatVector.fromArray(SPECIES, NEGATIVE_INFINITIES, 0);
+      FloatVector m1 = FloatVector.fromArray(SPECIES, NEGATIVE_INFINITIES, 0);
+      FloatVector m2 = FloatVector.fromArray(SPECIES, NEGATIVE_INFINITIES, 0);
+      FloatVector m3 = FloatVector.fromArray(SPECIES, NEGATIVE_INFINITIES, 0);
+      for (int i = 0; i < bound4; i += step) {
+        long bits = allowedBits[i >>> 6] >>> (i & 63);
+        FloatVector v0 = FloatVector.fromArray(SPECIES, a, off + i);
+        FloatVector v1 = FloatVector.fromArray(SPECIES, a, off + i + VECTOR_LENGTH);
+        FloatVector v2 = FloatVector.fromArray(SPECIES, a, off + i + 2 * VECTOR_LENGTH);
+        FloatVector v3 = FloatVector.fromArray(SPECIES, a, off + i + 3 * VECTOR_LENGTH);
+        valid &= v0.compare(VectorOperators.LT, POSITIVE_INFINITY)
+            .and(v1.compare(VectorOperators.LT, POSITIVE_INFINITY))
+            .and(v2.compare(VectorOperators.LT, POSITIVE_INFINITY))
+            .and(v3.compare(VectorOperators.LT, POSITIVE_INFINITY)).allTrue();
+        FloatVector y0 = v0.mul(scale).reinterpretAsInts()
+            .blend(NEGATIVE_INFINITY_BITS, IntVector.broadcast(INT_SPECIES, (int) bits)
+                .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+            .reinterpretAsFloats();
+        FloatVector y1 = v1.mul(scale).reinterpretAsInts()
+            .blend(NEGATIVE_INFINITY_BITS,
+                IntVector.broadcast(INT_SPECIES, (int) (bits >>> VECTOR_LENGTH))
+                    .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+            .reinterpretAsFloats();
+        FloatVector y2 = v2.mul(scale).reinterpretAsInts()
+            .blend(NEGATIVE_INFINITY_BITS,
+                IntVector.broadcast(INT_SPECIES, (int) (bits >>> (2 * VECTOR_LENGTH)))
+                    .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+            .reinterpretAsFloats();
+        FloatVector y3 = v3.mul(scale).reinterpretAsInts()
+            .blend(NEGATIVE_INFINITY_BITS,
+                IntVector.broadcast(INT_SPECIES, (int) (bits >>> (3 * VECTOR_LENGTH)))
+                    .and(LANE_BITS).compare(VectorOperators.EQ, INT_ZERO))
+            .reinterpretAsFloats();
+        y0.intoArray(dst, i);
+        y1.intoArray(dst, i + VECTOR_LENGTH);
+        y2.intoArray(dst, i + 2 * VECTOR_LENGTH);
+        y3.intoArray(dst, i + 3 * VECTOR_LENGTH);
+        m0 = m0.blend(y0, y0.compare(VectorOperators.GT, m0));
+        m1 = m1.blend(y1, y1.compare(VectorOperators.GT, m1));
+        m2 = m2.blend(y2, y2.compare(VectorOperators.GT, m2));
+        m3 = m3.blend(y3, y3.compare(VectorOperators.GT, m3));
+      }
+      m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+      m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+      m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
+      m0.intoArray(lanes, 0);
+      for (int j = 0; j < VECTOR_LENGTH; j++) {
+        max = lanes[j] > max ? lanes[j] : max;
+      }
+    }
+    float rest = ScalarKernels.copyAllowed(a, off, bound4, len, scale, allowedBits, dst, max);
+    return valid ? rest : Float.NaN;
   }
 
   @Override

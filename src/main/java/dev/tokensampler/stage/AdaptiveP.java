@@ -89,11 +89,11 @@ public final class AdaptiveP implements Stage {
   @Override
   public void apply(Candidates c) {
     if (target < 0f) {
-      c.select(c.drawPosition(c.randomBits()));
+      c.select(c.stepWeights().drawPosition(c.randomBits()));
       return;
     }
     transform(c);
-    int position = c.drawPosition(c.randomBits());
+    int position = c.stepWeights().drawPosition(c.randomBits());
     pendingToken = c.id(position);
     pendingProbability = original[position];
     c.select(position);
@@ -107,13 +107,13 @@ public final class AdaptiveP implements Stage {
     }
     c.writeProbabilities(original);
     float adapted = adaptedTarget();
-    c.editLogits();
+    c.writes().edit();
     for (int i = 0; i < n; i++) {
       if (c.logit(i) == Float.NEGATIVE_INFINITY) {
         continue;
       }
       float dist = Math.abs((original[i] - adapted) * INV_WIDTH);
-      c.writeLogit(i, PEAK_LOGIT_VALUE - SHARPNESS * dist * dist / (1.0f + dist));
+      c.writes().write(i, PEAK_LOGIT_VALUE - SHARPNESS * dist * dist / (1.0f + dist));
     }
   }
 

@@ -1,26 +1,44 @@
 package dev.tokensampler.stage;
 
+import dev.tokensampler.internal.logits.LogitRule;
+import dev.tokensampler.kernel.Kernels;
+
 /**
  * Allowed-token bitmasks, in the packed form grammar engines produce: token {@code id} is allowed
  * iff bit {@code id & 63} of {@code words[id >>> 6]} is set ({@code long[]}), or bit
- * {@code id & 31} of {@code words[id >>> 5]} ({@code int[]}). Applies one to a {@link LogitView}
- * after validating every current logit, allowed or not, so that a mask cannot hide an invalid
- * one. Not thread-safe.
+ * {@code id & 31} of {@code words[id >>> 5]} ({@code int[]}, widened to 64-bit words first, one
+ * step per pair of words). Applies one to a {@link LogitView} after validating every current
+ * logit, allowed or not, so that a mask cannot hide an invalid one.
+ *
+ * <p>On the whole vocabulary, a set of at most {@link Truncation#EXPLICIT_LIMIT} tokens that is
+ * also at most an eighth of the vocabulary becomes explicit candidates, at one step per allowed
+ * token after the validating maximum pass (none if a stage already made it). A larger set is
+ * applied by {@link Kernels#copyAllowed}: one pass that validates every logit, writes each
+ * allowed logit (with the pending scale folded in) or {@code -Infinity} into the view's own array
+ * (the caller's logits are never written) and finds the new maximum, so that the stages after
+ * keep the SIMD passes of the whole vocabulary and know the maximum. On explicit candidates, one
+ * pass validates and keeps the allowed ones in their order. Not thread-safe.
  */
 final class AllowedTokens {
-  private static final int NEGATIVE_INFINITY_BITS =
-      Float.floatToRawIntBits(Float.NEGATIVE_INFINITY);
-
+  private final Kernels kernels;
   private final LogitView view;
   private final StepWeights weights;
   private final Truncation truncation;
+  /** 32-bit words widened to 64-bit ones; allocated on the first use of 32-bit words. */
+  private long[] widened;
 
-  AllowedTokens(LogitView view, StepWeights weights, Truncation truncation) {
+  AllowedTokens(Kernels kernels, LogitView view, StepWeights weights, Truncation truncation) {
+    this.kernels = kernels;
     this.view = view;
     this.weights = weights;
     this.truncation = truncation;
   }
 
+  /**
+   * Checks the length of a mask of {@code bits}-bit words for a vocabulary.
+   *
+   * @throws IllegalArgumentException if fewer than {@code ceil(vocabularySize / bits)} words
+   */
   static void checkWords(int length, int bits, int vocabularySize) {
     int needed = (vocabularySize + bits - 1) / bits;
     if (length < needed) {
@@ -29,9 +47,47 @@ final class AllowedTokens {
     }
   }
 
+  /** The error when no allowed candidate has a finite logit. */
   static IllegalArgumentException noneAllowed() {
     return new IllegalArgumentException("allowedBits allows no candidate with a finite logit:"
         + " no token can be sampled");
+  }
+
+  /**
+   * {@link #keepAllowed(long[])} with 32-bit words, at least {@code ceil(V / 32)} of them: word
+   * {@code 2w} is the low half of 64-bit word {@code w}, word {@code 2w + 1} the high half.
+   */
+  boolean keepAllowed(int[] words) {
+    int n = (view.vocabularySize() + 63) >>> 6;
+    if (widened == null) {
+      widened = new long[n];
+    }
+    long[] wide = widened;
+    for (int w = 0; w < n; w++) {
+      long high = 2 * w + 1 < words.length ? words[2 * w + 1] : 0;
+      wide[w] = (words[2 * w] & 0xFFFF_FFFFL) | high << 32;
+    }
+    return keepAllowed(wide);
+  }
+
+  /**
+   * Keeps the candidates whose token id has its bit set in {@code words} (at least
+   * {@code ceil(V / 64)} of them), after validating every current logit, allowed or not.
+   *
+   * @return whether a candidate with a finite logit is allowed; if not, the candidates are left
+   *     unusable for this step
+   * @throws IllegalArgumentException if a current logit breaks the input rule
+   */
+  boolean keepAllowed(long[] words) {
+    if (!view.isWhole()) {
+      return keepExplicitAllowed(words);
+    }
+    int size = view.size();
+    int count = allowedCount(words, size);
+    if (count <= Truncation.EXPLICIT_LIMIT && count <= size / 8) {
+      return keepFew(words, size);
+    }
+    return maskDisallowed(words);
   }
 
   /** The number of vocabulary ids whose bit is set. */
@@ -48,165 +104,75 @@ final class AllowedTokens {
     return count;
   }
 
-  private static int allowedCount(int[] words, int vocabularySize) {
-    int full = vocabularySize >>> 5;
-    int count = 0;
-    for (int w = 0; w < full; w++) {
-      count += Integer.bitCount(words[w]);
+  /** A few allowed tokens of the whole vocabulary become explicit candidates, in id order. */
+  private boolean keepFew(long[] words, int size) {
+    weights.rawMax();
+    int[] ids = view.explicitIds();
+    float[] logits = view.explicitLogits();
+    float[] x = view.logits();
+    int o = view.offset();
+    int kept = 0;
+    boolean finite = false;
+    for (int w = 0, n = (size + 63) >>> 6; w < n; w++) {
+      for (long bits = words[w]; bits != 0; bits &= bits - 1) {
+        int id = (w << 6) + Long.numberOfTrailingZeros(bits);
+        if (id >= size) {
+          break;
+        }
+        ids[kept] = id;
+        logits[kept] = x[o + id];
+        finite |= logits[kept] != Float.NEGATIVE_INFINITY;
+        kept++;
+      }
     }
-    int rest = vocabularySize & 31;
-    if (rest != 0) {
-      count += Integer.bitCount(words[full] & ((1 << rest) - 1));
+    if (finite) {
+      truncation.useExplicit(kept, false);
     }
-    return count;
+    return finite;
   }
 
   /**
-   * Keeps the candidates whose token id has its bit set in {@code words}, after validating every
-   * current logit (allowed or not). On the whole vocabulary the validation is the SIMD maximum
-   * pass (none if a stage already made it); then a sparse set becomes explicit candidates (one
-   * step per allowed id), a larger one is masked in one pass that also copies on write. On
-   * explicit candidates one pass validates and keeps the allowed ones.
-   *
-   * @return whether a candidate with a finite logit is allowed; if not, the candidates are left
-   *     unusable for this step
+   * The whole vocabulary, masked by {@link Kernels#copyAllowed} into the view's own array. When
+   * the view already reads that array and its logits are not validated, the maximum pass
+   * validates them first, so that an invalid logit is still there to be named.
    */
-  boolean keepAllowed(long[] words) {
-    if (view.isWhole()) {
-      int size = view.size();
-      int count = allowedCount(words, size);
-      if (count <= Truncation.EXPLICIT_LIMIT && count <= size / 8) {
-        weights.rawMax();
-        int[] ids = view.explicitIds();
-        float[] logits = view.explicitLogits();
-        float[] x = view.logits();
-        int o = view.offset();
-        int kept = 0;
-        boolean finite = false;
-        for (int w = 0, n = (size + 63) >>> 6; w < n; w++) {
-          for (long bits = words[w]; bits != 0; bits &= bits - 1) {
-            int id = (w << 6) + Long.numberOfTrailingZeros(bits);
-            if (id >= size) {
-              break;
-            }
-            ids[kept] = id;
-            logits[kept] = x[o + id];
-            finite |= logits[kept] != Float.NEGATIVE_INFINITY;
-            kept++;
-          }
-        }
-        if (finite) {
-          truncation.useExplicit(kept, false);
-        }
-        return finite;
-      }
-      return maskDisallowed(words, null);
+  private boolean maskDisallowed(long[] words) {
+    float[] own = view.ownArray();
+    if (view.logits() == own && !weights.isValidated()) {
+      weights.rawMax();
     }
-    return keepExplicitAllowed(words, null);
-  }
-
-  /** {@link #keepAllowed(long[])} with 32-bit words. */
-  boolean keepAllowed(int[] words) {
-    if (view.isWhole()) {
-      int size = view.size();
-      int count = allowedCount(words, size);
-      if (count <= Truncation.EXPLICIT_LIMIT && count <= size / 8) {
-        weights.rawMax();
-        int[] ids = view.explicitIds();
-        float[] logits = view.explicitLogits();
-        float[] x = view.logits();
-        int o = view.offset();
-        int kept = 0;
-        boolean finite = false;
-        for (int w = 0, n = (size + 31) >>> 5; w < n; w++) {
-          for (int bits = words[w]; bits != 0; bits &= bits - 1) {
-            int id = (w << 5) + Integer.numberOfTrailingZeros(bits);
-            if (id >= size) {
-              break;
-            }
-            ids[kept] = id;
-            logits[kept] = x[o + id];
-            finite |= logits[kept] != Float.NEGATIVE_INFINITY;
-            kept++;
-          }
-        }
-        if (finite) {
-          truncation.useExplicit(kept, false);
-        }
-        return finite;
-      }
-      return maskDisallowed(null, words);
-    }
-    return keepExplicitAllowed(null, words);
-  }
-
-  /**
-   * The whole-vocabulary path: validates every logit by the maximum pass (none if known), then
-   * one pass writes each logit (allowed, with the pending scale folded in, as every write does)
-   * or {@code -Infinity} (not) into this view's own array. The maximum stays known unless a
-   * disallowed token held it. One of the word arrays is null.
-   */
-  private boolean maskDisallowed(long[] longWords, int[] intWords) {
-    float max = weights.rawMax();
     float scale = view.scale();
-    int size = view.size();
-    float[] src = view.logits();
-    int so = view.offset();
-    float[] dst = view.ownArray();
-    // Branch-free: an allowed token keeps the bits of its scaled logit, a disallowed one gets
-    // those of -Infinity (a branch on a random mask mispredicts half the time). The largest value
-    // written tells whether any allowed logit is finite and whether the maximum survived.
-    float written = Float.NEGATIVE_INFINITY;
-    if (longWords != null) {
-      for (int i = 0; i < size; i++) {
-        int keep = (int) ((longWords[i >>> 6] << ~i) >> 63);
-        int scaled = Float.floatToRawIntBits(src[so + i] * scale);
-        float y = Float.intBitsToFloat((scaled & keep) | (NEGATIVE_INFINITY_BITS & ~keep));
-        dst[i] = y;
-        if (y > written) {
-          written = y;
-        }
-      }
-    } else {
-      for (int i = 0; i < size; i++) {
-        int keep = (intWords[i >>> 5] << ~i) >> 31;
-        int scaled = Float.floatToRawIntBits(src[so + i] * scale);
-        float y = Float.intBitsToFloat((scaled & keep) | (NEGATIVE_INFINITY_BITS & ~keep));
-        dst[i] = y;
-        if (y > written) {
-          written = y;
-        }
-      }
+    float max = kernels.copyAllowed(view.logits(), view.offset(), view.size(), scale, words, own);
+    if (max != max) {
+      // Not in place (else validated above): the view still reads the logits to name.
+      throw weights.invalidLogit();
     }
-    boolean finite = written != Float.NEGATIVE_INFINITY;
-    // The largest scaled logit is max * scale (rounding is monotone): it survived iff written is it.
-    boolean held = !(written == max * scale);
-    if (!finite) {
+    if (max == Float.NEGATIVE_INFINITY) {
+      if (!weights.isValidated()) {
+        // Every logit -Infinity says so rather than that the mask allows none.
+        weights.rawMax();
+      }
       return false;
     }
     view.useOwnArray();
     view.setScale(1f);
-    weights.noteScaleFolded(scale);
-    weights.forgetWeights();
-    if (held) {
-      weights.forgetMax();
-    }
+    weights.noteMasked(max);
     return true;
   }
 
   /** Keeps the allowed explicit candidates in order, validating every one (kept or not). */
-  private boolean keepExplicitAllowed(long[] longWords, int[] intWords) {
+  private boolean keepExplicitAllowed(long[] words) {
     int[] ids = view.ids();
     float[] x = view.logits();
     int kept = 0;
     boolean finite = false;
     for (int i = 0, size = view.size(); i < size; i++) {
       float v = x[i];
-      if (!(v < Float.POSITIVE_INFINITY) && v != Float.NEGATIVE_INFINITY) {
+      if (!LogitRule.isValid(v)) {
         throw weights.invalidAt(i);
       }
       int id = ids[i];
-      if (longWords != null ? (longWords[id >>> 6] << ~id) < 0 : (intWords[id >>> 5] << ~id) < 0) {
+      if ((words[id >>> 6] << ~id) < 0) {
         finite |= v != Float.NEGATIVE_INFINITY;
         view.move(i, kept++);
       }

@@ -6,7 +6,6 @@ import dev.tokensampler.kernel.KernelProvider;
 import dev.tokensampler.kernel.Kernels;
 import dev.tokensampler.random.Seeds;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 import org.apache.commons.rng.UniformRandomProvider;
 
@@ -35,9 +34,10 @@ import org.apache.commons.rng.UniformRandomProvider;
  * <p>Instances come from a {@link Chain}: one per chain, reused for every token, with buffers
  * allocated once (lazily, at most a few arrays of the vocabulary size). Not thread-safe.
  *
- * <p>Internally the candidates are a {@link LogitView} (which tokens, where their logits are,
- * copy-on-write), {@link StepWeights} (maximum, validation, weights, sums, the draw's inversion),
- * {@link Truncation} (how the view shrinks), {@link AllowedTokens} (bitmasks), a {@link Nucleus} (top-p left pending on the whole
+ * <p>Internally the candidates are a {@link LogitView} (which tokens, where their logits are),
+ * {@link LogitWrites} (copy-on-write and the validation of writes), {@link StepWeights}
+ * (maximum, validation, weights, sums, the draw's inversion), {@link Truncation} (how the view
+ * shrinks), {@link AllowedTokens} (bitmasks), a {@link Nucleus} (top-p left pending on the whole
  * vocabulary, resolved here before anything reads the view), {@link StepRandom} and
  * {@link StageScratch}; this class is the one face the stages use.
  */
@@ -54,6 +54,7 @@ public final class Candidates {
   private final Truncation truncation;
   private final Nucleus nucleus;
   private final AllowedTokens allowedTokens;
+  private final LogitWrites writes;
   private final StepRandom random = new StepRandom();
   private final StageScratch scratch;
   private int selected = -1;
@@ -73,8 +74,9 @@ public final class Candidates {
     this.view = new LogitView(vocabularySize);
     this.weights = new StepWeights(kernels, view);
     this.truncation = new Truncation(kernels, view, weights);
-    this.nucleus = new Nucleus(view, weights, truncation);
-    this.allowedTokens = new AllowedTokens(view, weights, truncation);
+    this.nucleus = new Nucleus(kernels, view, weights, truncation);
+    this.writes = new LogitWrites(kernels, view, weights);
+    this.allowedTokens = new AllowedTokens(kernels, view, weights, truncation);
     this.scratch = new StageScratch(vocabularySize);
   }
 
@@ -132,11 +134,8 @@ public final class Candidates {
 
   /**
    * The token of the step: the selected one, or one drawn with {@code randomBits} by inverting
-   * the cumulative distribution at {@code u = (randomBits >>> 11) * 2^-53}: the first candidate,
-   * in candidate order, whose cumulative weight exceeds {@code u} times the total, adding weights
-   * by blocks of {@link Kernels#BLOCK} in the kernels' order. A pending nucleus ({@link TopP} on
-   * the whole vocabulary) is drawn by rejection ({@link Nucleus}), which yields exactly the
-   * renormalised nucleus distribution without sorting.
+   * the cumulative distribution ({@link StepWeights#locate}), or by rejection from a pending
+   * nucleus ({@link Nucleus#draw}).
    */
   int draw(long randomBits) {
     if (selected >= 0) {
@@ -231,8 +230,8 @@ public final class Candidates {
       }
       throw LogitRule.invalid("the value of candidate " + i, value);
     }
-    prepareMask();
-    writeLogit(i, value);
+    writes.prepareMask();
+    writes.write(i, value);
   }
 
   /**
@@ -244,8 +243,8 @@ public final class Candidates {
    */
   public void mask(int i) {
     Objects.checkIndex(i, view().size());
-    prepareMask();
-    writeLogit(i, Float.NEGATIVE_INFINITY);
+    writes.prepareMask();
+    writes.write(i, Float.NEGATIVE_INFINITY);
   }
 
   /**
@@ -315,14 +314,8 @@ public final class Candidates {
    * @param out at least {@link #size()} floats
    */
   public void writeProbabilities(float[] out) {
-    int n = view().size();
-    Objects.checkFromIndexSize(0, n, out.length);
-    if (selected >= 0) {
-      Arrays.fill(out, 0, n, 0f);
-      out[view.positionOf(selected)] = 1f;
-      return;
-    }
-    weights.writeProbabilities(out);
+    Objects.checkFromIndexSize(0, view().size(), out.length);
+    weights.writeProbabilities(out, selected < 0 ? -1 : view.positionOf(selected));
   }
 
   /**
@@ -333,14 +326,8 @@ public final class Candidates {
    * @param out at least {@link #size()} floats
    */
   public void writeLogProbabilities(float[] out) {
-    int n = view().size();
-    Objects.checkFromIndexSize(0, n, out.length);
-    if (selected >= 0) {
-      Arrays.fill(out, 0, n, Float.NEGATIVE_INFINITY);
-      out[view.positionOf(selected)] = 0f;
-      return;
-    }
-    weights.writeLogProbabilities(out);
+    Objects.checkFromIndexSize(0, view().size(), out.length);
+    weights.writeLogProbabilities(out, selected < 0 ? -1 : view.positionOf(selected));
   }
 
   /**
@@ -363,29 +350,7 @@ public final class Candidates {
    */
   public void selectMax() {
     LogitView v = view();
-    if (v.isWhole()) {
-      int p = kernels.argmax(v.logits(), v.offset(), v.size());
-      if (p < 0) {
-        throw weights.invalidAt(-1 - p);
-      }
-      float m = v.raw(p);
-      if (!(m > Float.NEGATIVE_INFINITY && m < Float.POSITIVE_INFINITY)) {
-        throw weights.invalidMaximum(m);
-      }
-      weights.setMax(m);
-      selected = p;
-      return;
-    }
-    rawMax();
-    float[] x = v.logits();
-    int[] ids = v.ids();
-    int best = 0;
-    for (int i = 1, n = v.size(); i < n; i++) {
-      if (x[i] > x[best] || (x[i] == x[best] && ids[i] < ids[best])) {
-        best = i;
-      }
-    }
-    selected = ids[best];
+    selected = v.id(weights.maxPosition());
   }
 
   /**
@@ -457,7 +422,8 @@ public final class Candidates {
    */
   public void keepTokens(int... tokenIds) {
     Truncation.checkTokenIds(tokenIds, view.vocabularySize());
-    if (keepListedTokens(tokenIds) == 0) {
+    rawMax();
+    if (truncation.keepTokens(tokenIds, tokenIds.length) == 0) {
       throw new IllegalArgumentException("tokenIds keeps none of the " + size()
           + " candidates: no token can be sampled");
     }
@@ -467,15 +433,10 @@ public final class Candidates {
    * Keeps the candidates whose token has its bit set in an allowed-token bitmask of 64-bit words,
    * as grammar engines produce them: token {@code id} is allowed iff bit {@code id & 63} of
    * {@code allowedBits[id >>> 6]} is 1 (bits past the vocabulary are ignored). Every current
-   * logit is validated, allowed or not, so the mask cannot hide a NaN or {@code +Infinity}.
-   *
-   * <p>On the whole vocabulary the logits are validated by the SIMD maximum pass (none if a stage
-   * already made it); then a set of more than 1,024 tokens (or more than an eighth of the
-   * vocabulary) is applied in one pass that copies on write (the caller's logits are never
-   * written) and writes {@code -Infinity} to the disallowed tokens, keeping the maximum known
-   * unless a disallowed token held it; a smaller set becomes explicit candidates, at one step per
-   * allowed token. On explicit candidates, one pass validates and keeps the allowed ones in their
-   * order.
+   * logit is validated, allowed or not, so the mask cannot hide a NaN or {@code +Infinity}. On the
+   * whole vocabulary this is one SIMD pass that validates, masks a copy (the caller's logits are
+   * never written) and finds the new maximum; a set of at most 1,024 tokens (and at most an eighth
+   * of the vocabulary) becomes explicit candidates in id order instead.
    *
    * @param allowedBits at least {@code ceil(V / 64)} words
    * @throws IllegalArgumentException if {@code allowedBits} is too short, if no candidate is
@@ -507,7 +468,7 @@ public final class Candidates {
     }
   }
 
-  // ---- for the built-in stages: reads ----
+  // ---- for the built-in stages: the pieces, with a pending nucleus resolved ----
 
   /** The maximum raw logit (before scale), validating the input on the step's first pass. */
   float rawMax() {
@@ -516,11 +477,32 @@ public final class Candidates {
   }
 
   /**
-   * The candidates' view, with a pending nucleus resolved, for the loops of the built-in stages:
-   * read only (writes and truncations go through this class, which keeps the pieces in step).
+   * The candidates' view, for the loops of the built-in stages: read only (writes and truncations
+   * go through {@link #writes()} and {@link #truncation()}, which keep the pieces in step).
    */
   LogitView logitView() {
     return view();
+  }
+
+  /** The writes to the logits (see {@link LogitWrites}). */
+  LogitWrites writes() {
+    view();
+    return writes;
+  }
+
+  /**
+   * The truncations of the view. They do not validate: a stage validates first (e.g. by
+   * {@link #rawMax}).
+   */
+  Truncation truncation() {
+    view();
+    return truncation;
+  }
+
+  /** The maximum, weights, sums, entropy and draws of the view. */
+  StepWeights stepWeights() {
+    view();
+    return weights;
   }
 
   /** The work arrays of the built-in stages. */
@@ -528,118 +510,10 @@ public final class Candidates {
     return scratch;
   }
 
-  /** The sum {@code S} of the weights {@code exp((logit - max) * scale)}; at least 1. */
-  double sum() {
-    view();
-    return weights.sum();
-  }
-
-  /**
-   * The Shannon entropy, in nats, of the current candidates' probabilities:
-   * {@code H = ln S - (sum of w_i y_i) / S}, with {@code y_i} the scaled logit minus the maximum,
-   * {@code w_i = exp(y_i)} and {@code S} their sum (two fused passes; no logarithm per token).
-   */
-  double entropy() {
-    return Math.log(sum()) - weights.meanExponent();
-  }
-
-  /**
-   * The raw-logit threshold (before {@link #scale}) equivalent to {@code (logit - max) * scale >=
-   * exponent}: the smallest float {@code t} with {@code t >= max + exponent / scale} in double
-   * precision, so that {@code logit >= t} holds for exactly the floats at or above the real
-   * bound. Never below {@code -Float.MAX_VALUE}, so {@code -Infinity} logits never pass.
-   */
-  float rawThreshold(double exponent) {
-    double bound = rawMax() + exponent / view.scale();
-    float t = (float) bound;
-    if (t < bound) {
-      t = Math.nextUp(t);
-    }
-    return Math.max(t, -Float.MAX_VALUE);
-  }
-
-  /** Draws a candidate position with {@code randomBits}, as the chain's draw does. */
-  int drawPosition(long randomBits) {
-    rawMax();
-    return weights.locate(Seeds.uniform(randomBits) * weights.sum());
-  }
-
-  // ---- for the built-in stages: writes ----
-
-  /**
-   * Prepares edits that may change logits in any way (penalties, biases) through
-   * {@link #writeLogit}: copies borrowed logits once, folds a pending scale, and forgets the
-   * maximum and the validation (the next pass validates the edited logits).
-   */
-  void editLogits() {
-    prepareWrites();
-    weights.forgetValidation();
-  }
-
-  /**
-   * Prepares writes of values that keep the logits valid ({@code -Infinity}, or checked values):
-   * validates the current logits unless done in this step, then as {@link #editLogits} but keeping
-   * the maximum known for the writes to update.
-   */
-  void prepareMask() {
-    view();
-    if (!weights.isValidated()) {
-      weights.rawMax();
-    }
-    prepareWrites();
-  }
-
-  private void prepareWrites() {
-    weights.noteScaleFolded(view().makeWritable(kernels));
-    weights.forgetWeights();
-  }
-
-  /** Writes the raw logit of candidate {@code i} after {@link #editLogits} or
-   * {@link #prepareMask}, keeping track of the maximum. */
-  void writeLogit(int i, float value) {
-    weights.noteWrite(view.raw(i), value);
-    view.write(i, value);
-  }
-
-  /** Masks the candidates {@code [from, to)} after {@link #prepareMask}. */
-  void maskRange(int from, int to) {
-    if (view.maskRange(from, to, weights.knownMax())) {
-      weights.forgetMax();
-    }
-  }
-
-  // ---- for the built-in stages: truncation ----
-
-  /**
-   * The truncations of the view, for the built-in stages, with a pending nucleus resolved. They
-   * do not validate: a stage validates first (e.g. by {@link #rawMax}).
-   */
-  Truncation truncation() {
-    view();
-    return truncation;
-  }
-
-  /** The weights and sums of the view, with a pending nucleus resolved. */
-  StepWeights stepWeights() {
-    view();
-    return weights;
-  }
-
   /** Leaves pending the nucleus of mass {@code p} of the whole vocabulary (see {@link Nucleus}). */
   void setNucleus(double p, int minKeep) {
     view();
     nucleus.set(p, minKeep);
-  }
-
-  /**
-   * Keeps the candidates whose token id is one of {@code sortedIds} (strictly increasing ids of
-   * the vocabulary), in their order, after validating the current logits.
-   *
-   * @return how many were kept; if none, nothing changed
-   */
-  int keepListedTokens(int[] sortedIds) {
-    rawMax();
-    return truncation.keepTokens(sortedIds, sortedIds.length);
   }
 
   /**

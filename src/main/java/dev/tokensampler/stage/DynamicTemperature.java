@@ -99,7 +99,7 @@ public final class DynamicTemperature implements Stage {
       if (n <= 1) {
         return;
       }
-      t = temperatureFor(c.entropy() / Math.log(n));
+      t = temperatureFor(c.stepWeights().entropy() / Math.log(n));
     }
     float factor = (float) (1 / t);
     if (factor == Float.POSITIVE_INFINITY) {

@@ -71,8 +71,9 @@ public final class EpsilonCutoff implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    double logSum = Math.log(c.sum());
-    c.truncation().keepAtLeast(c.rawThreshold(logEpsilon + logSum), minTokensToKeep);
+    StepWeights weights = c.stepWeights();
+    double logSum = Math.log(weights.sum());
+    c.truncation().keepAtLeast(weights.rawThreshold(logEpsilon + logSum), minTokensToKeep);
   }
 
   @Override

@@ -82,9 +82,10 @@ public final class EtaCutoff implements Stage {
 
   @Override
   public void apply(Candidates c) {
-    double eta = cutoff(c.entropy());
-    double logBound = Math.log(eta * (1 - Candidates.MASS_TOLERANCE)) + Math.log(c.sum());
-    c.truncation().keepAtLeast(c.rawThreshold(logBound), minTokensToKeep);
+    StepWeights weights = c.stepWeights();
+    double eta = cutoff(weights.entropy());
+    double logBound = Math.log(eta * (1 - Candidates.MASS_TOLERANCE)) + Math.log(weights.sum());
+    c.truncation().keepAtLeast(weights.rawThreshold(logBound), minTokensToKeep);
   }
 
   @Override

@@ -61,7 +61,7 @@ final class HistoryStages {
    */
   static void ban(Candidates c, TokenCounts banned) {
     if (banned.size() > 0) {
-      c.prepareMask();
+      c.writes().prepareMask();
       writeCounted(c, banned, BAN, null);
     }
   }
@@ -81,7 +81,7 @@ final class HistoryStages {
    */
   static void editCounted(Candidates c, TokenCounts counts, CountedEdit edit, Stage stage) {
     if (counts.size() > 0) {
-      c.editLogits();
+      c.writes().edit();
       writeCounted(c, counts, edit, stage);
     }
   }
@@ -103,7 +103,7 @@ final class HistoryStages {
           if (!(after < Float.POSITIVE_INFINITY) && stage != null) {
             checkCreated(stage, token, before, after);
           }
-          c.writeLogit(token, after);
+          c.writes().write(token, after);
         }
       }
     } else {
@@ -115,7 +115,7 @@ final class HistoryStages {
           if (!(after < Float.POSITIVE_INFINITY) && stage != null) {
             checkCreated(stage, ids[i], before, after);
           }
-          c.writeLogit(i, after);
+          c.writes().write(i, after);
         }
       }
     }

@@ -135,7 +135,7 @@ public final class LogitBias implements Stage {
       throw new IllegalArgumentException("logit_bias token " + last
           + " is outside the vocabulary of size " + c.vocabularySize());
     }
-    c.editLogits();
+    c.writes().edit();
     LogitView view = c.logitView();
     float[] x = view.logits();
     int o = view.offset();
@@ -147,7 +147,7 @@ public final class LogitBias implements Stage {
         if (!(after < Float.POSITIVE_INFINITY)) {
           HistoryStages.checkCreated(this, ids[j], before, after);
         }
-        c.writeLogit(ids[j], after);
+        c.writes().write(ids[j], after);
       }
     } else {
       for (int i = 0, n = c.size(); i < n; i++) {
@@ -158,7 +158,7 @@ public final class LogitBias implements Stage {
           if (!(after < Float.POSITIVE_INFINITY)) {
             HistoryStages.checkCreated(this, ids[j], before, after);
           }
-          c.writeLogit(i, after);
+          c.writes().write(i, after);
         }
       }
     }

@@ -82,7 +82,7 @@ public final class MinP implements Stage {
     if (minP == 0f) {
       return;
     }
-    c.truncation().keepAtLeast(c.rawThreshold(logBound), minTokensToKeep);
+    c.truncation().keepAtLeast(c.stepWeights().rawThreshold(logBound), minTokensToKeep);
   }
 
   @Override

@@ -153,7 +153,7 @@ public final class MirostatV1 implements Stage {
         c.keepLargest((int) Math.max(1, k));
       }
     }
-    int position = c.drawPosition(c.randomBits());
+    int position = c.stepWeights().drawPosition(c.randomBits());
     float q = c.probability(position);
     c.select(position);
     mu = Mirostat.updatedMu(mu, tau, eta, q);

@@ -80,9 +80,10 @@ public final class MirostatV2 implements Stage {
   @Override
   public void apply(Candidates c) {
     c.rawMax();
-    double logSum = Math.log(c.sum());
-    c.truncation().keepAtLeast(c.rawThreshold(logSum - mu * LN2), 1);
-    int position = c.drawPosition(c.randomBits());
+    StepWeights weights = c.stepWeights();
+    double logSum = Math.log(weights.sum());
+    c.truncation().keepAtLeast(weights.rawThreshold(logSum - mu * LN2), 1);
+    int position = c.stepWeights().drawPosition(c.randomBits());
     float q = c.probability(position);
     c.select(position);
     mu = Mirostat.updatedMu(mu, tau, eta, q);

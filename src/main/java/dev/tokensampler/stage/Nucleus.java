@@ -1,5 +1,6 @@
 package dev.tokensampler.stage;
 
+import dev.tokensampler.kernel.Kernels;
 import dev.tokensampler.random.Seeds;
 
 /**
@@ -36,6 +37,7 @@ import dev.tokensampler.random.Seeds;
 final class Nucleus {
   private final LogitView view;
   private final StepWeights weights;
+  private final WeightsAbove weightsAbove;
   private final Truncation truncation;
   /** The least and greatest raw logits of the tokens that share the least nucleus weight. */
   private final float[] tiedLogits = new float[2];
@@ -43,9 +45,10 @@ final class Nucleus {
   private double mass;
   private int minKeep;
 
-  Nucleus(LogitView view, StepWeights weights, Truncation truncation) {
+  Nucleus(Kernels kernels, LogitView view, StepWeights weights, Truncation truncation) {
     this.view = view;
     this.weights = weights;
+    this.weightsAbove = new WeightsAbove(kernels, view, weights);
     this.truncation = truncation;
   }
 
@@ -73,13 +76,13 @@ final class Nucleus {
     for (int round = 0; ; round++) {
       long bits = round == 0 ? randomBits : Seeds.derive(randomBits, round - 1);
       double r = Seeds.uniform(bits) * pool;
-      int t = round == 0 ? weights.locate(r) : weights.locateAbove(r, floor);
-      if (weights.chordBoundAbove(t) < target) {
+      int t = round == 0 ? weights.locate(r) : weightsAbove.locateAbove(r, floor);
+      if (weightsAbove.chordBoundAbove(t) < target) {
         return t;
       }
       float x = view.raw(t);
       // An exponent below that of x belongs to a logit below x: nothing it skips counts.
-      double above = weights.sumWeightsAbove(x, weights.exponentOf(t));
+      double above = weightsAbove.sumWeightsAbove(x, weights.exponentOf(t));
       if (inNucleus(above, x, target)) {
         return t;
       }
@@ -100,8 +103,8 @@ final class Nucleus {
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       float v = Float.intBitsToFloat(mid);
-      if (weights.sumStoredAbove(v) < target
-          || minKeep > 1 && weights.countStoredAbove(v) < minKeep) {
+      if (weightsAbove.sumStoredAbove(v) < target
+          || minKeep > 1 && weightsAbove.countStoredAbove(v) < minKeep) {
         hi = mid;
       } else {
         lo = mid + 1;
@@ -132,7 +135,7 @@ final class Nucleus {
     while (lo < hi) {
       int mid = (int) (((long) lo + hi) >> 1);
       float v = orderedFloat(mid);
-      if (inNucleus(weights.sumWeightsAbove(v, Float.NEGATIVE_INFINITY), v, target)) {
+      if (inNucleus(weightsAbove.sumWeightsAbove(v, Float.NEGATIVE_INFINITY), v, target)) {
         hi = mid;
       } else {
         lo = mid + 1;
@@ -160,6 +163,6 @@ final class Nucleus {
    * logits.
    */
   private boolean inNucleus(double above, float logit, double target) {
-    return above < target || minKeep > 1 && weights.countRawAbove(logit) < minKeep;
+    return above < target || minKeep > 1 && weightsAbove.countRawAbove(logit) < minKeep;
   }
 }

@@ -3,6 +3,7 @@ package dev.tokensampler.stage;
 import dev.tokensampler.internal.logits.LogitRule;
 import dev.tokensampler.kernel.ExpChord;
 import dev.tokensampler.kernel.Kernels;
+import dev.tokensampler.random.Seeds;
 
 /**
  * What the softmax of a {@link LogitView} needs, computed once per view and kept until it changes:
@@ -18,8 +19,6 @@ final class StepWeights {
   private final Kernels kernels;
   private final LogitView view;
   private final float[] blockSums;
-  /** Block sums of the weights of the logits above a floor, left by {@link #sumWeightsAbove}. */
-  private final float[] aboveSums;
   /** Unnormalised probabilities {@code exp((x - max) * scale)}, by candidate position. */
   private float[] weights;
   private final float[] blockWeights = new float[Kernels.BLOCK];
@@ -38,7 +37,6 @@ final class StepWeights {
     this.view = view;
     int blocks = (view.vocabularySize() + Kernels.BLOCK - 1) / Kernels.BLOCK;
     this.blockSums = new float[blocks];
-    this.aboveSums = new float[blocks];
   }
 
   /** A new step: nothing is known. */
@@ -55,7 +53,10 @@ final class StepWeights {
     forgetWeights();
   }
 
-  /** The scale changed: the weights and sums are unknown, the raw maximum is kept. */
+  /**
+   * The scale changed, or the candidates were reordered: the weights and sums are unknown (the
+   * block sums and the total depend on the order), the raw maximum is kept.
+   */
   void forgetWeights() {
     weightsKnown = false;
     sumKnown = false;
@@ -84,11 +85,6 @@ final class StepWeights {
       maxKnown &= max != Float.POSITIVE_INFINITY;
       validated = maxKnown;
     }
-  }
-
-  /** The candidates were reordered: the stored weights are unknown (the sums are kept). */
-  void forgetStoredWeights() {
-    weightsKnown = false;
   }
 
   /**
@@ -132,6 +128,50 @@ final class StepWeights {
     return max;
   }
 
+  /**
+   * The position of the largest logit, ties to the lowest token id, validating the logits. On the
+   * whole vocabulary one SIMD pass ({@link Kernels#argmax}), which also makes the maximum known.
+   */
+  int maxPosition() {
+    if (view.isWhole()) {
+      int p = kernels.argmax(view.logits(), view.offset(), view.size());
+      if (p < 0) {
+        throw invalidAt(-1 - p);
+      }
+      float m = view.raw(p);
+      if (!(m > Float.NEGATIVE_INFINITY && m < Float.POSITIVE_INFINITY)) {
+        throw invalidMaximum(m);
+      }
+      setMax(m);
+      return p;
+    }
+    rawMax();
+    float[] x = view.logits();
+    int[] ids = view.ids();
+    int best = 0;
+    for (int i = 1, n = view.size(); i < n; i++) {
+      if (x[i] > x[best] || (x[i] == x[best] && ids[i] < ids[best])) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The raw-logit threshold (before the view's scale) equivalent to {@code (logit - max) * scale
+   * >= exponent}: the smallest float {@code t} with {@code t >= max + exponent / scale} in double
+   * precision, so that {@code logit >= t} holds for exactly the floats at or above the real bound.
+   * Never below {@code -Float.MAX_VALUE}, so {@code -Infinity} logits never pass.
+   */
+  float rawThreshold(double exponent) {
+    double bound = rawMax() + exponent / view.scale();
+    float t = (float) bound;
+    if (t < bound) {
+      t = Math.nextUp(t);
+    }
+    return Math.max(t, -Float.MAX_VALUE);
+  }
+
   /** The error for a maximum that breaks the input rule: names the first NaN or +Infinity. */
   IllegalArgumentException invalidMaximum(float m) {
     if (m == Float.NEGATIVE_INFINITY) {
@@ -144,6 +184,26 @@ final class StepWeights {
       }
     }
     throw new IllegalStateException("no " + m + " found");
+  }
+
+  /** The error for logits known to break the input rule: names the first NaN or +Infinity. */
+  IllegalArgumentException invalidLogit() {
+    return invalidMaximum(kernels.max(view.logits(), view.offset(), view.size()));
+  }
+
+  /**
+   * The view now holds new logits, the pending scale folded in, whose maximum is {@code m}:
+   * validated if {@code m} is finite; if folding the scale overflowed ({@code m} is
+   * {@code +Infinity}), unvalidated, so that the next pass reports it.
+   */
+  void noteMasked(float m) {
+    forgetWeights();
+    if (m == Float.POSITIVE_INFINITY) {
+      maxKnown = false;
+      validated = false;
+    } else {
+      setMax(m);
+    }
   }
 
   /** The error for the invalid raw logit at a position. */
@@ -180,6 +240,21 @@ final class StepWeights {
     return weightSum;
   }
 
+  /**
+   * The Shannon entropy, in nats, of the probabilities: {@code H = ln S - (sum of w_i y_i) / S},
+   * with {@code y_i} the scaled logit minus the maximum, {@code w_i = exp(y_i)} and {@code S}
+   * their sum (two fused passes; no logarithm per token).
+   */
+  double entropy() {
+    return Math.log(sum()) - meanExponent();
+  }
+
+  /** Draws a position with {@code randomBits}, as the chain's draw does ({@link #locate}). */
+  int drawPosition(long randomBits) {
+    rawMax();
+    return locate(Seeds.uniform(randomBits) * sum());
+  }
+
   /** The mean under the current probabilities of {@code (logit - max) * scale}; at most 0. */
   double meanExponent() {
     float m = rawMax();
@@ -187,23 +262,40 @@ final class StepWeights {
     return kernels.expExponentSum(view.logits(), view.offset(), view.size(), m, view.scale()) / s;
   }
 
-  /** Writes the probabilities, in position order. */
-  void writeProbabilities(float[] out) {
+  /**
+   * Writes the probabilities, in position order: 1 at {@code selected} and 0 elsewhere if a
+   * position is selected ({@code selected >= 0}).
+   */
+  void writeProbabilities(float[] out, int selected) {
     int n = view.size();
+    if (selected >= 0) {
+      java.util.Arrays.fill(out, 0, n, 0f);
+      out[selected] = 1f;
+      return;
+    }
     double s = kernels.expSum(view.logits(), view.offset(), n, rawMax(), view.scale(), out,
         blockSums);
     kernels.multiply(out, n, (float) (1.0 / s));
   }
 
-  /** Writes the natural log-probabilities, in position order. */
-  void writeLogProbabilities(float[] out) {
+  /**
+   * Writes the natural log-probabilities, in position order: 0 at {@code selected} and
+   * {@code -Infinity} elsewhere if a position is selected ({@code selected >= 0}).
+   */
+  void writeLogProbabilities(float[] out, int selected) {
+    if (selected >= 0) {
+      java.util.Arrays.fill(out, 0, view.size(), Float.NEGATIVE_INFINITY);
+      out[selected] = 0f;
+      return;
+    }
     float logSum = (float) Math.log(sum());
     kernels.logSoftmax(
         view.logits(), view.offset(), view.size(), rawMax(), view.scale(), logSum, out);
   }
 
   /**
-   * The first position whose cumulative weight exceeds {@code target}, adding block sums (in
+   * The draw's inversion: the first position whose cumulative weight exceeds {@code target}
+   * (for a draw, {@code u = (randomBits >>> 11) * 2^-53} times the total), adding block sums (in
    * double) and then the weights of one block (in double, in order). A target at or past the
    * total, which rounding can produce, gives the last candidate of positive weight.
    */
@@ -258,106 +350,21 @@ final class StepWeights {
   }
 
   /**
-   * The sum of the weights of the logits above {@code floor}, a raw logit (without the pending
-   * scale), computed from the logits (see {@link Kernels#sumWeightsAbove}); leaves the block sums
-   * for {@link #locateAbove} with the same floor.
-   */
-  double sumWeightsAbove(float floor, float skipBelow) {
-    return kernels.sumWeightsAbove(view.logits(), view.offset(), view.size(), rawMax(),
-        view.scale(), floor, skipBelow, aboveSums);
-  }
-
-  /** The sum of the stored weights above {@code floor} (see {@link Kernels#sumAbove}). */
-  double sumStoredAbove(float floor) {
-    return kernels.sumAbove(weights(), 0, view.size(), floor);
-  }
-
-  /** The number of stored weights above {@code floor} (see {@link Kernels#countAbove}). */
-  int countStoredAbove(float floor) {
-    return kernels.countAbove(weights(), 0, view.size(), floor);
-  }
-
-  /** The number of candidates whose raw logit is above {@code logit}. */
-  int countRawAbove(float logit) {
-    return kernels.countAbove(view.logits(), view.offset(), view.size(), logit);
-  }
-
-  /**
-   * An upper bound on the weights of the logits strictly above that of {@code position}, from the
-   * cheap exponential of {@link Kernels#chordSumAbove}: at least the sum {@link #sumWeightsAbove}
-   * would return for that logit. Zero, with no pass, for the largest logit; infinite when the
-   * position's exponent is below the approximation's domain ({@link ExpChord#MIN_INPUT}).
-   */
-  double chordBoundAbove(int position) {
-    float x = view.raw(position);
-    if (x == rawMax()) {
-      return 0;
-    }
-    if (!(exponentOf(position) >= ExpChord.MIN_INPUT)) {
-      return Double.POSITIVE_INFINITY;
-    }
-    return kernels.chordSumAbove(view.logits(), view.offset(), view.size(), rawMax(),
-        view.scale(), x) * (1 + ExpChord.SLACK);
-  }
-
-  /**
-   * Like {@link #locate}, over the positions whose raw logit (without the pending scale) is above
-   * {@code floor} only: needs the block sums of the last {@link #sumWeightsAbove} with that floor.
-   * A target at or past their total, which rounding can produce, gives the last position above
-   * the floor.
-   */
-  int locateAbove(double target, float floor) {
-    int size = view.size();
-    float[] x = view.logits();
-    int o = view.offset();
-    int blocks = (size + Kernels.BLOCK - 1) / Kernels.BLOCK;
-    double cumulative = 0;
-    for (int block = 0; block < blocks; block++) {
-      double blockSum = aboveSums[block];
-      if (target < cumulative + blockSum) {
-        int start = block * Kernels.BLOCK;
-        int end = Math.min(start + Kernels.BLOCK, size);
-        float[] w = weightsOfBlock(start, end);
-        int base = weightsKnown ? 0 : start;
-        int last = -1;
-        for (int i = start; i < end; i++) {
-          if (x[o + i] > floor) {
-            last = i;
-            cumulative += w[i - base];
-            if (target < cumulative) {
-              return i;
-            }
-          }
-        }
-        return last;
-      }
-      cumulative += blockSum;
-    }
-    for (int block = blocks - 1; block >= 0; block--) {
-      if (aboveSums[block] > 0f) {
-        int start = block * Kernels.BLOCK;
-        int end = Math.min(start + Kernels.BLOCK, size);
-        for (int i = end - 1; i >= start; i--) {
-          if (x[o + i] > floor) {
-            return i;
-          }
-        }
-      }
-    }
-    throw new IllegalStateException("no logit above " + floor);
-  }
-
-  /**
    * The weights of positions {@code [start, end)} of one block: the stored weights (indexed by
    * position) if known, else recomputed by the kernel into a block-sized scratch (indexed from
-   * {@code start}); elementwise, so the values are the same either way.
+   * {@code start}, see {@link #blockBase}); elementwise, so the values are the same either way.
    */
-  private float[] weightsOfBlock(int start, int end) {
+  float[] weightsOfBlock(int start, int end) {
     if (weightsKnown) {
       return weights;
     }
     kernels.expSum(view.logits(), view.offset() + start, end - start, max, view.scale(),
         blockWeights, blockWeightSum);
     return blockWeights;
+  }
+
+  /** The index in {@link #weightsOfBlock} of position 0: 0 if stored, else {@code -start}. */
+  int blockBase(int start) {
+    return weightsKnown ? 0 : start;
   }
 }

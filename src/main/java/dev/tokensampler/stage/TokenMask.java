@@ -192,9 +192,9 @@ public final class TokenMask implements Stage {
     } else if (allowing) {
       keepAllowed(c);
     } else {
-      c.prepareMask();
+      c.writes().prepareMask();
       for (int id : ids) {
-        c.writeLogit(id, Float.NEGATIVE_INFINITY);
+        c.writes().write(id, Float.NEGATIVE_INFINITY);
       }
     }
   }
@@ -202,16 +202,17 @@ public final class TokenMask implements Stage {
   private void keepAllowed(Candidates c) {
     int count = ids.length;
     if (count <= EXPLICIT_LIMIT && count <= c.size() / 8) {
-      c.keepListedTokens(ids);
+      c.rawMax();
+      c.truncation().keepTokens(ids, ids.length);
       return;
     }
-    c.prepareMask();
+    c.writes().prepareMask();
     int from = 0;
     for (int id : ids) {
-      c.maskRange(from, id);
+      c.writes().maskRange(from, id);
       from = id + 1;
     }
-    c.maskRange(from, c.size());
+    c.writes().maskRange(from, c.size());
   }
 
   /** Drops the masked explicit candidates, keeping the order of the rest. */

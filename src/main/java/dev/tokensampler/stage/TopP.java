@@ -74,7 +74,7 @@ public final class TopP implements Stage {
     }
     c.truncation().sortExplicit();
     float[] w = c.stepWeights().weights();
-    double target = p * c.sum() * (1 - Candidates.MASS_TOLERANCE);
+    double target = p * c.stepWeights().sum() * (1 - Candidates.MASS_TOLERANCE);
     float[] logits = c.logitView().logits();
     int size = c.size();
     double massBeforeGroup = 0;

@@ -85,10 +85,14 @@ final class Truncation {
     }
   }
 
-  /** Sorts explicit candidates by logit, largest first, ties by increasing id. */
+  /**
+   * Sorts explicit candidates by logit, largest first, ties by increasing id. The weights and
+   * their sums are then unknown: block sums taken in the old order would send a draw to the wrong
+   * block.
+   */
   void sortExplicit() {
     if (view.sortExplicit()) {
-      weights.forgetStoredWeights();
+      weights.forgetWeights();
     }
   }
 

@@ -104,7 +104,7 @@ public final class TypicalP implements Stage {
     }
     float[] keys = scratch.selectionKeys();
     float[] weights = scratch.selectionWeights();
-    double target = mass * c.sum() * (1 - Candidates.MASS_TOLERANCE);
+    double target = mass * c.stepWeights().sum() * (1 - Candidates.MASS_TOLERANCE);
     float bound = WeightedSelection.smallestKeyReaching(
         score, w, n, target, maxScore, scratch.buckets(), keys, weights);
     if (Float.isNaN(bound)) {

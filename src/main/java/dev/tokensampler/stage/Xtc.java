@@ -114,7 +114,8 @@ public final class Xtc implements Stage {
         && !(Seeds.uniform(Seeds.derive(c.randomBits(), SALT)) < probability)) {
       return;
     }
-    float bound = c.rawThreshold(logThreshold + Math.log(c.sum()));
+    StepWeights weights = c.stepWeights();
+    float bound = weights.rawThreshold(logThreshold + Math.log(weights.sum()));
     float least = Float.POSITIVE_INFINITY;
     int top = 0;
     int[] above = c.scratch().order();

@@ -56,6 +56,7 @@ final class KernelComparison {
         in + ": argmax");
     selectTopK(in);
     selectAtLeastInPlace(in);
+    copyAllowed(in);
     float[] logits = in.copyOfRange(3);
     countAndSelect(in + " (logits)", logits, in.len());
     multiply(in + " (logits)", logits, in.len(), 1f);
@@ -102,11 +103,29 @@ final class KernelComparison {
       assertTrue(Float.isNaN(max), () -> what + ": max must be NaN, was " + max);
       assertEquals(-1 - c.firstNaN(), kernels.argmax(in.array(), in.off(), in.len()),
           what + ": argmax");
+      assertInvalidReported(what, kernels, in.array(), in.off(), in.len());
+      float[] infinite = in.copyOfRange(0);
+      for (int i = 0; i < infinite.length; i++) {
+        infinite[i] = Float.isNaN(infinite[i]) ? Float.POSITIVE_INFINITY : infinite[i];
+      }
+      assertInvalidReported(what + " (NaN as +Infinity)", kernels, infinite, 0, in.len());
       for (int k : new int[] {1, 3, in.len()}) {
         TopKHeap heap = new TopKHeap();
         heap.reset(k, in.len());
         assertEquals(c.firstNaN(), kernels.selectTopK(in.array(), in.off(), in.len(), heap),
             what + ": selectTopK k=" + k);
+      }
+    }
+  }
+
+  /** {@code copyAllowed} returns NaN for any mask, allowing the invalid element or not. */
+  private static void assertInvalidReported(
+      String what, Kernels kernels, float[] a, int off, int len) {
+    float[] out = new float[len];
+    for (long[] mask : allowedMasks(len, len)) {
+      for (float scale : new float[] {1f, 0.37f}) {
+        float max = kernels.copyAllowed(a, off, len, scale, mask, out);
+        assertTrue(Float.isNaN(max), () -> what + ": copyAllowed must be NaN, was " + max);
       }
     }
   }
@@ -396,6 +415,66 @@ final class KernelComparison {
     float[] array = new float[n];
     Arrays.fill(array, SENTINEL);
     return array;
+  }
+
+  /**
+   * The masked copy of every mask in {@link #allowedMasks} at several scales: the same values and
+   * maximum, nothing written past the range, and the same in place.
+   */
+  private void copyAllowed(KernelInput in) {
+    int len = in.len();
+    long[][] masks = allowedMasks(len, in.name().hashCode());
+    for (int m = 0; m < masks.length; m++) {
+      for (float scale : SCALES) {
+        String what = in + ": copyAllowed mask " + m + " scale " + scale;
+        float[] expectedOut = new float[len + 3];
+        float[] actualOut = new float[len + 3];
+        Arrays.fill(expectedOut, SENTINEL);
+        Arrays.fill(actualOut, SENTINEL);
+        float expectedMax =
+            expected.copyAllowed(in.array(), in.off(), len, scale, masks[m], expectedOut);
+        float actualMax = actual.copyAllowed(in.array(), in.off(), len, scale, masks[m], actualOut);
+        assertSameBits(what + " maximum", expectedMax, actualMax);
+        if (Float.isNaN(expectedMax)) {
+          // A +Infinity element: the values written are unspecified.
+          continue;
+        }
+        assertSameBits(what, expectedOut, actualOut);
+        assertUntouched(what, actualOut, len);
+        float[] inPlace = in.copyOfRange(3);
+        assertSameBits(what + " in place, maximum", expectedMax,
+            actual.copyAllowed(inPlace, 0, len, scale, masks[m], inPlace));
+        assertSameBits(what + " in place", Arrays.copyOf(expectedOut, len),
+            Arrays.copyOf(inPlace, len));
+      }
+    }
+  }
+
+  /**
+   * Masks of {@code len} tokens (plus set bits past the range, which must be ignored): all, none,
+   * every other token, about half and about 1% at random, one word in two.
+   */
+  private static long[][] allowedMasks(int len, long seed) {
+    int words = (len + 63) / 64 + 1;
+    java.util.Random random = new java.util.Random(seed);
+    long[][] masks = new long[6][words];
+    for (int w = 0; w < words; w++) {
+      masks[0][w] = -1L;
+      masks[2][w] = 0x5555_5555_5555_5555L;
+      masks[3][w] = random.nextLong();
+      for (int b = 0; b < 64; b++) {
+        if (random.nextInt(100) == 0) {
+          masks[4][w] |= 1L << b;
+        }
+      }
+      masks[5][w] = w % 2 == 0 ? -1L : 0L;
+    }
+    for (long[] mask : masks) {
+      int last = len - 1;
+      mask[words - 1] = -1L;
+      mask[last >>> 6] |= -1L << (last & 63) << 1;
+    }
+    return masks;
   }
 
   private static float[] padded(float[] values, int len) {

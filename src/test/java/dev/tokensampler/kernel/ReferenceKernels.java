@@ -169,6 +169,26 @@ final class ReferenceKernels implements Kernels {
 
   /** Offers every position, in order, until the first {@code NaN}. */
   @Override
+  public float copyAllowed(
+      float[] a, int off, int len, float scale, long[] allowedBits, float[] dst) {
+    float max = Float.NEGATIVE_INFINITY;
+    boolean invalid = false;
+    for (int i = 0; i < len; i++) {
+      float x = a[off + i];
+      if (Float.isNaN(x) || x == Float.POSITIVE_INFINITY) {
+        invalid = true;
+      }
+      boolean allowed = (allowedBits[i / 64] & (1L << (i % 64))) != 0;
+      dst[i] = allowed ? x * scale : Float.NEGATIVE_INFINITY;
+      max = Math.max(max, dst[i]);
+    }
+    if (invalid) {
+      return Float.NaN;
+    }
+    return max == 0f ? 0f : max;
+  }
+
+  @Override
   public int selectTopK(float[] a, int off, int len, TopKHeap heap) {
     for (int i = 0; i < len; i++) {
       if (Float.isNaN(a[off + i])) {

@@ -207,6 +207,42 @@ class TruncationPrimitivesTest {
     }
   }
 
+  /**
+   * A bitmask over logits a stage already copied and edited (the masked copy then writes in
+   * place) still names the invalid logit, allowed or not; an overflow of the pending temperature
+   * folded into the copy is reported by the next pass.
+   */
+  @Test
+  void bitmasksOverEditedLogitsNameTheInvalidOne() {
+    int v = 5000;
+    for (boolean allowedInvalid : new boolean[] {false, true}) {
+      float[] x = logits(new Random(v), v);
+      boolean[] allowed = new boolean[v];
+      for (int i = 0; i < v; i++) {
+        allowed[i] = i != (allowedInvalid ? 4 : 3);
+      }
+      x[7] = 1f;
+      Candidates c = new Candidates(v);
+      c.reset(x, 0);
+      c.writes().edit();
+      c.writes().write(3, Float.POSITIVE_INFINITY);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> c.keepAllowed(longWords(allowed)));
+      assertTrue(e.getMessage().startsWith("logits[3] is +Infinity"), e.getMessage());
+    }
+    float[] x = logits(new Random(v), v);
+    x[9] = 3e38f;
+    boolean[] allowed = new boolean[v];
+    java.util.Arrays.fill(allowed, true);
+    allowed[10] = false;
+    Candidates c = new Candidates(v);
+    c.reset(x, 0);
+    c.scale(2f);
+    c.keepAllowed(intWords(allowed));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::maxLogit);
+    assertTrue(e.getMessage().startsWith("logits[9] is +Infinity"), e.getMessage());
+  }
+
   @Test
   void aBitmaskThatAllowsNoFiniteLogitIsAnError() {
     float[] x = {0f, 1f, Float.NEGATIVE_INFINITY, 2f};

@@ -130,12 +130,12 @@ class TruncationReferenceVectorsTest {
   void etaEntropiesMatchTheDerivedValues(TruncationPath path) {
     EtaCutoff eta = new EtaCutoff(0.0625f);
     Candidates row0 = path.start(logOf(0.0, 0.1, 0.8, 0.1), 1);
-    assertEquals(0.6390318, row0.entropy(), 1e-5);
-    assertEquals(0.1319508, Math.sqrt(0.0625) * Math.exp(-row0.entropy()), 1e-5);
-    assertEquals(0.0625, eta.cutoff(row0.entropy()), 0);
+    assertEquals(0.6390318, row0.stepWeights().entropy(), 1e-5);
+    assertEquals(0.1319508, Math.sqrt(0.0625) * Math.exp(-row0.stepWeights().entropy()), 1e-5);
+    assertEquals(0.0625, eta.cutoff(row0.stepWeights().entropy()), 0);
     Candidates row1 = path.start(logOf(0.01, 0.04, 0.9, 0.05), 1);
-    assertEquals(0.4194178, row1.entropy(), 1e-5);
-    assertEquals(0.1643574, Math.sqrt(0.0625) * Math.exp(-row1.entropy()), 1e-5);
+    assertEquals(0.4194178, row1.stepWeights().entropy(), 1e-5);
+    assertEquals(0.1643574, Math.sqrt(0.0625) * Math.exp(-row1.stepWeights().entropy()), 1e-5);
   }
 
   @ParameterizedTest
@@ -146,7 +146,7 @@ class TruncationReferenceVectorsTest {
       new EtaCutoff(0.1f, 2).apply(c);
       assertArrayEquals(new int[] {8, 9}, live(c), Arrays.toString(row));
     }
-    assertEquals(1.0401524, path.start(RAMP[0], 1).entropy(), 1e-5);
+    assertEquals(1.0401524, path.start(RAMP[0], 1).stepWeights().entropy(), 1e-5);
   }
 
   // ---- XTC: llama.cpp section 6 ----
