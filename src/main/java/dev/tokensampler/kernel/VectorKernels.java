@@ -707,6 +707,9 @@ final class VectorKernels implements Kernels {
   @Override
   public float copyAllowed(
       float[] a, int off, int len, float scale, long[] allowedBits, float[] dst) {
+    if (len < SHORT_RANGE) {
+      return scalar.copyAllowed(a, off, len, scale, allowedBits, dst);
+    }
     int step = 4 * VECTOR_LENGTH;
     int bound4 = len & -step;
     float max = Float.NEGATIVE_INFINITY;
