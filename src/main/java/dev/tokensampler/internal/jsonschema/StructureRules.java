@@ -199,7 +199,7 @@ final class StructureRules {
     if (extraKey != null) {
       String v = c.visit(extraValue, extraPtr);
       if (v != null) {
-        extraKv = extraKey + w + " \":\"" + w + " " + v + w;
+        extraKv = c.rules.add("other-member", extraKey + w + " \":\"" + w + " " + v + w);
       }
     }
     long minP = o.has("minProperties") ? Schemas.count(o, "minProperties", ptr) : 0;
@@ -339,7 +339,9 @@ final class StructureRules {
 
   /**
    * A JSON string (with quotes) whose value is none of {@code names}: a trie over the names'
-   * canonical spellings, leaving it with a character no name continues with.
+   * canonical spellings, leaving it with a character no name continues with. The grammar text is
+   * about one literal and one rule reference per trie node: the characters that leave a node are
+   * a rule shared by every node with the same continuations.
    */
   String notNames(Set<String> names) {
     c.charRule();
@@ -347,11 +349,37 @@ final class StructureRules {
     for (String n : names) {
       trie.add(n);
     }
-    return "\"\\\"\" " + trie.complement(c) + " \"\\\"\"";
+    StringBuilder out = new StringBuilder("\"\\\"\" ");
+    trie.complement(this, out);
+    return out.append(" \"\\\"\"").toString();
+  }
+
+  /** Rule names of "a character outside this set, then any characters", by the set's text. */
+  private final Map<String, String> leaveRules = new HashMap<>();
+
+  /**
+   * A rule matching a string that starts with a JSON character (canonical spelling) whose code
+   * point is not in {@code continued} (sorted), then any JSON characters; null if none is left.
+   */
+  private String leaveRule(int[] continued) {
+    String key = java.util.Arrays.toString(continued);
+    if (leaveRules.containsKey(key)) {
+      return leaveRules.get(key);
+    }
+    int[] pairs = new int[continued.length * 2];
+    for (int i = 0; i < continued.length; i++) {
+      pairs[2 * i] = continued[i];
+      pairs[2 * i + 1] = continued[i];
+    }
+    String other = CharRanges.of(pairs).complement().minus(CharRanges.of(0xD800, 0xDFFF))
+        .jsonCharExpression();
+    String name = other == null ? null : c.rules.add("key-other", other + " char*");
+    leaveRules.put(key, name);
+    return name;
   }
 
   private static final class Trie {
-    final Map<Integer, Trie> next = new LinkedHashMap<>();
+    final java.util.TreeMap<Integer, Trie> next = new java.util.TreeMap<>();
     boolean terminal;
 
     void add(String s) {
@@ -364,29 +392,46 @@ final class StructureRules {
       t.terminal = true;
     }
 
-    /** Strings (JSON spelling) that are not a member of this trie's set. */
-    String complement(SchemaCompiler c) {
-      c.step("#");
-      List<String> alts = new ArrayList<>();
-      int[] pairs = new int[next.size() * 2];
+    /** Appends strings (JSON spelling) that are not a member of this trie's set. */
+    void complement(StructureRules owner, StringBuilder out) {
+      owner.c.step("#");
+      int[] continued = new int[next.size()];
+      int alts = 0;
+      int start = out.length();
+      out.append('(');
       int k = 0;
       for (Map.Entry<Integer, Trie> e : next.entrySet()) {
-        pairs[k++] = e.getKey();
-        pairs[k++] = e.getKey();
+        continued[k++] = e.getKey();
+        if (alts++ > 0) {
+          out.append(" | ");
+        }
         String spelled = Schemas.quote(new String(Character.toChars(e.getKey())));
-        String lit = GbnfRules.literal(spelled.substring(1, spelled.length() - 1));
-        String sub = e.getValue().complement(c);
-        alts.add(sub.equals("\"\"") ? lit : lit + " " + sub);
+        out.append(GbnfRules.literal(spelled.substring(1, spelled.length() - 1)));
+        int mark = out.length();
+        out.append(' ');
+        e.getValue().complement(owner, out);
+        if (out.length() - mark == 3 && out.substring(mark + 1).equals("\"\"")) {
+          out.setLength(mark);
+        }
       }
-      String other = CharRanges.of(pairs).complement().minus(CharRanges.of(0xD800, 0xDFFF))
-          .jsonCharExpression();
-      if (other != null) {
-        alts.add(other + " char*");
+      String leave = owner.leaveRule(continued);
+      if (leave != null) {
+        if (alts++ > 0) {
+          out.append(" | ");
+        }
+        out.append(leave);
       }
       if (!terminal) {
-        alts.add("\"\"");
+        if (alts++ > 0) {
+          out.append(" | ");
+        }
+        out.append("\"\"");
       }
-      return alts.size() == 1 ? alts.get(0) : "(" + String.join(" | ", alts) + ")";
+      if (alts == 1) {
+        out.deleteCharAt(start);
+      } else {
+        out.append(')');
+      }
     }
   }
 
