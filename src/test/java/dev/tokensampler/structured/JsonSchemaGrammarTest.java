@@ -60,6 +60,51 @@ class JsonSchemaGrammarTest {
         .valid("{\"b\":1,\"a\":2}", "{\"b\":1}").invalid("{\"a\":2,\"b\":1}");
   }
 
+  private static SchemaCase anyOrder(String s) {
+    return new SchemaCase(q(s),
+        JsonSchemaOptions.defaults().withPropertyOrder(JsonSchemaOptions.PropertyOrder.ANY));
+  }
+
+  @Test
+  void anyOrderEachPropertyAtMostOnceRequiredEnforced() {
+    anyOrder("{'type':'object','properties':{'a':{'type':'integer'},'b':{'type':'string'},"
+        + "'c':{'type':'boolean'}},'required':['b'],'additionalProperties':false}")
+        .valid("{\"b\":\"x\"}", "{\"a\":1,\"b\":\"x\"}", "{\"b\":\"x\",\"a\":1}",
+            "{\"c\":true,\"b\":\"x\",\"a\":1}", "{\"b\":\"x\",\"c\":false,\"a\":2}")
+        .invalid("{}", "{\"a\":1}", "{\"a\":1,\"c\":true}", "{\"b\":\"x\",\"b\":\"y\"}",
+            "{\"a\":1,\"b\":\"x\",\"a\":2}", "{\"b\":\"x\",\"d\":1}", "{\"b\":1}",
+            "{\"b\":\"x\",}", "{,\"b\":\"x\"}");
+  }
+
+  @Test
+  void anyOrderWithUndeclaredMembersAnywhere() {
+    anyOrder("{'type':'object','properties':{'id':{'type':'integer'},'n':{'type':'string'}},"
+        + "'required':['id']}")
+        .valid("{\"id\":1}", "{\"x\":[],\"id\":1}", "{\"n\":\"a\",\"x\":null,\"id\":1,\"y\":2}",
+            "{\"id\":1,\"idx\":\"s\"}")
+        .invalid("{}", "{\"x\":1}", "{\"id\":1,\"id\":2}", "{\"id\":\"1\"}",
+            "{\"x\":1,\"id\":1,\"n\":2}", "{\"n\":\"a\",\"id\":1,\"n\":\"b\"}");
+  }
+
+  @Test
+  void anyOrderCountsPropertiesWithoutUndeclaredOnes() {
+    anyOrder("{'type':'object','properties':{'a':{'type':'integer'},'b':{'type':'integer'},"
+        + "'c':{'type':'integer'}},'additionalProperties':false,'minProperties':2,"
+        + "'maxProperties':2}")
+        .valid("{\"c\":1,\"a\":2}", "{\"b\":1,\"c\":2}", "{\"a\":1,\"b\":2}")
+        .invalid("{}", "{\"a\":1}", "{\"c\":1,\"b\":2,\"a\":3}", "{\"a\":1,\"a\":2}");
+  }
+
+  @Test
+  void anyOrderFallsBackToSchemaOrderForLargeObjects() {
+    StringBuilder props = new StringBuilder();
+    for (int i = 0; i < 11; i++) {
+      props.append(i == 0 ? "" : ",").append("'p").append(i).append("':{'type':'integer'}");
+    }
+    anyOrder("{'type':'object','properties':{" + props + "},'additionalProperties':false}")
+        .valid("{\"p0\":0,\"p3\":3}").invalid("{\"p3\":3,\"p0\":0}");
+  }
+
   @Test
   void flexibleWhitespace() {
     new SchemaCase(q("{'type':'object','properties':{'a':{'type':'array','items':"

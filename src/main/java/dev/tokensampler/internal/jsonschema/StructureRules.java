@@ -207,7 +207,20 @@ final class StructureRules {
     if (maxP >= 0 && minP > maxP) {
       return null;
     }
-    String body = new ObjectBody(list, extraKv, minP, maxP, w, ptr).build();
+    String body;
+    if (c.options.propertyOrder() == JsonSchemaOptions.PropertyOrder.ANY
+        && list.size() <= AnyOrderBody.MAX_PROPERTIES
+        && (extraKv == null || minP == 0 && maxP < 0)) {
+      List<String> kvs = new ArrayList<>();
+      List<Boolean> req = new ArrayList<>();
+      list.forEach(p -> {
+        kvs.add(p.kv);
+        req.add(p.required);
+      });
+      body = new AnyOrderBody(c, kvs, req, extraKv, minP, maxP, w, ptr).build();
+    } else {
+      body = new ObjectBody(list, extraKv, minP, maxP, w, ptr).build();
+    }
     if (body == null) {
       return null;
     }
