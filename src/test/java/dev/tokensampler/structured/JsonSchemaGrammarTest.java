@@ -334,6 +334,16 @@ class JsonSchemaGrammarTest {
   }
 
   @Test
+  void notIntegerBesideIntegerLeavesNoNumber() {
+    schema("{'type':['string','integer','null'],'not':{'type':'integer'}}")
+        .valid("\"a\"", "null").invalid("-0", "5", "1.5");
+    schema("{'not':{'type':'integer'},'type':['integer','boolean']}").valid("true")
+        .invalid("0", "7");
+    assertThrows(IllegalArgumentException.class,
+        () -> JsonSchemaGrammar.toGbnf(q("{'type':'integer','not':{'type':'integer'}}")));
+  }
+
+  @Test
   void dependencies() {
     schema("{'type':'object','properties':{'a':{},'b':{},'c':{}},'additionalProperties':false,"
         + "'dependentRequired':{'a':['b']}}").valid("{}", "{\"b\":1}", "{\"a\":1,\"b\":2}",

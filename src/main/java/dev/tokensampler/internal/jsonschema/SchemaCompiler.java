@@ -242,13 +242,16 @@ public final class SchemaCompiler {
     } else if (Keywords.onlyAnnotations(Schemas.without(no, "type"), null)) {
       Set<JsonType> excluded = JsonType.allowed(no, where);
       JsonArray keep = new JsonArray();
+      boolean integersExcluded = excluded.contains(JsonType.INTEGER)
+          && !excluded.contains(JsonType.NUMBER);
+      if (integersExcluded && JsonType.allowed(rest, where).contains(JsonType.NUMBER)) {
+        throw new IllegalArgumentException(where + ": not {type: integer} beside number is not"
+            + " supported");
+      }
       for (JsonType t : JsonType.values()) {
-        if (t == JsonType.INTEGER && excluded.contains(t) && !excluded.contains(JsonType.NUMBER)
-            && JsonType.allowed(rest, where).contains(JsonType.NUMBER)) {
-          throw new IllegalArgumentException(where + ": not {type: integer} beside number is not"
-              + " supported");
-        }
-        if (!excluded.contains(t)) {
+        // Without integers, "number" would be the non-integers, which no rule writes: only
+        // where the rest allows no number anyway (it allows integers or nothing numeric).
+        if (!excluded.contains(t) && !(integersExcluded && t == JsonType.NUMBER)) {
           keep.add(t.keyword);
         }
       }

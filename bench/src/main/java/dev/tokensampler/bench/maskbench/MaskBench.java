@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * A MaskBench-style harness: for every data file in a folder (MaskBench's format, see
  * {@link MaskBenchFile}), compiles the JSON Schema ({@link JsonSchemaGrammar} with its default
  * options: compact whitespace, schema property order unless {@code --property-order}) against
- * the Llama 3 vocabulary (128,256 logits), walks the Llama 3 tokens of each instance (Hugging Face tokenizers through DJL, no
- * special tokens) checking each is allowed and that the end is, and classifies the schema as
+ * the Llama 3 vocabulary (128,256 logits), walks the Llama 3 tokens of each instance (Hugging
+ * Face tokenizers through DJL, no special tokens) checking each is allowed and that the end is,
+ * and classifies the schema as
  * passing, compile error, validation error (a valid instance rejected), invalidation error (an
  * invalid instance accepted; this class wins over validation error), crash or timeout. Prints
  * the MaskBench table (TBM and TTFM percentiles, counts per class) and writes a CSV line per
