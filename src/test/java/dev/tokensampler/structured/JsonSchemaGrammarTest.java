@@ -227,6 +227,12 @@ class JsonSchemaGrammarTest {
     schema("{'type':'number','exclusiveMinimum':0.05,'maximum':0.0501}").valid("0.0501",
         "0.05001").invalid("0.05", "0.050", "0.0502", "0.06");
     schema("{'type':'integer','multipleOf':5}").valid("0", "5", "-15", "100").invalid("3", "51");
+    schema("{'type':'integer','multipleOf':3,'minimum':-4,'exclusiveMaximum':9}")
+        .valid("-3", "0", "3", "6").invalid("-6", "9", "1", "-0", "03", "6.0");
+    schema("{'type':'number','multipleOf':25,'exclusiveMinimum':0,'maximum':100.5}")
+        .valid("25", "50", "100").invalid("0", "125", "12.5");
+    schema("{'anyOf':[{'type':'integer','multipleOf':7,'minimum':1,'maximum':6},"
+        + "{'type':'null'}]}").valid("null").invalid("0", "7");
   }
 
   @Test
@@ -364,6 +370,9 @@ class JsonSchemaGrammarTest {
         {"{'type':'array','uniqueItems':true}", "#/uniqueItems"},
         {"{'$ref':'other.json#/x'}", "#/$ref"},
         {"{'type':'number','multipleOf':0.01}", "#/multipleOf"},
+        {"{'type':'integer','multipleOf':3}", "#/multipleOf"},
+        {"{'type':'integer','multipleOf':2,'minimum':0}", "#/multipleOf"},
+        {"{'type':'integer','multipleOf':2,'minimum':0,'maximum':4000}", "#/multipleOf"},
         {"{'type':'string','format':'ipv6'}", "#/format"},
     };
     for (String[] c : cases) {
