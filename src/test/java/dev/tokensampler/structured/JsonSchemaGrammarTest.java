@@ -186,8 +186,9 @@ class JsonSchemaGrammarTest {
     schema("{'type':'string','format':'time'}").valid("\"23:59:59Z\"").invalid("\"23:59\"");
     schema("{'type':'string','format':'uuid'}").valid("\"123e4567-e89b-12d3-a456-426614174000\"")
         .invalid("\"123e4567e89b12d3a456426614174000\"", "\"not-a-uuid\"");
-    schema("{'type':'string','format':'email'}").valid("\"a.b+c@example.com\"")
-        .invalid("\"example\"", "\"a@b\"", "\"a..b@example.com\"");
+    schema("{'type':'string','format':'email'}").valid("\"a.b+c@example.com\"",
+        "\"x@mail.example.co.uk\"").invalid("\"example\"", "\"a@b\"", "\"a..b@example.com\"",
+        "\"a@b.zz\"");
     schema("{'type':'string','format':'ipv4'}").valid("\"192.168.0.1\"")
         .invalid("\"256.1.1.1\"", "\"01.1.1.1\"", "\"1.1.1\"");
     schema("{'type':'string','format':'uri'}").valid("\"https://example.com/a/b?x=1#f\"",
@@ -337,6 +338,28 @@ class JsonSchemaGrammarTest {
         .valid("{\"y\":1}").invalid("{\"x\":1}", "{\"x\":null,\"y\":1}");
     schema("{'oneOf':[{'required':['a']},{'required':['b']}],'type':'object'}")
         .valid("{\"a\":1}", "{\"b\":1}").invalid("{}", "{\"a\":1,\"b\":2}");
+  }
+
+  @Test
+  void notOfNotAndOfTrivialProperties() {
+    schema("{'not':{'not':{'type':'string','maxLength':2}}}").valid("\"ab\"", "\"\"")
+        .invalid("\"abc\"", "1", "null");
+    schema("{'type':'object','not':{'properties':{'a':{}},'required':['a']}}")
+        .valid("{}", "{\"b\":1}").invalid("{\"a\":1}");
+    assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(
+        q("{'type':'object','not':{'properties':{'a':{}},'additionalProperties':false}}")));
+  }
+
+  @Test
+  void formatsWithBoundsThatEveryStringMeets() {
+    schema("{'type':'string','format':'uri','minLength':1}").valid("\"a:b\"",
+        "\"http://x.org/p\"").invalid("\"\"", "\"ab\"");
+    schema("{'type':'string','format':'date','minLength':10,'maxLength':10}")
+        .valid("\"2024-02-29\"").invalid("\"2023-02-29\"");
+    schema("{'anyOf':[{'type':'string','format':'uuid','maxLength':35},{'type':'null'}]}")
+        .valid("null").invalid("\"12345678-1234-1234-1234-123456789012\"");
+    assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(
+        q("{'type':'string','format':'email','maxLength':255}")));
   }
 
   @Test

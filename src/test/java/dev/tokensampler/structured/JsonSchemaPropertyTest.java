@@ -101,6 +101,11 @@ class JsonSchemaPropertyTest {
           + "'u':{'type':'string','format':'uuid'},'ip':{'type':'string','format':'ipv4'},"
           + "'t':{'type':'string','format':'date-time'}},'required':['d','u','ip','t'],"
           + "'additionalProperties':false}",
+      "{'type':'object','properties':{'u':{'type':'string','format':'uri','minLength':1},"
+          + "'e':{'type':'string','format':'email','minLength':6},'h':{'type':'string',"
+          + "'format':'hostname','maxLength':251}},'required':['u','e','h'],"
+          + "'additionalProperties':false}",
+      "{'not':{'not':{'type':'array','maxItems':2,'items':{'type':'integer'}}}}",
       // numbers: bounds, multipleOf
       "{'type':'number','minimum':-2.5,'maximum':3.25}",
       "{'type':'integer','multipleOf':5,'minimum':0,'maximum':100}",

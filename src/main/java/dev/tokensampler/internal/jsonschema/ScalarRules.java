@@ -55,10 +55,21 @@ final class ScalarRules {
         throw new IllegalArgumentException(Keywords.child(ptr, "format") + ": format \"" + format
             + "\" is not supported");
       }
+      if (lengths && !o.has("pattern")) {
+        // Supported where the bounds hold for every string of the format, or for none.
+        long[] f = StringFormats.lengths(format);
+        long min = o.has("minLength") ? Schemas.count(o, "minLength", ptr) : 0;
+        long max = o.has("maxLength") ? Schemas.count(o, "maxLength", ptr) : -1;
+        boolean all = f[0] >= min && (max < 0 || f[1] >= 0 && f[1] <= max);
+        if (!all && (max >= 0 && f[0] > max || f[1] >= 0 && f[1] < min)) {
+          return null;
+        }
+        lengths = !all;
+      }
       if (lengths || o.has("pattern")) {
         throw new IllegalArgumentException(Keywords.child(ptr, "format") + ": format \"" + format
             + "\" together with " + (o.has("pattern") ? "pattern" : "minLength/maxLength")
-            + " is not supported");
+            + " is not supported (except bounds that every string of the format meets)");
       }
       return QUOTE + " " + StringFormats.define(format, c.rules, formats) + " " + QUOTE;
     }

@@ -224,7 +224,10 @@ public final class SchemaCompiler {
     if (!n.isJsonObject()) {
       throw new IllegalArgumentException(where + ": a schema must be an object or a boolean");
     }
-    JsonObject no = n.getAsJsonObject();
+    JsonObject no = withoutTrivialProperties(n.getAsJsonObject());
+    if (Keywords.onlyAnnotations(Schemas.without(no, "not"), null) && no.has("not")) {
+      return no.get("not"); // not (not X) is X
+    }
     JsonObject extra = new JsonObject();
     if (Keywords.onlyAnnotations(Schemas.without(no, "anyOf"), null) && level < 4
         && no.get("anyOf").isJsonArray()) {
@@ -290,6 +293,33 @@ public final class SchemaCompiler {
           + " type, required names, string enum/const, or anyOf of those");
     }
     return extra;
+  }
+
+  /**
+   * The schema without {@code properties} entries that accept anything (they constrain nothing
+   * where no keyword refers to the declared names), and without {@code properties} if none is
+   * left.
+   */
+  private static JsonObject withoutTrivialProperties(JsonObject o) {
+    JsonElement p = o.get("properties");
+    if (p == null || !p.isJsonObject() || o.has("additionalProperties")
+        || o.has("patternProperties") || o.has("unevaluatedProperties")) {
+      return o;
+    }
+    JsonObject kept = new JsonObject();
+    for (Map.Entry<String, JsonElement> e : p.getAsJsonObject().entrySet()) {
+      if (!Keywords.isTrivial(e.getValue())) {
+        kept.add(e.getKey(), e.getValue());
+      }
+    }
+    if (kept.size() == p.getAsJsonObject().size()) {
+      return o;
+    }
+    JsonObject out = Schemas.without(o, "properties");
+    if (kept.size() > 0) {
+      out.add("properties", kept);
+    }
+    return out;
   }
 
   /**
