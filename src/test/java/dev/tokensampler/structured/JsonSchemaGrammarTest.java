@@ -1,5 +1,6 @@
 package dev.tokensampler.structured;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -444,5 +445,24 @@ class JsonSchemaGrammarTest {
     assertTrue(w.accepts("{\"p3\":1,\"p4999\":2}"));
     String deep = "{\"items\":".repeat(300) + "{}" + "}".repeat(300);
     assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(deep));
+  }
+
+  @Test
+  void longPropertyNamesCompileWithoutDeepRecursion() {
+    // Groups nest within the GBNF parser's limit.
+    Grammar.gbnf(JsonSchemaGrammar.toGbnf(q("{'type':'object','properties':{'"
+        + "n".repeat(20_000) + "':{'type':'integer'}}}")));
+    String name = "n".repeat(600);
+    GbnfRecognizer r = new GbnfRecognizer(JsonSchemaGrammar.toGbnf(q(
+        "{'type':'object','properties':{'" + name + "':{'type':'integer'}}}")));
+    assertTrue(r.accepts("{\"" + name + "\":1}"));
+    assertTrue(r.accepts("{\"" + name.substring(1) + "\":\"x\"}"));
+    assertFalse(r.accepts("{\"" + name + "\":\"x\"}"));
+    // Past the work limit (each trie node is a step): a clear error, not a stack overflow.
+    String huge = "{\"type\":\"object\",\"properties\":{\"" + "m".repeat(2_100_000)
+        + "\":{}}}";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JsonSchemaGrammar.toGbnf(huge));
+    assertTrue(e.getMessage().contains("maxWork"), e.getMessage());
   }
 }

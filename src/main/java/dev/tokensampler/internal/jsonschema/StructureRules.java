@@ -360,12 +360,13 @@ final class StructureRules {
     c.charRule();
     Trie trie = new Trie();
     for (String n : names) {
-      trie.add(n);
+      trie.add(n, c);
     }
-    StringBuilder out = new StringBuilder("\"\\\"\" ");
-    trie.complement(this, out);
-    return out.append(" \"\\\"\"").toString();
+    return "\"\\\"\" " + trie.complement(this) + " \"\\\"\"";
   }
+
+  /** Trie depths at which a node's alternatives become a rule of their own (bounded nesting). */
+  private static final int TRIE_RULE_DEPTH = 32;
 
   /** Rule names of "a character outside this set, then any characters", by the set's text. */
   private final Map<String, String> leaveRules = new HashMap<>();
@@ -395,56 +396,74 @@ final class StructureRules {
     final java.util.TreeMap<Integer, Trie> next = new java.util.TreeMap<>();
     boolean terminal;
 
-    void add(String s) {
+    /** Adds a name; each new node is a step of compile work (a bound on the trie's memory). */
+    void add(String s, SchemaCompiler c) {
       Trie t = this;
       for (int i = 0; i < s.length(); ) {
         int cp = s.codePointAt(i);
         i += Character.charCount(cp);
-        t = t.next.computeIfAbsent(cp, k -> new Trie());
+        Trie child = t.next.get(cp);
+        if (child == null) {
+          c.step("#");
+          child = new Trie();
+          t.next.put(cp, child);
+        }
+        t = child;
       }
       t.terminal = true;
     }
 
-    /** Appends strings (JSON spelling) that are not a member of this trie's set. */
-    void complement(StructureRules owner, StringBuilder out) {
-      owner.c.step("#");
-      int[] continued = new int[next.size()];
-      int alts = 0;
-      int start = out.length();
-      out.append('(');
-      int k = 0;
-      for (Map.Entry<Integer, Trie> e : next.entrySet()) {
-        continued[k++] = e.getKey();
-        if (alts++ > 0) {
-          out.append(" | ");
-        }
-        String spelled = Schemas.quote(new String(Character.toChars(e.getKey())));
-        out.append(GbnfRules.literal(spelled.substring(1, spelled.length() - 1)));
-        int mark = out.length();
-        out.append(' ');
-        e.getValue().complement(owner, out);
-        if (out.length() - mark == 3 && out.substring(mark + 1).equals("\"\"")) {
-          out.setLength(mark);
+    /**
+     * Strings (JSON spelling) that are not a member of this trie's set, as a GBNF expression.
+     * Iterative (names may be long): children before parents, each node's expression from its
+     * children's; nodes every {@link #TRIE_RULE_DEPTH} levels become rules, so that groups nest at
+     * most that deep.
+     */
+    String complement(StructureRules owner) {
+      List<Trie> order = new ArrayList<>(); // pre-order
+      List<Integer> depths = new ArrayList<>();
+      java.util.ArrayDeque<Trie> stack = new java.util.ArrayDeque<>();
+      java.util.ArrayDeque<Integer> stackDepth = new java.util.ArrayDeque<>();
+      stack.push(this);
+      stackDepth.push(0);
+      while (!stack.isEmpty()) {
+        Trie t = stack.pop();
+        int d = stackDepth.pop();
+        order.add(t);
+        depths.add(d);
+        for (Trie child : t.next.values()) {
+          stack.push(child);
+          stackDepth.push(d + 1);
         }
       }
-      String leave = owner.leaveRule(continued);
-      if (leave != null) {
-        if (alts++ > 0) {
-          out.append(" | ");
+      Map<Trie, String> text = new java.util.IdentityHashMap<>();
+      for (int k = order.size() - 1; k >= 0; k--) {
+        Trie t = order.get(k);
+        owner.c.step("#");
+        int[] continued = new int[t.next.size()];
+        List<String> alts = new ArrayList<>();
+        int j = 0;
+        for (Map.Entry<Integer, Trie> e : t.next.entrySet()) {
+          continued[j++] = e.getKey();
+          String spelled = Schemas.quote(new String(Character.toChars(e.getKey())));
+          String lit = GbnfRules.literal(spelled.substring(1, spelled.length() - 1));
+          String sub = text.remove(e.getValue());
+          alts.add(sub.equals("\"\"") ? lit : lit + " " + sub);
         }
-        out.append(leave);
-      }
-      if (!terminal) {
-        if (alts++ > 0) {
-          out.append(" | ");
+        String leave = owner.leaveRule(continued);
+        if (leave != null) {
+          alts.add(leave);
         }
-        out.append("\"\"");
+        if (!t.terminal) {
+          alts.add("\"\"");
+        }
+        String expr = alts.size() == 1 ? alts.get(0) : "(" + String.join(" | ", alts) + ")";
+        if (depths.get(k) % TRIE_RULE_DEPTH == 0 && depths.get(k) > 0 && expr.length() > 24) {
+          expr = owner.c.rules.add("key-part", expr);
+        }
+        text.put(t, expr);
       }
-      if (alts == 1) {
-        out.deleteCharAt(start);
-      } else {
-        out.append(')');
-      }
+      return text.get(this);
     }
   }
 
