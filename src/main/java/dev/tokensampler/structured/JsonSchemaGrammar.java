@@ -26,10 +26,13 @@ import java.util.Objects;
  * beside a length bound only as {@code ^[class]{m,n}$}), {@code format} ({@code date},
  * {@code time}, {@code date-time}, {@code uuid}, {@code email}, {@code hostname}, {@code ipv4},
  * {@code uri}, {@code uri-reference}; names that no draft defines, such as {@code int32}, are
- * ignored as validators ignore them; other draft formats are an error), {@code minimum},
+ * ignored as validators ignore them; other draft formats are an error; beside
+ * {@code minLength}/{@code maxLength} only where every string of the format meets the bounds, as
+ * {@code uri} with {@code minLength: 1}), {@code minimum},
  * {@code maximum}, {@code exclusiveMinimum}, {@code exclusiveMaximum} (numbers with bounds are
  * written without exponent and compared exactly as decimals),
- * {@code multipleOf} 1, 2, 5 or 10, {@code dependencies}, {@code dependentRequired},
+ * {@code multipleOf} 1, 2, 5 or 10 (any integer with both a lower and an upper bound and at most
+ * 1,024 multiples between them, written as the multiples), {@code dependencies}, {@code dependentRequired},
  * {@code dependentSchemas}, {@code not} (of a type, required names, string {@code enum}/
  * {@code const}, or {@code anyOf} of those), {@code anyOf}, {@code oneOf} (only when its branches provably
  * exclude each other: by type, {@code const}/{@code enum} values, numeric ranges, or a required

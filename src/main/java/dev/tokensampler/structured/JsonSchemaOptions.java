@@ -15,6 +15,13 @@ package dev.tokensampler.structured;
  * there), each optional one present or absent, and undeclared properties (where
  * {@code additionalProperties} allows them) after all declared ones. {@link
  * PropertyOrder#REQUIRED_FIRST}: the required ones first (in schema order), then the optional ones.
+ * {@link PropertyOrder#ANY}: the declared properties in any order, each at most once, every
+ * required one present, undeclared properties (where allowed) anywhere among them; exact, so its
+ * grammar grows as {@code 2^n} in an object's number {@code n} of declared properties, and an
+ * object with more than 10 declared properties, or with undeclared properties and
+ * {@code minProperties}/{@code maxProperties}, is written in schema order instead (a subset of its
+ * valid instances). Where a schema's order is arbitrary (alphabetical keys, a generator's order),
+ * {@code ANY} accepts the orders documents and models write; it costs compile time and masks.
  *
  * <p><b>Limits.</b> A schema text longer than {@link #maxSchemaChars()}, a grammar longer than
  * {@link #maxGrammarChars()}, or compile work past {@link #maxWork()} steps is an
@@ -36,7 +43,12 @@ public final class JsonSchemaOptions {
     /** The order of the schema's {@code properties}. */
     SCHEMA,
     /** Required properties first, then optional ones, each group in schema order. */
-    REQUIRED_FIRST
+    REQUIRED_FIRST,
+    /**
+     * Any order, each declared property at most once, required ones enforced (objects with up to
+     * 10 declared properties; larger ones in schema order).
+     */
+    ANY
   }
 
   private static final JsonSchemaOptions DEFAULTS = new JsonSchemaOptions(Whitespace.COMPACT,

@@ -1,5 +1,6 @@
 package dev.tokensampler.structured;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,51 @@ class JsonSchemaGrammarTest {
         + "'b':{'type':'integer'}},'required':['b'],'additionalProperties':false}"),
         JsonSchemaOptions.defaults().withPropertyOrder(JsonSchemaOptions.PropertyOrder.REQUIRED_FIRST))
         .valid("{\"b\":1,\"a\":2}", "{\"b\":1}").invalid("{\"a\":2,\"b\":1}");
+  }
+
+  private static SchemaCase anyOrder(String s) {
+    return new SchemaCase(q(s),
+        JsonSchemaOptions.defaults().withPropertyOrder(JsonSchemaOptions.PropertyOrder.ANY));
+  }
+
+  @Test
+  void anyOrderEachPropertyAtMostOnceRequiredEnforced() {
+    anyOrder("{'type':'object','properties':{'a':{'type':'integer'},'b':{'type':'string'},"
+        + "'c':{'type':'boolean'}},'required':['b'],'additionalProperties':false}")
+        .valid("{\"b\":\"x\"}", "{\"a\":1,\"b\":\"x\"}", "{\"b\":\"x\",\"a\":1}",
+            "{\"c\":true,\"b\":\"x\",\"a\":1}", "{\"b\":\"x\",\"c\":false,\"a\":2}")
+        .invalid("{}", "{\"a\":1}", "{\"a\":1,\"c\":true}", "{\"b\":\"x\",\"b\":\"y\"}",
+            "{\"a\":1,\"b\":\"x\",\"a\":2}", "{\"b\":\"x\",\"d\":1}", "{\"b\":1}",
+            "{\"b\":\"x\",}", "{,\"b\":\"x\"}");
+  }
+
+  @Test
+  void anyOrderWithUndeclaredMembersAnywhere() {
+    anyOrder("{'type':'object','properties':{'id':{'type':'integer'},'n':{'type':'string'}},"
+        + "'required':['id']}")
+        .valid("{\"id\":1}", "{\"x\":[],\"id\":1}", "{\"n\":\"a\",\"x\":null,\"id\":1,\"y\":2}",
+            "{\"id\":1,\"idx\":\"s\"}")
+        .invalid("{}", "{\"x\":1}", "{\"id\":1,\"id\":2}", "{\"id\":\"1\"}",
+            "{\"x\":1,\"id\":1,\"n\":2}", "{\"n\":\"a\",\"id\":1,\"n\":\"b\"}");
+  }
+
+  @Test
+  void anyOrderCountsPropertiesWithoutUndeclaredOnes() {
+    anyOrder("{'type':'object','properties':{'a':{'type':'integer'},'b':{'type':'integer'},"
+        + "'c':{'type':'integer'}},'additionalProperties':false,'minProperties':2,"
+        + "'maxProperties':2}")
+        .valid("{\"c\":1,\"a\":2}", "{\"b\":1,\"c\":2}", "{\"a\":1,\"b\":2}")
+        .invalid("{}", "{\"a\":1}", "{\"c\":1,\"b\":2,\"a\":3}", "{\"a\":1,\"a\":2}");
+  }
+
+  @Test
+  void anyOrderFallsBackToSchemaOrderForLargeObjects() {
+    StringBuilder props = new StringBuilder();
+    for (int i = 0; i < 11; i++) {
+      props.append(i == 0 ? "" : ",").append("'p").append(i).append("':{'type':'integer'}");
+    }
+    anyOrder("{'type':'object','properties':{" + props + "},'additionalProperties':false}")
+        .valid("{\"p0\":0,\"p3\":3}").invalid("{\"p3\":3,\"p0\":0}");
   }
 
   @Test
@@ -141,8 +187,9 @@ class JsonSchemaGrammarTest {
     schema("{'type':'string','format':'time'}").valid("\"23:59:59Z\"").invalid("\"23:59\"");
     schema("{'type':'string','format':'uuid'}").valid("\"123e4567-e89b-12d3-a456-426614174000\"")
         .invalid("\"123e4567e89b12d3a456426614174000\"", "\"not-a-uuid\"");
-    schema("{'type':'string','format':'email'}").valid("\"a.b+c@example.com\"")
-        .invalid("\"example\"", "\"a@b\"", "\"a..b@example.com\"");
+    schema("{'type':'string','format':'email'}").valid("\"a.b+c@example.com\"",
+        "\"x@mail.example.co.uk\"").invalid("\"example\"", "\"a@b\"", "\"a..b@example.com\"",
+        "\"a@b.zz\"");
     schema("{'type':'string','format':'ipv4'}").valid("\"192.168.0.1\"")
         .invalid("\"256.1.1.1\"", "\"01.1.1.1\"", "\"1.1.1\"");
     schema("{'type':'string','format':'uri'}").valid("\"https://example.com/a/b?x=1#f\"",
@@ -182,6 +229,12 @@ class JsonSchemaGrammarTest {
     schema("{'type':'number','exclusiveMinimum':0.05,'maximum':0.0501}").valid("0.0501",
         "0.05001").invalid("0.05", "0.050", "0.0502", "0.06");
     schema("{'type':'integer','multipleOf':5}").valid("0", "5", "-15", "100").invalid("3", "51");
+    schema("{'type':'integer','multipleOf':3,'minimum':-4,'exclusiveMaximum':9}")
+        .valid("-3", "0", "3", "6").invalid("-6", "9", "1", "-0", "03", "6.0");
+    schema("{'type':'number','multipleOf':25,'exclusiveMinimum':0,'maximum':100.5}")
+        .valid("25", "50", "100").invalid("0", "125", "12.5");
+    schema("{'anyOf':[{'type':'integer','multipleOf':7,'minimum':1,'maximum':6},"
+        + "{'type':'null'}]}").valid("null").invalid("0", "7");
   }
 
   @Test
@@ -289,6 +342,38 @@ class JsonSchemaGrammarTest {
   }
 
   @Test
+  void notOfNotAndOfTrivialProperties() {
+    schema("{'not':{'not':{'type':'string','maxLength':2}}}").valid("\"ab\"", "\"\"")
+        .invalid("\"abc\"", "1", "null");
+    schema("{'type':'object','not':{'properties':{'a':{}},'required':['a']}}")
+        .valid("{}", "{\"b\":1}").invalid("{\"a\":1}");
+    assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(
+        q("{'type':'object','not':{'properties':{'a':{}},'additionalProperties':false}}")));
+  }
+
+  @Test
+  void formatsWithBoundsThatEveryStringMeets() {
+    schema("{'type':'string','format':'uri','minLength':1}").valid("\"a:b\"",
+        "\"http://x.org/p\"").invalid("\"\"", "\"ab\"");
+    schema("{'type':'string','format':'date','minLength':10,'maxLength':10}")
+        .valid("\"2024-02-29\"").invalid("\"2023-02-29\"");
+    schema("{'anyOf':[{'type':'string','format':'uuid','maxLength':35},{'type':'null'}]}")
+        .valid("null").invalid("\"12345678-1234-1234-1234-123456789012\"");
+    assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(
+        q("{'type':'string','format':'email','maxLength':255}")));
+  }
+
+  @Test
+  void notIntegerBesideIntegerLeavesNoNumber() {
+    schema("{'type':['string','integer','null'],'not':{'type':'integer'}}")
+        .valid("\"a\"", "null").invalid("-0", "5", "1.5");
+    schema("{'not':{'type':'integer'},'type':['integer','boolean']}").valid("true")
+        .invalid("0", "7");
+    assertThrows(IllegalArgumentException.class,
+        () -> JsonSchemaGrammar.toGbnf(q("{'type':'integer','not':{'type':'integer'}}")));
+  }
+
+  @Test
   void dependencies() {
     schema("{'type':'object','properties':{'a':{},'b':{},'c':{}},'additionalProperties':false,"
         + "'dependentRequired':{'a':['b']}}").valid("{}", "{\"b\":1}", "{\"a\":1,\"b\":2}",
@@ -309,6 +394,9 @@ class JsonSchemaGrammarTest {
         {"{'type':'array','uniqueItems':true}", "#/uniqueItems"},
         {"{'$ref':'other.json#/x'}", "#/$ref"},
         {"{'type':'number','multipleOf':0.01}", "#/multipleOf"},
+        {"{'type':'integer','multipleOf':3}", "#/multipleOf"},
+        {"{'type':'integer','multipleOf':2,'minimum':0}", "#/multipleOf"},
+        {"{'type':'integer','multipleOf':2,'minimum':0,'maximum':4000}", "#/multipleOf"},
         {"{'type':'string','format':'ipv6'}", "#/format"},
     };
     for (String[] c : cases) {
@@ -357,5 +445,24 @@ class JsonSchemaGrammarTest {
     assertTrue(w.accepts("{\"p3\":1,\"p4999\":2}"));
     String deep = "{\"items\":".repeat(300) + "{}" + "}".repeat(300);
     assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.toGbnf(deep));
+  }
+
+  @Test
+  void longPropertyNamesCompileWithoutDeepRecursion() {
+    // Groups nest within the GBNF parser's limit.
+    Grammar.gbnf(JsonSchemaGrammar.toGbnf(q("{'type':'object','properties':{'"
+        + "n".repeat(20_000) + "':{'type':'integer'}}}")));
+    String name = "n".repeat(600);
+    GbnfRecognizer r = new GbnfRecognizer(JsonSchemaGrammar.toGbnf(q(
+        "{'type':'object','properties':{'" + name + "':{'type':'integer'}}}")));
+    assertTrue(r.accepts("{\"" + name + "\":1}"));
+    assertTrue(r.accepts("{\"" + name.substring(1) + "\":\"x\"}"));
+    assertFalse(r.accepts("{\"" + name + "\":\"x\"}"));
+    // Past the work limit (each trie node is a step): a clear error, not a stack overflow.
+    String huge = "{\"type\":\"object\",\"properties\":{\"" + "m".repeat(2_100_000)
+        + "\":{}}}";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JsonSchemaGrammar.toGbnf(huge));
+    assertTrue(e.getMessage().contains("maxWork"), e.getMessage());
   }
 }

@@ -5,6 +5,7 @@ import dev.tokensampler.SamplerConfig;
 import dev.tokensampler.structured.ConstraintMatcher;
 import dev.tokensampler.structured.ConstraintStage;
 import dev.tokensampler.structured.Grammar;
+import dev.tokensampler.structured.JsonSchemaGrammar;
 import dev.tokensampler.structured.TokenConstraint;
 import dev.tokensampler.vocab.TokenVocabulary;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code sampleConstrained} against {@code samplePlain}: one token of top-k 40 and
  *       temperature 0.8 on random logits, with and without a JSON constraint first (an endless
  *       array of objects with a string, a number and an array of any JSON values).
+ *   <li>{@code sampleSchemaConstrained} against {@code sampleSchemaPlain}: one token of top-k 40
+ *       and temperature 0.8, with and without a JSON Schema constraint
+ *       ({@link JsonSchemaGrammar}, default options) first, on logits that favour the next token
+ *       of a document valid under the schema by 30 (a model writing that document): the masks
+ *       come from the matcher's cache, as in steady-state decoding, and the sampler is reset
+ *       after each document's end of sequence (a reset every {@code 1 + document tokens} calls).
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -73,7 +80,32 @@ public class ConstraintBenchmark {
       + "\"score\": 98.5, \"notes\": null, \"history\": [{\"date\": \"2024-01-01\", "
       + "\"event\": \"created\"}, {\"date\": \"2024-06-15\", \"event\": \"promoted to 管理者\"}]}";
 
+  private static final String SCHEMA = ("{'type':'object','properties':{"
+      + "'name':{'type':'string','maxLength':64},"
+      + "'age':{'type':'integer','minimum':0,'maximum':150},"
+      + "'email':{'type':'string','format':'email'},"
+      + "'tags':{'type':'array','items':{'enum':['admin','editor','viewer']},'maxItems':8},"
+      + "'address':{'type':'object','properties':{'street':{'type':'string'},"
+      + "'city':{'type':'string'},'zip':{'type':'string','pattern':'^[0-9]{4,5}$'}},"
+      + "'required':['street','city'],'additionalProperties':false},"
+      + "'active':{'type':'boolean'},'score':{'type':'number','minimum':0,'maximum':100},"
+      + "'notes':{'type':['string','null']},"
+      + "'history':{'type':'array','items':{'type':'object','properties':{"
+      + "'date':{'type':'string','format':'date'},'event':{'type':'string'}},"
+      + "'required':['date','event'],'additionalProperties':false}}},"
+      + "'required':['name','age','email','tags'],'additionalProperties':false}")
+      .replace('\'', '"');
+  /** {@link #DOCUMENT} in compact form: valid under {@link #SCHEMA}. */
+  private static final String COMPACT_DOCUMENT = DOCUMENT.replace(", ", ",")
+      .replace("\": ", "\":");
+  /** The logit added to the document's next token. */
+  private static final float FAVOURED = 30f;
+
   private TokenVocabulary vocabulary;
+  private int[] schemaDocument;
+  private int schemaPosition;
+  private Sampler schemaPlain;
+  private Sampler schemaConstrained;
   private Grammar grammar;
   private TokenConstraint constraint;
   private int[] document;
@@ -110,6 +142,58 @@ public class ConstraintBenchmark {
       plain.sample(logits[i & 7]);
       constrained.sample(logits[i & 7]);
     }
+    schemaDocument = tokenize(COMPACT_DOCUMENT.getBytes(StandardCharsets.UTF_8), vocabulary);
+    schemaPlain = SamplerConfig.builder().topK(40).temperature(0.8f).build().newSampler(1);
+    schemaConstrained = SamplerConfig.builder()
+        .stage(new ConstraintStage(TokenConstraint.compile(JsonSchemaGrammar.compile(SCHEMA),
+            vocabulary)))
+        .topK(40).temperature(0.8f).build().newSampler(1);
+    for (int i = 0; i < 20 * (schemaDocument.length + 1); i++) {
+      int expected = schemaPosition < schemaDocument.length ? schemaDocument[schemaPosition]
+          : vocabulary.eosTokenIds()[0];
+      int got = schemaSample(schemaConstrained);
+      if (got != expected) {
+        throw new IllegalStateException("the constrained sampler left the document at token "
+            + schemaPosition + ": " + got + " instead of " + expected);
+      }
+      schemaSample(schemaPlain);
+      schemaPosition = schemaPosition == schemaDocument.length ? 0 : schemaPosition + 1;
+    }
+  }
+
+  /**
+   * One token with the document's next token (or the end of sequence after it) favoured; after
+   * the end of sequence the sampler is reset and the document starts again.
+   */
+  private int schemaSample(Sampler sampler) {
+    int pos = schemaPosition;
+    int favoured = pos < schemaDocument.length ? schemaDocument[pos]
+        : vocabulary.eosTokenIds()[0];
+    float[] x = logits[next++ & 7];
+    float saved = x[favoured];
+    x[favoured] = FAVOURED;
+    int token = sampler.sample(x);
+    x[favoured] = saved;
+    if (pos == schemaDocument.length) {
+      sampler.reset();
+    }
+    return token;
+  }
+
+  /** @return the token */
+  @Benchmark
+  public int sampleSchemaPlain() {
+    int token = schemaSample(schemaPlain);
+    schemaPosition = schemaPosition == schemaDocument.length ? 0 : schemaPosition + 1;
+    return token;
+  }
+
+  /** @return the token */
+  @Benchmark
+  public int sampleSchemaConstrained() {
+    int token = schemaSample(schemaConstrained);
+    schemaPosition = schemaPosition == schemaDocument.length ? 0 : schemaPosition + 1;
+    return token;
   }
 
   private int walk(TokenConstraint c) {

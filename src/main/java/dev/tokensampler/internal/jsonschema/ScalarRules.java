@@ -55,10 +55,21 @@ final class ScalarRules {
         throw new IllegalArgumentException(Keywords.child(ptr, "format") + ": format \"" + format
             + "\" is not supported");
       }
+      if (lengths && !o.has("pattern")) {
+        // Supported where the bounds hold for every string of the format, or for none.
+        long[] f = StringFormats.lengths(format);
+        long min = o.has("minLength") ? Schemas.count(o, "minLength", ptr) : 0;
+        long max = o.has("maxLength") ? Schemas.count(o, "maxLength", ptr) : -1;
+        boolean all = f[0] >= min && (max < 0 || f[1] >= 0 && f[1] <= max);
+        if (!all && (max >= 0 && f[0] > max || f[1] >= 0 && f[1] < min)) {
+          return null;
+        }
+        lengths = !all;
+      }
       if (lengths || o.has("pattern")) {
         throw new IllegalArgumentException(Keywords.child(ptr, "format") + ": format \"" + format
             + "\" together with " + (o.has("pattern") ? "pattern" : "minLength/maxLength")
-            + " is not supported");
+            + " is not supported (except bounds that every string of the format meets)");
       }
       return QUOTE + " " + StringFormats.define(format, c.rules, formats) + " " + QUOTE;
     }
@@ -134,6 +145,44 @@ final class ScalarRules {
     return min == hi ? it + "{" + min + "}" : it + "{" + min + "," + hi + "}";
   }
 
+  /** The most multiples that a {@code multipleOf} with bounds is written as, one by one. */
+  static final int MAX_MULTIPLES = 1_024;
+
+  /**
+   * The integer multiples of {@code step} within the bounds, as literals: both bounds are needed
+   * and at most {@link #MAX_MULTIPLES} multiples.
+   *
+   * @return the expression, or null if no multiple lies within the bounds
+   */
+  private String boundedMultiples(long step, BigDecimal lo, boolean loExclusive, BigDecimal hi,
+      boolean hiExclusive, String ptr) {
+    String where = Keywords.child(ptr, "multipleOf");
+    if (lo == null || hi == null) {
+      throw new IllegalArgumentException(where + ": multipleOf " + step + " with one bound is"
+          + " not supported (needs both a minimum and a maximum, or 2, 5 or 10 alone)");
+    }
+    BigDecimal a = loExclusive && lo.stripTrailingZeros().scale() <= 0 ? lo.add(BigDecimal.ONE)
+        : lo.setScale(0, RoundingMode.CEILING);
+    BigDecimal b = hiExclusive && hi.stripTrailingZeros().scale() <= 0
+        ? hi.subtract(BigDecimal.ONE) : hi.setScale(0, RoundingMode.FLOOR);
+    BigDecimal m = BigDecimal.valueOf(step);
+    BigDecimal first = a.divide(m, 0, RoundingMode.CEILING);
+    BigDecimal last = b.divide(m, 0, RoundingMode.FLOOR);
+    if (first.compareTo(last) > 0) {
+      return null;
+    }
+    if (last.subtract(first).compareTo(BigDecimal.valueOf(MAX_MULTIPLES)) >= 0) {
+      throw new IllegalArgumentException(where + ": multipleOf " + step + " between " + lo
+          + " and " + hi + " has more than " + MAX_MULTIPLES + " multiples (not supported)");
+    }
+    java.util.List<String> alts = new java.util.ArrayList<>();
+    for (BigDecimal k = first; k.compareTo(last) <= 0; k = k.add(BigDecimal.ONE)) {
+      c.step(ptr);
+      alts.add(GbnfRules.literal(k.multiply(m).toPlainString()));
+    }
+    return SchemaCompiler.union(alts);
+  }
+
   String number(JsonObject o, boolean integer, String ptr) {
     boolean isInteger = integer;
     Long step = null;
@@ -145,13 +194,13 @@ final class ScalarRules {
       }
       if (m.compareTo(BigDecimal.ONE) == 0) {
         isInteger = true;
-      } else if (m.stripTrailingZeros().scale() <= 0 && (m.intValue() == 2 || m.intValue() == 5
-          || m.intValue() == 10) && m.compareTo(BigDecimal.TEN) <= 0) {
+      } else if (m.stripTrailingZeros().scale() <= 0
+          && m.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
         isInteger = true;
         step = m.longValue();
       } else {
         throw new IllegalArgumentException(Keywords.child(ptr, "multipleOf") + ": multipleOf " + m
-            + " is not supported (only 1, 2, 5 and 10)");
+            + " is not supported (only integers: 2, 5 and 10 alone, any with both bounds)");
       }
     }
     BigDecimal lo = null;
@@ -180,10 +229,13 @@ final class ScalarRules {
         hiExclusive = true;
       }
     }
+    if (step != null && (lo != null || hi != null)) {
+      return boundedMultiples(step, lo, loExclusive, hi, hiExclusive, ptr);
+    }
     if (step != null) {
-      if (lo != null || hi != null) {
-        throw new IllegalArgumentException(Keywords.child(ptr, "multipleOf")
-            + ": multipleOf together with bounds is not supported");
+      if (step != 2 && step != 5 && step != 10) {
+        throw new IllegalArgumentException(Keywords.child(ptr, "multipleOf") + ": multipleOf "
+            + step + " is not supported without both bounds (only 1, 2, 5 and 10)");
       }
       String last = step == 2 ? "[02468]" : step == 5 ? "[05]" : "\"0\"";
       String first = step == 2 ? "[2468]" : step == 5 ? "\"5\"" : null;

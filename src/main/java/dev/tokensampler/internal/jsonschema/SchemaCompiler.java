@@ -224,7 +224,10 @@ public final class SchemaCompiler {
     if (!n.isJsonObject()) {
       throw new IllegalArgumentException(where + ": a schema must be an object or a boolean");
     }
-    JsonObject no = n.getAsJsonObject();
+    JsonObject no = withoutTrivialProperties(n.getAsJsonObject());
+    if (Keywords.onlyAnnotations(Schemas.without(no, "not"), null) && no.has("not")) {
+      return no.get("not"); // not (not X) is X
+    }
     JsonObject extra = new JsonObject();
     if (Keywords.onlyAnnotations(Schemas.without(no, "anyOf"), null) && level < 4
         && no.get("anyOf").isJsonArray()) {
@@ -242,13 +245,16 @@ public final class SchemaCompiler {
     } else if (Keywords.onlyAnnotations(Schemas.without(no, "type"), null)) {
       Set<JsonType> excluded = JsonType.allowed(no, where);
       JsonArray keep = new JsonArray();
+      boolean integersExcluded = excluded.contains(JsonType.INTEGER)
+          && !excluded.contains(JsonType.NUMBER);
+      if (integersExcluded && JsonType.allowed(rest, where).contains(JsonType.NUMBER)) {
+        throw new IllegalArgumentException(where + ": not {type: integer} beside number is not"
+            + " supported");
+      }
       for (JsonType t : JsonType.values()) {
-        if (t == JsonType.INTEGER && excluded.contains(t) && !excluded.contains(JsonType.NUMBER)
-            && JsonType.allowed(rest, where).contains(JsonType.NUMBER)) {
-          throw new IllegalArgumentException(where + ": not {type: integer} beside number is not"
-              + " supported");
-        }
-        if (!excluded.contains(t)) {
+        // Without integers, "number" would be the non-integers, which no rule writes: only
+        // where the rest allows no number anyway (it allows integers or nothing numeric).
+        if (!excluded.contains(t) && !(integersExcluded && t == JsonType.NUMBER)) {
           keep.add(t.keyword);
         }
       }
@@ -287,6 +293,33 @@ public final class SchemaCompiler {
           + " type, required names, string enum/const, or anyOf of those");
     }
     return extra;
+  }
+
+  /**
+   * The schema without {@code properties} entries that accept anything (they constrain nothing
+   * where no keyword refers to the declared names), and without {@code properties} if none is
+   * left.
+   */
+  private static JsonObject withoutTrivialProperties(JsonObject o) {
+    JsonElement p = o.get("properties");
+    if (p == null || !p.isJsonObject() || o.has("additionalProperties")
+        || o.has("patternProperties") || o.has("unevaluatedProperties")) {
+      return o;
+    }
+    JsonObject kept = new JsonObject();
+    for (Map.Entry<String, JsonElement> e : p.getAsJsonObject().entrySet()) {
+      if (!Keywords.isTrivial(e.getValue())) {
+        kept.add(e.getKey(), e.getValue());
+      }
+    }
+    if (kept.size() == p.getAsJsonObject().size()) {
+      return o;
+    }
+    JsonObject out = Schemas.without(o, "properties");
+    if (kept.size() > 0) {
+      out.add("properties", kept);
+    }
+    return out;
   }
 
   /**

@@ -6,9 +6,10 @@ import java.util.Set;
 /**
  * GBNF for the string {@code format}s this compiler asserts. Each grammar accepts a subset of the
  * format's strings that every common validator accepts (RFC 3339 dates and times with real month
- * lengths and leap years, RFC 4122 UUIDs, dot-atom e-mail addresses, RFC 3986 URIs without IP
- * literals, host names of one to four labels of up to 62 characters whose last label starts with
- * a letter, e-mail domains of two to four labels ending in letters, dotted-quad IPv4).
+ * lengths and leap years, RFC 4122 UUIDs, dot-atom e-mail addresses with local parts of up to 64
+ * characters, RFC 3986 URIs without IP literals, host names of one to four labels of up to 62 characters whose last label starts with
+ * a letter, e-mail domains of two to four labels ending in a common top-level domain such as
+ * {@code com}, {@code org} or {@code de}, dotted-quad IPv4).
  */
 final class StringFormats {
   private StringFormats() {}
@@ -35,13 +36,21 @@ final class StringFormats {
       Map.entry("fmt-hex", "[0-9a-fA-F]"),
       Map.entry("fmt-uuid", "fmt-hex{8} \"-\" fmt-hex{4} \"-\" fmt-hex{4} \"-\" fmt-hex{4} \"-\""
           + " fmt-hex{12}"),
-      Map.entry("fmt-atom", "[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+"),
+      Map.entry("fmt-atom", "[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]"),
       Map.entry("fmt-label", "[a-zA-Z0-9] ([a-zA-Z0-9-]{0,60} [a-zA-Z0-9])?"),
-      Map.entry("fmt-tld", "[a-zA-Z]{2,24}"),
+      // Common top-level domains only: some validators (Commons Validator's, networknt's) check
+      // e-mail domains against the IANA list.
+      Map.entry("fmt-tld", "\"com\" | \"org\" | \"net\" | \"edu\" | \"gov\" | \"int\" | \"io\""
+          + " | \"ai\" | \"app\" | \"dev\" | \"info\" | \"biz\" | \"co\" | \"me\" | \"us\" | \"uk\""
+          + " | \"de\" | \"fr\" | \"es\" | \"it\" | \"nl\" | \"ch\" | \"se\" | \"no\" | \"fi\""
+          + " | \"dk\" | \"pl\" | \"cz\" | \"at\" | \"be\" | \"ie\" | \"pt\" | \"ru\" | \"jp\""
+          + " | \"cn\" | \"kr\" | \"in\" | \"br\" | \"ca\" | \"au\" | \"nz\" | \"za\" | \"mx\""),
       Map.entry("fmt-last-label", "[a-zA-Z] ([a-zA-Z0-9-]{0,60} [a-zA-Z0-9])?"),
       Map.entry("fmt-hostname", "(fmt-label \".\"){0,3} fmt-last-label"),
       Map.entry("fmt-domain", "(fmt-label \".\"){1,3} fmt-tld"),
-      Map.entry("fmt-email", "fmt-atom (\".\" fmt-atom){0,8} \"@\" fmt-domain"),
+      // A local part of at most 64 characters (RFC 5321): up to 32, then up to two dot-atoms of
+      // up to 15.
+      Map.entry("fmt-email", "fmt-atom{1,32} (\".\" fmt-atom{1,15}){0,2} \"@\" fmt-domain"),
       Map.entry("fmt-octet", "\"25\" [0-5] | \"2\" [0-4] [0-9] | \"1\" [0-9] [0-9] | [1-9] [0-9]"
           + " | [0-9]"),
       Map.entry("fmt-ipv4", "fmt-octet \".\" fmt-octet \".\" fmt-octet \".\" fmt-octet"),
@@ -72,6 +81,25 @@ final class StringFormats {
       case "ipv4": return "fmt-ipv4";
       case "uri": return "fmt-uri";
       case "uri-reference": return "fmt-uri-reference";
+      default: return null;
+    }
+  }
+
+  /**
+   * The shortest and longest string (in characters) of a supported format's grammar above, the
+   * longest -1 where there is none; null for an unsupported format.
+   */
+  static long[] lengths(String format) {
+    switch (format) {
+      case "date": return new long[] {10, 10};
+      case "time": return new long[] {9, 24}; // hh:mm:ss, fraction of up to 9 digits, offset
+      case "date-time": return new long[] {20, 35};
+      case "uuid": return new long[] {36, 36};
+      case "email": return new long[] {6, -1}; // a@b.cc
+      case "hostname": return new long[] {1, 251}; // up to four labels of up to 62
+      case "ipv4": return new long[] {7, 15};
+      case "uri": return new long[] {3, -1}; // a:b
+      case "uri-reference": return new long[] {0, -1};
       default: return null;
     }
   }

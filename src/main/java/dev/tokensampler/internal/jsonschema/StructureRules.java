@@ -199,7 +199,7 @@ final class StructureRules {
     if (extraKey != null) {
       String v = c.visit(extraValue, extraPtr);
       if (v != null) {
-        extraKv = extraKey + w + " \":\"" + w + " " + v + w;
+        extraKv = c.rules.add("other-member", extraKey + w + " \":\"" + w + " " + v + w);
       }
     }
     long minP = o.has("minProperties") ? Schemas.count(o, "minProperties", ptr) : 0;
@@ -207,7 +207,20 @@ final class StructureRules {
     if (maxP >= 0 && minP > maxP) {
       return null;
     }
-    String body = new ObjectBody(list, extraKv, minP, maxP, w, ptr).build();
+    String body;
+    if (c.options.propertyOrder() == JsonSchemaOptions.PropertyOrder.ANY
+        && list.size() <= AnyOrderBody.MAX_PROPERTIES
+        && (extraKv == null || minP == 0 && maxP < 0)) {
+      List<String> kvs = new ArrayList<>();
+      List<Boolean> req = new ArrayList<>();
+      list.forEach(p -> {
+        kvs.add(p.kv);
+        req.add(p.required);
+      });
+      body = new AnyOrderBody(c, kvs, req, extraKv, minP, maxP, w, ptr).build();
+    } else {
+      body = new ObjectBody(list, extraKv, minP, maxP, w, ptr).build();
+    }
     if (body == null) {
       return null;
     }
@@ -339,54 +352,118 @@ final class StructureRules {
 
   /**
    * A JSON string (with quotes) whose value is none of {@code names}: a trie over the names'
-   * canonical spellings, leaving it with a character no name continues with.
+   * canonical spellings, leaving it with a character no name continues with. The grammar text is
+   * about one literal and one rule reference per trie node: the characters that leave a node are
+   * a rule shared by every node with the same continuations.
    */
   String notNames(Set<String> names) {
     c.charRule();
     Trie trie = new Trie();
     for (String n : names) {
-      trie.add(n);
+      trie.add(n, c);
     }
-    return "\"\\\"\" " + trie.complement(c) + " \"\\\"\"";
+    return "\"\\\"\" " + trie.complement(this) + " \"\\\"\"";
+  }
+
+  /** Trie depths at which a node's alternatives become a rule of their own (bounded nesting). */
+  private static final int TRIE_RULE_DEPTH = 32;
+
+  /** Rule names of "a character outside this set, then any characters", by the set's text. */
+  private final Map<String, String> leaveRules = new HashMap<>();
+
+  /**
+   * A rule matching a string that starts with a JSON character (canonical spelling) whose code
+   * point is not in {@code continued} (sorted), then any JSON characters; null if none is left.
+   */
+  private String leaveRule(int[] continued) {
+    String key = java.util.Arrays.toString(continued);
+    if (leaveRules.containsKey(key)) {
+      return leaveRules.get(key);
+    }
+    int[] pairs = new int[continued.length * 2];
+    for (int i = 0; i < continued.length; i++) {
+      pairs[2 * i] = continued[i];
+      pairs[2 * i + 1] = continued[i];
+    }
+    String other = CharRanges.of(pairs).complement().minus(CharRanges.of(0xD800, 0xDFFF))
+        .jsonCharExpression();
+    String name = other == null ? null : c.rules.add("key-other", other + " char*");
+    leaveRules.put(key, name);
+    return name;
   }
 
   private static final class Trie {
-    final Map<Integer, Trie> next = new LinkedHashMap<>();
+    final java.util.TreeMap<Integer, Trie> next = new java.util.TreeMap<>();
     boolean terminal;
 
-    void add(String s) {
+    /** Adds a name; each new node is a step of compile work (a bound on the trie's memory). */
+    void add(String s, SchemaCompiler c) {
       Trie t = this;
       for (int i = 0; i < s.length(); ) {
         int cp = s.codePointAt(i);
         i += Character.charCount(cp);
-        t = t.next.computeIfAbsent(cp, k -> new Trie());
+        Trie child = t.next.get(cp);
+        if (child == null) {
+          c.step("#");
+          child = new Trie();
+          t.next.put(cp, child);
+        }
+        t = child;
       }
       t.terminal = true;
     }
 
-    /** Strings (JSON spelling) that are not a member of this trie's set. */
-    String complement(SchemaCompiler c) {
-      c.step("#");
-      List<String> alts = new ArrayList<>();
-      int[] pairs = new int[next.size() * 2];
-      int k = 0;
-      for (Map.Entry<Integer, Trie> e : next.entrySet()) {
-        pairs[k++] = e.getKey();
-        pairs[k++] = e.getKey();
-        String spelled = Schemas.quote(new String(Character.toChars(e.getKey())));
-        String lit = GbnfRules.literal(spelled.substring(1, spelled.length() - 1));
-        String sub = e.getValue().complement(c);
-        alts.add(sub.equals("\"\"") ? lit : lit + " " + sub);
+    /**
+     * Strings (JSON spelling) that are not a member of this trie's set, as a GBNF expression.
+     * Iterative (names may be long): children before parents, each node's expression from its
+     * children's; nodes every {@link #TRIE_RULE_DEPTH} levels become rules, so that groups nest at
+     * most that deep.
+     */
+    String complement(StructureRules owner) {
+      List<Trie> order = new ArrayList<>(); // pre-order
+      List<Integer> depths = new ArrayList<>();
+      java.util.ArrayDeque<Trie> stack = new java.util.ArrayDeque<>();
+      java.util.ArrayDeque<Integer> stackDepth = new java.util.ArrayDeque<>();
+      stack.push(this);
+      stackDepth.push(0);
+      while (!stack.isEmpty()) {
+        Trie t = stack.pop();
+        int d = stackDepth.pop();
+        order.add(t);
+        depths.add(d);
+        for (Trie child : t.next.values()) {
+          stack.push(child);
+          stackDepth.push(d + 1);
+        }
       }
-      String other = CharRanges.of(pairs).complement().minus(CharRanges.of(0xD800, 0xDFFF))
-          .jsonCharExpression();
-      if (other != null) {
-        alts.add(other + " char*");
+      Map<Trie, String> text = new java.util.IdentityHashMap<>();
+      for (int k = order.size() - 1; k >= 0; k--) {
+        Trie t = order.get(k);
+        owner.c.step("#");
+        int[] continued = new int[t.next.size()];
+        List<String> alts = new ArrayList<>();
+        int j = 0;
+        for (Map.Entry<Integer, Trie> e : t.next.entrySet()) {
+          continued[j++] = e.getKey();
+          String spelled = Schemas.quote(new String(Character.toChars(e.getKey())));
+          String lit = GbnfRules.literal(spelled.substring(1, spelled.length() - 1));
+          String sub = text.remove(e.getValue());
+          alts.add(sub.equals("\"\"") ? lit : lit + " " + sub);
+        }
+        String leave = owner.leaveRule(continued);
+        if (leave != null) {
+          alts.add(leave);
+        }
+        if (!t.terminal) {
+          alts.add("\"\"");
+        }
+        String expr = alts.size() == 1 ? alts.get(0) : "(" + String.join(" | ", alts) + ")";
+        if (depths.get(k) % TRIE_RULE_DEPTH == 0 && depths.get(k) > 0 && expr.length() > 24) {
+          expr = owner.c.rules.add("key-part", expr);
+        }
+        text.put(t, expr);
       }
-      if (!terminal) {
-        alts.add("\"\"");
-      }
-      return alts.size() == 1 ? alts.get(0) : "(" + String.join(" | ", alts) + ")";
+      return text.get(this);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.tokensampler.bench.maskbench;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tokensampler.structured.Grammar;
 import dev.tokensampler.structured.JsonSchemaGrammar;
+import dev.tokensampler.structured.JsonSchemaOptions;
 import dev.tokensampler.vocab.TokenVocabulary;
 import dev.tokensampler.vocab.TokenizerFiles;
 import dev.tokensampler.vocab.TokenizerJson;
@@ -29,9 +30,10 @@ import java.util.stream.Stream;
 /**
  * A MaskBench-style harness: for every data file in a folder (MaskBench's format, see
  * {@link MaskBenchFile}), compiles the JSON Schema ({@link JsonSchemaGrammar} with its default
- * options: compact whitespace, schema property order) against the Llama 3 vocabulary (128,256
- * logits), walks the Llama 3 tokens of each instance (Hugging Face tokenizers through DJL, no
- * special tokens) checking each is allowed and that the end is, and classifies the schema as
+ * options: compact whitespace, schema property order unless {@code --property-order}) against
+ * the Llama 3 vocabulary (128,256 logits), walks the Llama 3 tokens of each instance (Hugging
+ * Face tokenizers through DJL, no special tokens) checking each is allowed and that the end is,
+ * and classifies the schema as
  * passing, compile error, validation error (a valid instance rejected), invalidation error (an
  * invalid instance accepted; this class wins over validation error), crash or timeout. Prints
  * the MaskBench table (TBM and TTFM percentiles, counts per class) and writes a CSV line per
@@ -51,7 +53,9 @@ import java.util.stream.Stream;
  * {@code --csv FILE} (default {@code target/maskbench.csv}), {@code --limit N} (the first N files
  * in name order), {@code --warmup N} (run the first N files once, unrecorded, before the
  * measured run), {@code --engine schema|any-json} ({@code any-json}: one grammar of any compact
- * JSON value for every file, a baseline of the mask engine without the schema compiler).
+ * JSON value for every file, a baseline of the mask engine without the schema compiler),
+ * {@code --property-order schema|required-first|any} ({@link JsonSchemaOptions.PropertyOrder};
+ * default {@code schema}).
  */
 public final class MaskBench {
   private static final int LLAMA3_LOGITS = 128_256;
@@ -61,7 +65,8 @@ public final class MaskBench {
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || args[0].startsWith("-")) {
       System.err.println("usage: MaskBench DATA_DIR [--tokenizer DIR] [--timeout-s N] "
-          + "[--csv FILE] [--limit N] [--warmup N]");
+          + "[--csv FILE] [--limit N] [--warmup N] [--engine schema|any-json] "
+          + "[--property-order schema|required-first|any]");
       System.exit(2);
     }
     Path data = Paths.get(args[0]);
@@ -71,6 +76,7 @@ public final class MaskBench {
     int limit = Integer.MAX_VALUE;
     int warmup = 0;
     String engine = "schema";
+    JsonSchemaOptions options = JsonSchemaOptions.defaults();
     for (int i = 1; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("option " + args[i] + " needs a value");
@@ -83,6 +89,10 @@ public final class MaskBench {
         case "--limit": limit = Integer.parseInt(value); break;
         case "--warmup": warmup = Integer.parseInt(value); break;
         case "--engine": engine = value; break;
+        case "--property-order": options = options.withPropertyOrder(
+            JsonSchemaOptions.PropertyOrder.valueOf(value.toUpperCase(java.util.Locale.ROOT)
+                .replace('-', '_')));
+          break;
         default: throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -97,7 +107,7 @@ public final class MaskBench {
     }
     Function<String, Grammar> compiler;
     switch (engine) {
-      case "schema": compiler = schemaCompiler(); break;
+      case "schema": compiler = schemaCompiler(options); break;
       case "any-json": compiler = anyJson(); break;
       default: throw new IllegalArgumentException("--engine is " + engine
           + ", expected schema or any-json");
@@ -106,9 +116,9 @@ public final class MaskBench {
     try (InputStream in = Files.newInputStream(tokenizerDir.resolve("tokenizer.json"));
         HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(in,
             Map.of("truncation", "false", "padding", "false"))) {
-      System.out.printf("MaskBench harness, engine %s: %d files in %s; vocabulary %s; instances "
-              + "as %s; timeout %d s per schema; JDK %s (%s), %s%n", engine, files.size(), data,
-          vocabulary,
+      System.out.printf("MaskBench harness, engine %s (%s): %d files in %s; vocabulary %s; "
+              + "instances as %s; timeout %d s per schema; JDK %s (%s), %s%n", engine, options,
+          files.size(), data, vocabulary,
           MaskBenchFile.FORM, timeoutSeconds, System.getProperty("java.version"),
           System.getProperty("java.vm.name"), System.getProperty("os.arch"));
       Runner runner = new Runner(compiler, vocabulary, tokenizer, timeoutSeconds);
@@ -200,9 +210,9 @@ public final class MaskBench {
     return schema -> json;
   }
 
-  /** {@link JsonSchemaGrammar#compile(String)}: default options. */
-  private static Function<String, Grammar> schemaCompiler() {
-    return JsonSchemaGrammar::compile;
+  /** {@link JsonSchemaGrammar#compile(String, JsonSchemaOptions)}. */
+  private static Function<String, Grammar> schemaCompiler(JsonSchemaOptions options) {
+    return schema -> JsonSchemaGrammar.compile(schema, options);
   }
 
   static String report(List<SchemaResult> results, LongList tbm, long timeoutSeconds) {
