@@ -1,0 +1,88 @@
+package dev.tokensampler.samples.lab;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.modality.nlp.generate.CausalLMOutput;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import dev.tokensampler.samples.experiments.PredictorModel;
+import dev.tokensampler.samples.model.BrownGpt;
+import dev.tokensampler.samples.model.TinyGptConfig;
+import dev.tokensampler.samples.model.WordVocabulary;
+import dev.tokensampler.vocab.TokenVocabulary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The models the lab can load, by name: {@link #DEFAULT} (the shipped model) and
+ * {@value FakeLabModel#NAME} ({@link FakeLabModel}, for tests and dry runs).
+ */
+public final class LabModels {
+  /** The model used when none is named: the one in {@code samples/models}. */
+  public static final String DEFAULT = "brown-gpt";
+
+  private LabModels() {}
+
+  /**
+   * Opens a model by name.
+   *
+   * @param name {@value #DEFAULT} or {@value FakeLabModel#NAME}
+   * @return the model; close it when done
+   * @throws IOException if its files cannot be read
+   * @throws IllegalArgumentException if the name is unknown
+   */
+  public static LabModel open(String name) throws IOException {
+    switch (name) {
+      case FakeLabModel.NAME:
+        return new FakeLabModel();
+      case "brown-gpt":
+        return brownGpt();
+      default:
+        throw new IllegalArgumentException(
+            "--model must be " + DEFAULT + " or " + FakeLabModel.NAME + ", got " + name);
+    }
+  }
+
+  /**
+   * The shipped word-level model ({@code samples/models/brown-gpt}). A token's bytes are the word
+   * with a leading space ({@code <unk>} and {@code <eos>} are special), so a constraint reads the
+   * continuation as {@code " the cat sat ."}.
+   *
+   * @return the model
+   * @throws IOException if its files cannot be read or do not fit
+   */
+  static LabModel brownGpt() throws IOException {
+    WordVocabulary words = WordVocabulary.load(BrownGpt.DIRECTORY);
+    TinyGptConfig config = TinyGptConfig.load(BrownGpt.DIRECTORY);
+    List<byte[]> bytes = new ArrayList<>();
+    for (int id = 0; id < words.size(); id++) {
+      bytes.add((" " + words.token(id)).getBytes(StandardCharsets.UTF_8));
+    }
+    BitSet special = new BitSet();
+    special.set(WordVocabulary.UNKNOWN_ID);
+    special.set(WordVocabulary.END_OF_SENTENCE_ID);
+    TokenVocabulary vocabulary =
+        TokenVocabulary.of(bytes, special, WordVocabulary.END_OF_SENTENCE_ID);
+    ZooModel<NDList, CausalLMOutput> model;
+    try {
+      model = BrownGpt.load(BrownGpt.DIRECTORY);
+    } catch (ModelNotFoundException | MalformedModelException e) {
+      throw new IOException("cannot load " + BrownGpt.DIRECTORY + ": " + e.getMessage(), e);
+    }
+    Predictor<NDList, CausalLMOutput> predictor = model.newPredictor();
+    NDManager manager = model.getNDManager().newSubManager();
+    PredictorModel next = new PredictorModel(predictor, config.vocabularySize(),
+        config.contextLength(), words::token, WordVocabulary.END_OF_SENTENCE_ID);
+    return new DjlLabModel(DEFAULT, next, manager, words::encode, words::decode, vocabulary,
+        () -> {
+          manager.close();
+          predictor.close();
+          model.close();
+        });
+  }
+}
