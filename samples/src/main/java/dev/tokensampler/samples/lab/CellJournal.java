@@ -39,9 +39,10 @@ public final class CellJournal implements AutoCloseable {
    *     as set for the run
    * @param ompNumThreads the {@code OMP_NUM_THREADS} environment variable, or null
    * @param java the Java runtime version
+   * @param loadAverage the system load average when the run started (negative if unknown)
    */
   public record Header(String fingerprint, int shard, int shards, String intraOpThreads,
-      String ompNumThreads, String java) {}
+      String ompNumThreads, String java, double loadAverage) {}
 
   private final BufferedWriter writer;
 

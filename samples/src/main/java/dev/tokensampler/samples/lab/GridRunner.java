@@ -4,9 +4,11 @@ import dev.tokensampler.random.Seeds;
 import dev.tokensampler.stage.Chain;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +20,9 @@ import org.apache.commons.rng.UniformRandomProvider;
 /**
  * Runs the cells of one shard of a plan that its journal does not hold yet, appending each to
  * the journal as it finishes: an interrupted run started again with the same plan and output
- * directory continues where it stopped. Before the timed cells, every strategy's chain runs
+ * directory continues where it stopped. Cells run with the strategies taking turns (by prompt,
+ * continuation, then strategy); the order changes no result, only how evenly a varying machine
+ * load spreads over the strategies' sampling times. Before the timed cells, every strategy's chain runs
  * {@value #WARM_UP_CALLS} untimed steps on the first prompt's logits (with a generator of its
  * own, so that no result changes) so that the timed calls run compiled code.
  */
@@ -85,6 +89,10 @@ public final class GridRunner {
         }
       }
     }
+    // Strategies take turns (prompt, then continuation, then strategy), so that a change of the
+    // machine's load while the shard runs falls on every strategy's sampling time alike.
+    todo.sort(Comparator.comparingInt(Cell::prompt).thenComparingInt(Cell::continuation)
+        .thenComparingInt(Cell::strategy));
     log.printf("shard %s: %d cells, %d already in %s, %d to run%n", shard, shardCells.size(),
         shardCells.size() - todo.size(), file.getFileName(), todo.size());
     if (todo.isEmpty()) {
@@ -94,7 +102,8 @@ public final class GridRunner {
     warmUp(generator, strategies, prompts.get(0));
     CellJournal.Header header = new CellJournal.Header(plan.fingerprint(), shard.index(),
         shard.count(), System.getProperty(LabThreads.INTRA_OP_PROPERTY),
-        System.getenv("OMP_NUM_THREADS"), Runtime.version().toString());
+        System.getenv("OMP_NUM_THREADS"), Runtime.version().toString(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     try (CellJournal journal = CellJournal.open(file, header);
         ProgressBar bar = progress ? progressBar(shardCells.size(), shardCells.size() - todo.size())
             : null) {

@@ -84,8 +84,9 @@ public final class LabCharts {
   static XYChart scatter(LabPlan plan, List<StrategySummary> summaries, String modelName) {
     XYChart chart = new XYChartBuilder().width(DistributionCharts.WIDTH)
         .height(DistributionCharts.HEIGHT)
-        .title("Entropy vs diversity per strategy: " + modelName + ", " + plan.prompts().size()
-            + " prompts x " + plan.continuations() + " continuations")
+        .title("Entropy vs diversity: " + modelName + ", " + plan.prompts().size()
+            + " prompts (\"" + shorten(plan.prompts().get(0)) + "\", ...) x "
+            + plan.continuations())
         .xAxisTitle("mean entropy of the sampled distribution (nats)")
         .yAxisTitle("distinct-2")
         .build();

@@ -153,7 +153,9 @@ public final class LabReport {
   static void writeTiming(Path file, LabPlan plan, JournalSet journals) throws IOException {
     Set<String> threads = new LinkedHashSet<>();
     Set<String> omp = new LinkedHashSet<>();
+    Set<String> load = new LinkedHashSet<>();
     for (CellJournal.Header header : journals.headers()) {
+      load.add(String.format(Locale.ROOT, "%.2f", header.loadAverage()));
       threads.add(Objects.toString(header.intraOpThreads(), "unset"));
       omp.add(Objects.toString(header.ompNumThreads(), "unset"));
     }
@@ -168,11 +170,12 @@ public final class LabReport {
     try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         CSVPrinter csv = new CSVPrinter(out, CSV)) {
       csv.printRecord("strategy", "label", "steps", "sampling_us_per_token", "journals",
-          "intra_op_threads", "omp_num_threads");
+          "intra_op_threads", "omp_num_threads", "load_average_at_start");
       for (int s = 0; s < strategies.size(); s++) {
         csv.printRecord(s, strategies.get(s).label(), steps[s],
             String.format(Locale.ROOT, "%.3f", nanos[s] / 1e3 / steps[s]),
-            journals.headers().size(), String.join(" ", threads), String.join(" ", omp));
+            journals.headers().size(), String.join(" ", threads), String.join(" ", omp),
+            String.join(" ", load));
       }
     }
   }
