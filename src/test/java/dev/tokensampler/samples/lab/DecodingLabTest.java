@@ -152,6 +152,26 @@ class DecodingLabTest {
     assertNotEquals(stream, Cell.of(0, 0, 0, 1, SamplerSpec.parse("temperature=0.8"), "a").stream());
   }
 
+  @Test
+  void refusesABadGridAndAnotherGridInTheSameDirectory() throws IOException {
+    Path out = runWhole("used");
+    List<String> bad = LabFiles.runArgs(work, work.resolve("bad"));
+    bad.set(bad.indexOf("min_p=0.2"), "top_p=1.5");
+    assertEquals(2, DecodingLab.execute(bad.toArray(String[]::new)));
+    assertFalse(Files.exists(work.resolve("bad").resolve(LabPlan.FILE_NAME)));
+    List<String> other = LabFiles.runArgs(work, out);
+    other.set(other.indexOf("min_p=0.2"), "min_p=0.3");
+    assertEquals(2, DecodingLab.execute(other.toArray(String[]::new)));
+    RunCommand command = new RunCommand();
+    new picocli.CommandLine(command).parseArgs(other.subList(1, other.size()).toArray(String[]::new));
+    IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> command.plan().writeOrCheck(out));
+    assertTrue(refused.getMessage().contains("another grid"), refused.getMessage());
+    assertEquals(2, DecodingLab.execute("run", "--model", "fake", "--prompts",
+        work.resolve("prompts.txt").toString(), "--grid", "top_k=3", "--shard", "3/3", "--out",
+        work.resolve("shard").toString()));
+  }
+
   private static PrintStream quiet() {
     return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }

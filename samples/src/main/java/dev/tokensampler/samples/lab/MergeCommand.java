@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
 
 /** {@code merge}: writes the outputs of a grid from the journals of all its shards. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
-    description = {"Reads plan.json and every journal-*.jsonl in the output directory and writes",
-        "strategies.csv, cells.csv, results.json, timing.csv and the charts. Fails, naming the",
-        "missing cells, until every cell is in some journal."})
+    description = "Reads plan.json and every journal-*.jsonl in the output directory and writes "
+        + "strategies.csv, cells.csv, results.json, timing.csv and the charts. Fails, naming the "
+        + "missing cells, until every cell is in some journal.")
 final class MergeCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "target/lab", paramLabel = "DIR",
       description = "The grid's output directory (default: ${DEFAULT-VALUE}).")

@@ -13,17 +13,17 @@ import picocli.CommandLine.Option;
 
 /** {@code run}: runs a grid, or one shard of it, resuming from the shard's journal. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Runs the cells of a grid (or of one shard) that its journal does not hold,",
-        "then, for the whole grid, writes strategies.csv, cells.csv, results.json, timing.csv",
-        "and the charts. Shards write their journal only: merge them with 'merge'."})
+    description = "Runs the cells of a grid (or of one shard) that its journal does not hold, "
+        + "then, for the whole grid, writes strategies.csv, cells.csv, results.json, timing.csv "
+        + "and the charts. Shards write their journal only: merge them with 'merge'.")
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--prompts", required = true, paramLabel = "FILE",
       description = "Prompts, one per line (UTF-8; blank lines skipped).")
   Path prompts;
 
   @Option(names = "--grid", paramLabel = "SPEC",
-      description = {"A grid line: a sampler spec whose values may be sets in braces,",
-          "e.g. 'temperature={0.5,0.7,1.0},top_p={0.9,0.95}'. Repeatable."})
+      description = "A grid line: a sampler spec whose values may be sets in braces, "
+          + "e.g. 'temperature={0.5,0.7,1.0},top_p={0.9,0.95}'. Repeatable.")
   List<String> grid = new ArrayList<>();
 
   @Option(names = "--grid-file", paramLabel = "FILE",
