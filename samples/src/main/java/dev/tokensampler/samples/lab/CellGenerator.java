@@ -19,15 +19,15 @@ import org.apache.commons.rng.UniformRandomProvider;
  * log-softmax and its entropy ({@link LogitScorer}); the strategy's chain
  * ({@link Chain#apply(float[], int, int, UniformRandomProvider)} on the cell's stream
  * {@code Seeds.generator(seed, cell.stream())}, one {@code nextLong()} per step, as a
- * {@link dev.tokensampler.Sampler} of the same chain and stream takes it); the entropy of the
- * candidates the chain leaves; {@link Chain#draw()} and {@link Chain#accept(int)}. The prompt's
+ * {@link dev.tokensampler.Sampler} of the same chain and stream takes it), {@link Chain#draw()}
+ * and {@link Chain#accept(int)}; then the entropy of the candidates the chain drew from. The prompt's
  * tokens are accepted first by every stage but the constraint's (which reads only the
  * continuation). A continuation ends at the end-of-sequence token, at the token limit, or when
  * an enforced constraint is finished.
  *
- * <p>Sampling time is {@link System#nanoTime()} around {@code apply} and around
- * {@code draw} + {@code accept}: what {@code Sampler.sample} does, without the model and without
- * the lab's own measures. Not thread-safe: one generator per thread.
+ * <p>Sampling time is {@link System#nanoTime()} around {@code apply}, {@code draw} and
+ * {@code accept}: what {@code Sampler.sample} does, without the model and without the lab's own
+ * measures (read after it). Not thread-safe: one generator per thread.
  */
 public final class CellGenerator {
   private final LabModel model;
@@ -92,12 +92,12 @@ public final class CellGenerator {
       entropySum += scorer.logDistribution(logits, 0, logProbabilities);
       long start = System.nanoTime();
       Candidates candidates = chain.apply(logits, 0, vocabularySize, random);
-      nanos += System.nanoTime() - start;
-      chainEntropySum += entropy(candidates);
-      start = System.nanoTime();
       int token = chain.draw();
       chain.accept(token);
       nanos += System.nanoTime() - start;
+      // Read after the timed step, so that nothing the draw needs is computed outside it; the
+      // candidates stay as the step left them until the next apply.
+      chainEntropySum += entropy(candidates);
       steps++;
       logProbabilitySum += logProbabilities[token];
       if (token == model.endOfSequence()) {
