@@ -115,8 +115,19 @@ class DecodingLabTest {
 
   @Test
   void aCellDrawsTheTokensOfASamplerOnItsStream() {
-    FakeLabModel model = new FakeLabModel();
-    SamplerSpec spec = SamplerSpec.parse("repetition_penalty=1.3,temperature=0.9,top_p=0.8");
+    assertDrawsAsASampler(new FakeLabModel(), "repetition_penalty=1.3,temperature=0.9,top_p=0.8");
+  }
+
+  @Test
+  void aCellDrawsTheTokensOfASamplerWithAWholeVocabularyNucleus() {
+    // At V = 4,096 top-p leaves its nucleus pending until the draw: the generator's measures
+    // must not resolve it first (that changes the token drawn from the same random value).
+    assertDrawsAsASampler(new WideTestModel(), "temperature=0.7,top_p=0.9");
+    assertDrawsAsASampler(new WideTestModel(), "top_k=50,temperature=1.3,min_p=0.02");
+  }
+
+  private static void assertDrawsAsASampler(LabModel model, String text) {
+    SamplerSpec spec = SamplerSpec.parse(text);
     int[] prompt = model.encode("the cat sat");
     Cell cell = Cell.of(0, 0, 0, 2, spec, "the cat sat");
     CellResult result = new CellGenerator(model, 11L, 25, null).generate(cell, spec, prompt);
