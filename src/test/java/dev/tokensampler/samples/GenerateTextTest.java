@@ -1,6 +1,7 @@
 package dev.tokensampler.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@link GenerateText} on the shipped model with standard output captured: it prints the
- * seed, a text per prompt and strategy, finds the rerun identical, and streams one sentence.
+ * seed, a text per prompt and strategy, a JSON object valid against the schema, finds the rerun
+ * identical, and streams one sentence.
  */
 class GenerateTextTest {
   private static String output;
@@ -46,19 +48,46 @@ class GenerateTextTest {
     int count = 0;
     while (stops.find()) {
       int tokens = Integer.parseInt(stops.group(1));
-      assertTrue(tokens >= 1 && tokens <= GenerateText.MAX_NEW_TOKENS, stops.group());
+      assertTrue(tokens >= 1 && tokens <= GenerateText.MAX_JSON_TOKENS, stops.group());
       count++;
     }
-    assertEquals(texts + 1, count, output);
+    assertEquals(texts + 2, count, output);
     for (String prompt : GenerateText.PROMPTS) {
-      String capitalised = Character.toUpperCase(prompt.charAt(0)) + prompt.substring(1);
-      assertTrue(output.contains("\n" + capitalised.replace(" ,", ",")), prompt);
+      assertTrue(output.contains("\n" + prompt), prompt);
     }
+    assertFalse(output.contains("\uFFFD"), output);
+  }
+
+  @Test
+  void printsAJsonObjectThatValidatesAgainstTheSchema() {
+    Matcher json = Pattern.compile("\n(\\{\"title\":.*)\n").matcher(output);
+    assertTrue(json.find(), output);
+    assertEquals(java.util.List.of(), GenerateText.schemaViolations(json.group(1)), json.group(1));
+    assertTrue(output.contains("valid against the schema: true\n"), output);
+  }
+
+  @Test
+  void schemaCheckFindsInvalidObjects() {
+    assertEquals(java.util.List.of(),
+        GenerateText.schemaViolations("{\"title\":\"The jury\",\"year\":1961,\"section\":\"news\"}"));
+    assertEquals(1, GenerateText.schemaViolations(
+        "{\"title\":\"The jury\",\"year\":1861,\"section\":\"news\"}").size());
+    assertEquals(1, GenerateText.schemaViolations(
+        "{\"title\":\"Th\",\"year\":1961,\"section\":\"news\"}").size());
+    assertEquals(1, GenerateText.schemaViolations(
+        "{\"title\":\"The jury\",\"year\":1961.5,\"section\":\"news\"}").size());
+    assertEquals(1, GenerateText.schemaViolations(
+        "{\"title\":\"The jury\",\"year\":1961,\"section\":\"sports\"}").size());
+    assertEquals(1, GenerateText.schemaViolations(
+        "{\"title\":\"The jury\",\"year\":1961}").size());
+    assertEquals(1, GenerateText.schemaViolations(
+        "{\"title\":\"The jury\",\"year\":1961,\"section\":\"news\",\"x\":1}").size());
+    assertEquals(1, GenerateText.schemaViolations("{\"title\":\"The jury\",").size());
   }
 
   @Test
   void findsTheRerunWithTheSameSeedIdentical() {
-    int texts = GenerateText.strategies().size() * GenerateText.PROMPTS.length;
+    int texts = GenerateText.strategies().size() * GenerateText.PROMPTS.length + 1;
     assertTrue(output.contains("same seed again, same text: true (" + texts + " texts)"), output);
   }
 }

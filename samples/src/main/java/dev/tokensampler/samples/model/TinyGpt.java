@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 
 /**
  * A small GPT-2-style causal language model written as a DJL block: learned token and position
@@ -25,6 +26,15 @@ import ai.djl.util.PairList;
  * {@code [B, heads, P, d/heads]}. Output: {@code [logits float32 [B,S,V], key0, value0, key1,
  * value1, ...]}, the keys and values now covering {@code P+S} positions. A query at position
  * {@code P+i} attends to the keys at positions {@code <= P+i} whose mask entry is 1.
+ *
+ * <p><b>Training on part of the vocabulary.</b> Built with {@link #TinyGpt(TinyGptConfig, int[])},
+ * the block starts the embedding rows of every other id at zero, embeds those ids as the zero
+ * vector when they are inputs, and its logits are those of the given ids only, followed by one
+ * column {@code ln(V - n)}: the other {@code V - n} ids taken together, each with the logit 0
+ * that a zero row gives (a label for any of them is that column's index). Their rows get no
+ * gradient and stay zero, so the same weights loaded into a block built with
+ * {@link #TinyGpt(TinyGptConfig)} give exactly the distribution trained, over all {@code V} ids,
+ * at a fraction of the cost of the full output layer.
  */
 public final class TinyGpt extends AbstractBlock {
   private static final float LAYER_NORM_EPSILON = 1e-5f;
@@ -36,6 +46,8 @@ public final class TinyGpt extends AbstractBlock {
   private final Layer[] layers;
   private final Parameter finalGamma;
   private final Parameter finalBeta;
+  private final long[] outputIds;
+  private final float[] keptRows;
 
   /**
    * Creates the block with uninitialised parameters (load them with {@code Model.load} or a
@@ -44,12 +56,50 @@ public final class TinyGpt extends AbstractBlock {
    * @param config the shape of the model
    */
   public TinyGpt(TinyGptConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * Creates the block for training on part of the vocabulary (see the class comment).
+   *
+   * @param config the shape of the model
+   * @param outputIds the ids the logits cover, strictly increasing, in {@code [0, V)}, fewer
+   *     than {@code V}; {@code null} for all ids
+   * @throws IllegalArgumentException if the ids are not strictly increasing in range, or all
+   */
+  public TinyGpt(TinyGptConfig config, int[] outputIds) {
     super((byte) 1);
     this.config = config;
+    this.outputIds = outputIds == null ? null : Arrays.stream(outputIds).asLongStream().toArray();
     int d = config.dimension();
     Initializer embeddingInit = new NormalInitializer(0.02f);
+    Initializer tokenInit = embeddingInit;
+    float[] kept = null;
+    if (outputIds != null) {
+      int v = config.vocabularySize();
+      if (outputIds.length == 0 || outputIds.length >= v) {
+        throw new IllegalArgumentException(
+            "outputIds must hold 1 to " + (v - 1) + " ids: " + outputIds.length);
+      }
+      kept = new float[v];
+      for (int i = 0; i < outputIds.length; i++) {
+        if (outputIds[i] < 0 || outputIds[i] >= v || (i > 0 && outputIds[i] <= outputIds[i - 1])) {
+          throw new IllegalArgumentException(
+              "outputIds must be strictly increasing in [0, " + v + "): index " + i + " is "
+                  + outputIds[i]);
+        }
+        kept[outputIds[i]] = 1f;
+      }
+      float[] rows = kept;
+      tokenInit =
+          (manager, shape, dataType) ->
+              embeddingInit
+                  .initialize(manager, shape, dataType)
+                  .mul(manager.create(rows, new Shape(v, 1)));
+    }
+    keptRows = kept;
     tokenEmbedding =
-        weight("token_embedding", new Shape(config.vocabularySize(), d), embeddingInit);
+        weight("token_embedding", new Shape(config.vocabularySize(), d), tokenInit);
     positionEmbedding =
         weight("position_embedding", new Shape(config.contextLength(), d), embeddingInit);
     layers = new Layer[config.layers()];
@@ -156,7 +206,12 @@ public final class TinyGpt extends AbstractBlock {
 
     NDArray embedding = value(store, tokenEmbedding, inputIds, training);
     NDArray positions = value(store, positionEmbedding, inputIds, training).get(positionIds);
-    NDArray hidden = embedding.get(inputIds).add(positions);
+    NDArray tokens = embedding.get(inputIds);
+    if (keptRows != null) {
+      NDArray kept = inputIds.getManager().create(keptRows).get(inputIds);
+      tokens = tokens.mul(kept.expandDims(-1));
+    }
+    NDArray hidden = tokens.add(positions);
     NDArray bias = attentionBias(inputIds.getManager(), attentionMask, batch, length, past, total);
 
     NDList output = new NDList(1 + 2 * layers.length);
@@ -188,7 +243,17 @@ public final class TinyGpt extends AbstractBlock {
       hidden = hidden.add(affine(store, up, layer.downWeight, layer.downBias, training));
     }
     hidden = norm(store, hidden, finalGamma, finalBeta, training);
-    output.set(0, hidden.matMul(embedding.transpose()));
+    if (outputIds == null) {
+      output.set(0, hidden.matMul(embedding.transpose()));
+    } else {
+      NDManager manager = inputIds.getManager();
+      NDArray rows = embedding.get(manager.create(outputIds));
+      NDArray others =
+          manager.full(
+              new Shape(batch, length, 1),
+              (float) Math.log(config.vocabularySize() - outputIds.length));
+      output.set(0, hidden.matMul(rows.transpose()).concat(others, -1));
+    }
     return output;
   }
 
@@ -233,7 +298,9 @@ public final class TinyGpt extends AbstractBlock {
     Shape keyValue =
         new Shape(batch, config.heads(), past + length, config.dimension() / config.heads());
     Shape[] shapes = new Shape[1 + 2 * layers.length];
-    shapes[0] = new Shape(batch, length, config.vocabularySize());
+    shapes[0] =
+        new Shape(
+            batch, length, outputIds == null ? config.vocabularySize() : outputIds.length + 1);
     for (int i = 1; i < shapes.length; i++) {
       shapes[i] = keyValue;
     }
