@@ -14,25 +14,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lab on the shipped model through DJL: a small constrained grid, run twice. */
+/** The lab on the shipped model (GPT-2 vocabulary) through DJL: a constrained grid, run twice. */
 class ShippedModelLabTest {
   @TempDir Path work;
 
   @Test
   void aConstrainedGridOnTheShippedModelIsValidAndRepeats() throws IOException {
     LabPlan plan = new LabPlan(LabModels.DEFAULT, 5L,
-        List.of("temperature={0.8,1.2},top_k=40"), List.of("she looked at the"), 2, 12,
-        new LabConstraint.Spec(LabConstraint.Kind.REGEX, "( [a-z]+){2,10} \\.",
+        List.of("temperature={0.8,1.2},top_k=40"), List.of("She looked at the"), 2, 12,
+        new LabConstraint.Spec(LabConstraint.Kind.REGEX, "( [a-z]+){2,10}\\.",
             LabConstraint.Mode.ENFORCE));
     try (LabModel model = LabModels.open(LabModels.DEFAULT)) {
-      assertEquals(8192, model.vocabularySize());
+      assertEquals(50257, model.vocabularySize());
       for (String name : List.of("first", "second")) {
         Path out = work.resolve(name);
         new GridRunner(plan, out, Shard.ALL, model, false)
             .run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         JournalSet journals = JournalSet.read(out, plan);
         for (StrategySummary s : LabReport.write(out, plan, journals)) {
-          assertTrue(s.meanEntropy() > 1 && s.meanEntropy() < Math.log(8192), s.toString());
+          assertTrue(s.meanEntropy() > 1 && s.meanEntropy() < Math.log(50257), s.toString());
           assertTrue(s.meanChainEntropy() < s.meanEntropy() + 1, s.toString());
         }
         int finished = 0;

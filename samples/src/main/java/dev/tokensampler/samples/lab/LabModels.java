@@ -8,10 +8,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import dev.tokensampler.samples.experiments.PredictorModel;
+import dev.tokensampler.samples.model.BrownBpeGpt;
 import dev.tokensampler.samples.model.BrownGpt;
 import dev.tokensampler.samples.model.TinyGptConfig;
 import dev.tokensampler.samples.model.WordVocabulary;
 import dev.tokensampler.vocab.TokenVocabulary;
+import dev.tokensampler.vocab.TokenizerJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,19 +21,21 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * The models the lab can load, by name: {@link #DEFAULT} (the shipped model) and
- * {@value FakeLabModel#NAME} ({@link FakeLabModel}, for tests and dry runs).
+ * The models the lab can load, by name: {@code brown-bpe} (the shipped model on GPT-2's
+ * vocabulary, {@link #DEFAULT}), {@code brown-gpt} (the earlier word-level model) and
+ * {@value FakeLabModel#NAME} ({@link FakeLabModel}, for tests and dry runs). Another model is one
+ * more case in {@link #open}.
  */
 public final class LabModels {
   /** The model used when none is named: the one in {@code samples/models}. */
-  public static final String DEFAULT = "brown-gpt";
+  public static final String DEFAULT = "brown-bpe";
 
   private LabModels() {}
 
   /**
    * Opens a model by name.
    *
-   * @param name {@value #DEFAULT} or {@value FakeLabModel#NAME}
+   * @param name {@code brown-bpe}, {@code brown-gpt} or {@value FakeLabModel#NAME}
    * @return the model; close it when done
    * @throws IOException if its files cannot be read
    * @throws IllegalArgumentException if the name is unknown
@@ -42,14 +46,55 @@ public final class LabModels {
         return new FakeLabModel();
       case "brown-gpt":
         return brownGpt();
+      case "brown-bpe":
+        return brownBpe();
       default:
         throw new IllegalArgumentException(
-            "--model must be " + DEFAULT + " or " + FakeLabModel.NAME + ", got " + name);
+            "--model must be brown-bpe, brown-gpt or " + FakeLabModel.NAME + ", got " + name);
     }
   }
 
   /**
-   * The shipped word-level model ({@code samples/models/brown-gpt}). A token's bytes are the word
+   * The shipped model on GPT-2's vocabulary ({@code samples/models/brown-bpe}), its prompts
+   * encoded and its continuations decoded by the Hugging Face tokenizer of its
+   * {@code tokenizer.json}; constraints read the token byte strings of the same file.
+   *
+   * @return the model
+   * @throws IOException if its files cannot be read or do not fit
+   */
+  static LabModel brownBpe() throws IOException {
+    BrownBpeGpt loaded;
+    try {
+      loaded = BrownBpeGpt.load(BrownBpeGpt.DIRECTORY);
+    } catch (ModelNotFoundException | MalformedModelException e) {
+      throw new IOException("cannot load " + BrownBpeGpt.DIRECTORY + ": " + e.getMessage(), e);
+    }
+    TinyGptConfig config = loaded.config();
+    TokenVocabulary vocabulary = TokenizerJson.read(
+        BrownBpeGpt.DIRECTORY.resolve("tokenizer.json"), config.vocabularySize())
+        .withEosTokenIds(BrownBpeGpt.END_OF_TEXT_ID);
+    Predictor<NDList, CausalLMOutput> predictor = loaded.model().newPredictor();
+    NDManager manager = loaded.model().getNDManager().newSubManager();
+    PredictorModel next = new PredictorModel(predictor, config.vocabularySize(),
+        config.contextLength(), id -> label(vocabulary.tokenBytes(id)),
+        BrownBpeGpt.END_OF_TEXT_ID);
+    return new DjlLabModel("brown-bpe", next, manager, loaded::encode, loaded::decode,
+        vocabulary, () -> {
+          manager.close();
+          predictor.close();
+          loaded.close();
+        });
+  }
+
+  /** A token's bytes as a chart label: UTF-8 (lossy), control characters escaped, trimmed. */
+  static String label(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8).replace("\n", "\\n")
+        .replace("\t", "\\t");
+    return text.isBlank() ? "'" + text + "'" : text.strip();
+  }
+
+  /**
+   * The word-level model ({@code samples/models/brown-gpt}). A token's bytes are the word
    * with a leading space ({@code <unk>} and {@code <eos>} are special), so a constraint reads the
    * continuation as {@code " the cat sat ."}.
    *

@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--model", defaultValue = LabModels.DEFAULT,
-      description = "brown-gpt or fake (default: ${DEFAULT-VALUE}).")
+      description = "brown-bpe, brown-gpt or fake (default: ${DEFAULT-VALUE}).")
   String model;
 
   @ArgGroup(exclusive = true)
