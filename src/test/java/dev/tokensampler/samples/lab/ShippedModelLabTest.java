@@ -19,6 +19,19 @@ class ShippedModelLabTest {
   @TempDir Path work;
 
   @Test
+  void eachModelNameOpensTheModelOfThatName() throws IOException {
+    for (String name : List.of("brown-bpe", "brown-gpt", FakeLabModel.NAME)) {
+      try (LabModel model = LabModels.open(name)) {
+        assertEquals(name, model.name());
+        int[] prompt = model.encode("the cat");
+        float[] logits = new float[model.vocabularySize()];
+        model.nextTokenLogits(prompt, prompt.length, logits);
+        assertEquals(model.vocabularySize(), model.vocabulary().size());
+      }
+    }
+  }
+
+  @Test
   void aConstrainedGridOnTheShippedModelIsValidAndRepeats() throws IOException {
     LabPlan plan = new LabPlan(LabModels.DEFAULT, 5L,
         List.of("temperature={0.8,1.2},top_k=40"), List.of("She looked at the"), 2, 12,

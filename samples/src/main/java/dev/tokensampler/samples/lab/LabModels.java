@@ -123,7 +123,7 @@ public final class LabModels {
     NDManager manager = model.getNDManager().newSubManager();
     PredictorModel next = new PredictorModel(predictor, config.vocabularySize(),
         config.contextLength(), words::token, WordVocabulary.END_OF_SENTENCE_ID);
-    return new DjlLabModel(DEFAULT, next, manager, words::encode, words::decode, vocabulary,
+    return new DjlLabModel("brown-gpt", next, manager, words::encode, words::decode, vocabulary,
         () -> {
           manager.close();
           predictor.close();
