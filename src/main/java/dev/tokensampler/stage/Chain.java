@@ -22,8 +22,14 @@ import org.apache.commons.rng.UniformRandomProvider;
  * {@link dev.tokensampler.speculative.SpeculativeSampler} are built on it; it can also serve a
  * caller that wants the processed distribution of some logits.
  *
- * <p>A step is {@link #apply} (start the candidates on the logits, run the stages, validate), then
- * optionally reading the candidates, {@link #draw} and {@link #accept}. The step's random value
+ * <p>A step is {@link #apply} (start the candidates on the logits, run the stages, validate),
+ * {@link #draw} and {@link #accept}; the candidates may be read after the draw, and stay as the
+ * step left them until the next {@code apply}. Reading them between {@code apply} and
+ * {@code draw} is allowed but may change the token the random value draws: a top-p nucleus left
+ * pending on the whole vocabulary is then resolved into explicit candidates, and the draw inverts
+ * their distribution instead of drawing from the vocabulary by rejection. The distribution is the
+ * same; the token for given random bits may differ. {@link dev.tokensampler.Sampler} reads only
+ * after the draw, so its tokens are those of a chain that is not read. The step's random value
  * ({@link Candidates#randomBits()}) is given to {@code apply}: as a generator, from which exactly
  * one {@code nextLong()} is taken when a stage or the draw first needs it (none if the step throws
  * before), or as the bits themselves. The vocabulary size is fixed by the first step; the
@@ -218,7 +224,8 @@ public final class Chain {
   /**
    * The token of the step that {@link #apply} ran: the selected one, or one drawn from the
    * candidates with the step's random value (see {@link Candidates#randomBits()}), which is taken
-   * in either case. Does not {@link #accept} it.
+   * in either case. Does not {@link #accept} it. Reading the candidates before this call may change
+   * which token the random value draws (from the same distribution; see the class comment).
    *
    * @return the token id
    * @throws IllegalStateException before the first step, or if the step has no random value
