@@ -179,6 +179,9 @@ final class TextValue {
         throw new NumberFormatException();
       }
     }
+    if (idPart.indexOf("\"") >= 0) {
+      throw new NumberFormatException(); // a quote outside a quoted key: not this form
+    }
     TokenBiases byId = (TokenBiases) ValueType.BIAS_MAP.parse("logit_bias",
         idPart.append('}').toString());
     return biases(byId, byText);

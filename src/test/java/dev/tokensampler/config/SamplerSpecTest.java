@@ -87,6 +87,15 @@ class SamplerSpecTest {
   }
 
   @Test
+  void aQuoteOutsideAQuotedBiasKeyIsRefusedNotRecursedOn() {
+    for (String value : new String[] {"{x\"y:1}", "{?\"{\":1}", "{5:\"1\"}"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> SamplerSpec.parse("logit_bias=" + value), value);
+      assertTrue(e.getMessage().startsWith("logit_bias must be"), e.getMessage());
+    }
+  }
+
+  @Test
   void neutralValuesLeaveTheStageOutButKeepTheKey() {
     SamplerSpec spec = SamplerSpec.parse("top_k=0,top_p=1.0,min_p=0,typical_p=1,top_n_sigma=-1,"
         + "xtc_probability=0,epsilon_cutoff=0,eta_cutoff=0,repetition_penalty=1,"
